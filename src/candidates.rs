@@ -1,0 +1,258 @@
+//! Candidate passages: seed pairs of two documents chained into regions.
+//!
+//! Two chunks of different documents whose fingerprints are within the
+//! Hamming distance are a *seed*. Seeds of the same two documents that lie
+//! close together in both (an unedited stretch, interrupted by edits) are
+//! chained into one candidate region, as BLAST and passim extend seeds.
+//! A region needs [`MIN_SEEDS`] seeds and seed coverage of at least
+//! [`MIN_DENSITY`] of its extent before the expensive alignment looks at it.
+
+use crate::index::{ChunkRecord, NearPair};
+use rayon::prelude::*;
+use std::ops::Range;
+
+/// A fingerprint shared by chunks of more documents than this is a formula
+/// or boilerplate ("قال رسول الله صلى الله عليه وسلم", a site footer): it
+/// seeds nothing, so it cannot blow up the number of pairs. Real wire copy
+/// reaches 11 outlets in SaudiNewsNet; 64 leaves room for far wider reuse
+/// while a chunk in 64+ documents of one corpus is almost always formulaic.
+pub const MAX_GROUP_DOCS: usize = 64;
+/// Seeds a region needs. Two chained chunks are 8+ shared words in order.
+pub const MIN_SEEDS: usize = 2;
+/// Share of a region's tokens (on its longer side) covered by seeds.
+pub const MIN_DENSITY: f64 = 0.3;
+/// Largest gap, in tokens, between chained seeds (on either side): room for
+/// an edited chunk or two between unedited ones.
+pub const MAX_GAP: u32 = 30;
+
+/// Two chunks, of documents `a < b`, with similar fingerprints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Seed {
+    /// Document a.
+    pub a_doc: u32,
+    /// Document b.
+    pub b_doc: u32,
+    /// First token of the chunk in a.
+    pub a_token: u32,
+    /// First token of the chunk in b.
+    pub b_token: u32,
+    /// Chunk length in a.
+    pub a_len: u16,
+    /// Chunk length in b.
+    pub b_len: u16,
+    /// Hamming distance of the two fingerprints.
+    pub distance: u8,
+}
+
+/// A candidate pair of passages, as token ranges of two documents.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Candidate {
+    /// Document a.
+    pub a_doc: u32,
+    /// Document b.
+    pub b_doc: u32,
+    /// Tokens of a covered by the chained seeds.
+    pub a: Range<u32>,
+    /// Tokens of b covered by the chained seeds.
+    pub b: Range<u32>,
+    /// Number of seeds.
+    pub seeds: u32,
+    /// Smallest Hamming distance among the seeds.
+    pub hamming: u32,
+}
+
+/// Counters of the seeding step.
+#[derive(Clone, Debug, Default)]
+pub struct SeedStats {
+    /// Fingerprint groups skipped as too common.
+    pub common_groups: usize,
+    /// Seeds found.
+    pub seeds: usize,
+}
+
+/// All seeds between documents: `records` sorted by fingerprint, `fps` the
+/// distinct fingerprints in order and `starts[i]..starts[i+1]` their runs,
+/// `near` the near pairs among `fps`.
+pub fn seeds(
+    records: &[ChunkRecord],
+    starts: &[usize],
+    near: &[NearPair],
+    stats: &mut SeedStats,
+) -> Vec<Seed> {
+    let group = |i: usize| &records[starts[i]..starts[i + 1]];
+    let too_common = |g: &[ChunkRecord]| {
+        if g.len() <= MAX_GROUP_DOCS {
+            return false;
+        }
+        let mut docs: Vec<u32> = g.iter().map(|r| r.doc).collect();
+        docs.dedup(); // records are sorted by (fingerprint, doc, …)
+        docs.len() > MAX_GROUP_DOCS
+    };
+    let groups = starts.len() - 1;
+    let common: Vec<bool> = (0..groups)
+        .into_par_iter()
+        .map(|i| too_common(group(i)))
+        .collect();
+    stats.common_groups = common.iter().filter(|&&c| c).count();
+    let distance =
+        |x: &ChunkRecord, y: &ChunkRecord| (x.fingerprint ^ y.fingerprint).count_ones() as u8;
+    let emit = |x: &ChunkRecord, y: &ChunkRecord, out: &mut Vec<Seed>| {
+        if x.doc == y.doc {
+            return;
+        }
+        let (x, y) = if x.doc < y.doc { (x, y) } else { (y, x) };
+        out.push(Seed {
+            a_doc: x.doc,
+            b_doc: y.doc,
+            a_token: x.token,
+            b_token: y.token,
+            a_len: x.len,
+            b_len: y.len,
+            distance: distance(x, y),
+        });
+    };
+    let mut out: Vec<Seed> = (0..groups)
+        .into_par_iter()
+        .filter(|&i| !common[i] && starts[i + 1] - starts[i] > 1)
+        .flat_map_iter(|i| {
+            let g = group(i);
+            let mut v = Vec::new();
+            for (x, r) in g.iter().enumerate() {
+                for s in &g[x + 1..] {
+                    emit(r, s, &mut v);
+                }
+            }
+            v
+        })
+        .collect();
+    let near_seeds: Vec<Seed> = near
+        .par_iter()
+        .filter(|p| !common[p.a as usize] && !common[p.b as usize])
+        .flat_map_iter(|p| {
+            let mut v = Vec::new();
+            for r in group(p.a as usize) {
+                for s in group(p.b as usize) {
+                    emit(r, s, &mut v);
+                }
+            }
+            v
+        })
+        .collect();
+    out.extend(near_seeds);
+    out.par_sort_unstable();
+    out.dedup();
+    stats.seeds = out.len();
+    out
+}
+
+/// Chains the seeds (sorted) of each document pair into candidates.
+pub fn chain(seeds: &[Seed]) -> Vec<Candidate> {
+    let pairs: Vec<&[Seed]> = seeds
+        .chunk_by(|x, y| x.a_doc == y.a_doc && x.b_doc == y.b_doc)
+        .collect();
+    pairs.par_iter().flat_map_iter(|s| chain_pair(s)).collect()
+}
+
+struct Chain {
+    a: Range<u32>,
+    b: Range<u32>,
+    last_b: u32,
+    seeds: u32,
+    covered: u32,
+    hamming: u32,
+}
+
+/// Chains of one document pair. Seeds come sorted by their token in a; a
+/// seed joins the chain that ends nearest before it in a and whose last
+/// seed is near it in b (either direction, so a swapped clause still
+/// chains).
+fn chain_pair(seeds: &[Seed]) -> Vec<Candidate> {
+    let mut chains: Vec<Chain> = Vec::new();
+    for s in seeds {
+        let (a_end, b_end) = (
+            s.a_token + u32::from(s.a_len),
+            s.b_token + u32::from(s.b_len),
+        );
+        let best = chains
+            .iter_mut()
+            .filter(|c| {
+                s.a_token <= c.a.end + MAX_GAP
+                    && s.b_token + MAX_GAP >= c.b.start
+                    && s.b_token <= c.b.end + MAX_GAP
+            })
+            .filter(|c| s.b_token.abs_diff(c.last_b) <= MAX_GAP + u32::from(s.b_len) * 2)
+            .min_by_key(|c| (s.b_token.abs_diff(c.last_b), c.a.start));
+        match best {
+            Some(c) => {
+                let new_a = s.a_token.max(c.a.end);
+                c.covered += a_end.saturating_sub(new_a);
+                c.a.end = c.a.end.max(a_end);
+                c.b.start = c.b.start.min(s.b_token);
+                c.b.end = c.b.end.max(b_end);
+                c.last_b = s.b_token;
+                c.seeds += 1;
+                c.hamming = c.hamming.min(u32::from(s.distance));
+            }
+            None => chains.push(Chain {
+                a: s.a_token..a_end,
+                b: s.b_token..b_end,
+                last_b: s.b_token,
+                seeds: 1,
+                covered: u32::from(s.a_len),
+                hamming: u32::from(s.distance),
+            }),
+        }
+    }
+    chains
+        .into_iter()
+        .filter(|c| {
+            let extent = c.a.len().max(c.b.len()) as f64;
+            c.seeds as usize >= MIN_SEEDS && f64::from(c.covered) >= MIN_DENSITY * extent
+        })
+        .map(|c| Candidate {
+            a_doc: seeds[0].a_doc,
+            b_doc: seeds[0].b_doc,
+            a: c.a,
+            b: c.b,
+            seeds: c.seeds,
+            hamming: c.hamming,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seed(a: u32, b: u32) -> Seed {
+        Seed {
+            a_doc: 0,
+            b_doc: 1,
+            a_token: a,
+            b_token: b,
+            a_len: 8,
+            b_len: 8,
+            distance: 0,
+        }
+    }
+
+    #[test]
+    fn chains_a_shifted_passage() {
+        let c = chain(&[seed(100, 5), seed(108, 13), seed(120, 26), seed(128, 34)]);
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].a, 100..136);
+        assert_eq!(c[0].b, 5..42);
+        assert_eq!(c[0].seeds, 4);
+    }
+
+    #[test]
+    fn lone_seed_is_not_a_candidate() {
+        assert!(chain(&[seed(10, 500)]).is_empty());
+    }
+
+    #[test]
+    fn far_apart_seeds_make_two_regions() {
+        let c = chain(&[seed(0, 0), seed(8, 8), seed(500, 900), seed(508, 908)]);
+        assert_eq!(c.len(), 2);
+    }
+}

@@ -1,0 +1,149 @@
+//! 64-bit simhash fingerprints of chunks.
+//!
+//! The fingerprint is defined by the `simhash` crate: `simhash_stream` over
+//! our own features, one per token of the chunk (the normalized token; every
+//! number becomes the one feature [`NUMBER_FEATURE`], so a passage whose
+//! figure was changed still lands next to its twin). [`simhash`] computes
+//! the same bits without the crate's per-feature SipHash and branching
+//! 64-step loop: token hashes are computed once during tokenization, and the
+//! 64 counters are added bit-sliced. A property test proves it bit-identical
+//! to `simhash::simhash_stream`, and `pinned_values` pins fingerprints of
+//! fixed texts so that stored fingerprints stay valid across versions.
+
+use crate::normalize::Token;
+use crate::segment::masked_hash;
+use serde::Serialize;
+
+/// A 64-bit simhash.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Fingerprint(pub u64);
+
+impl Fingerprint {
+    /// Number of differing bits.
+    pub fn hamming(self, other: Fingerprint) -> u32 {
+        (self.0 ^ other.0).count_ones()
+    }
+}
+
+/// The feature every number token becomes.
+pub const NUMBER_FEATURE: &str = "#";
+/// `normalize::feature_hash(NUMBER_FEATURE)`, checked by a test.
+pub const NUMBER_FEATURE_HASH: u64 = 7958921517247042076;
+
+/// The simhash of a stream of feature hashes, bit-identical to the
+/// `simhash` crate's `simhash_stream` over the features those hashes came
+/// from: bit i is set when more than half of the features have bit i set.
+pub fn simhash(hashes: &[u64]) -> u64 {
+    let n = hashes.len();
+    if n < 256 {
+        // Bit-sliced counters: planes[p] holds bit p of each lane's count.
+        let mut planes = [0u64; 8];
+        for &h in hashes {
+            let mut carry = h;
+            for plane in planes.iter_mut() {
+                let next = *plane & carry;
+                *plane ^= carry;
+                carry = next;
+                if carry == 0 {
+                    break;
+                }
+            }
+        }
+        // Lanes whose count >= n/2 + 1 (weight = 2*count - n > 0).
+        ge_const(&planes, (n / 2 + 1) as u32)
+    } else {
+        let mut ones = [0u32; 64];
+        for &h in hashes {
+            for (i, o) in ones.iter_mut().enumerate() {
+                *o += ((h >> i) & 1) as u32;
+            }
+        }
+        let mut out = 0;
+        for (i, &o) in ones.iter().enumerate() {
+            if 2 * o as u64 > n as u64 {
+                out |= 1 << i;
+            }
+        }
+        out
+    }
+}
+
+/// Lanes of a bit-sliced 8-bit counter that are >= `t` (t < 256).
+fn ge_const(planes: &[u64; 8], t: u32) -> u64 {
+    let (mut gt, mut eq) = (0u64, !0u64);
+    for b in (0..8).rev() {
+        if (t >> b) & 1 == 1 {
+            eq &= planes[b];
+        } else {
+            gt |= eq & planes[b];
+            eq &= !planes[b];
+        }
+    }
+    gt | eq
+}
+
+/// The fingerprint of a run of tokens (numbers masked).
+pub fn of_tokens(tokens: &[Token]) -> Fingerprint {
+    let mut buf = [0u64; crate::segment::MAX_CHUNK];
+    if tokens.len() <= buf.len() {
+        for (b, t) in buf.iter_mut().zip(tokens) {
+            *b = masked_hash(t);
+        }
+        Fingerprint(simhash(&buf[..tokens.len()]))
+    } else {
+        let v: Vec<u64> = tokens.iter().map(masked_hash).collect();
+        Fingerprint(simhash(&v))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::{feature_hash, fold_str, tokenize};
+    use proptest::prelude::*;
+
+    #[test]
+    fn number_feature_hash_constant() {
+        assert_eq!(feature_hash(NUMBER_FEATURE), NUMBER_FEATURE_HASH);
+    }
+
+    /// The crate's definition over the same features.
+    fn reference(text: &str) -> u64 {
+        let feats: Vec<String> = tokenize(text)
+            .iter()
+            .map(|t| {
+                if t.number {
+                    NUMBER_FEATURE.to_string()
+                } else {
+                    fold_str(t.span.slice(text))
+                }
+            })
+            .collect();
+        simhash::simhash_stream(feats.iter().map(|s| s.as_str()))
+    }
+
+    #[test]
+    fn pinned_values() {
+        // Changing these breaks every stored fingerprint: do not, without a migration.
+        let t = "وقال وزير الخارجية الإيطالي إنجيلينو ألفانو";
+        assert_eq!(of_tokens(&tokenize(t)).0, reference(t));
+        assert_eq!(of_tokens(&tokenize(t)).0, PINNED_AR);
+        let e = "Thirty-five people were killed in 2008";
+        assert_eq!(of_tokens(&tokenize(e)).0, PINNED_EN);
+    }
+    const PINNED_AR: u64 = 16970093983312710660;
+    const PINNED_EN: u64 = 7795815513313615795;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+        #[test]
+        fn fast_equals_crate(words in prop::collection::vec("[a-zأبتثجحخ0-9]{1,6}", 0..300)) {
+            let text = words.join(" ");
+            let toks = tokenize(&text);
+            let fast = if toks.len() <= crate::segment::MAX_CHUNK { of_tokens(&toks).0 } else {
+                simhash(&toks.iter().map(masked_hash).collect::<Vec<_>>())
+            };
+            prop_assert_eq!(fast, reference(&text));
+        }
+    }
+}
