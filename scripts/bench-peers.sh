@@ -61,7 +61,7 @@ run() {
   local rc=0
   echo "== $tag: $*" >&2
   local load; load="$(load_avg)"
-  /usr/bin/time -f '%e %M %P' -o "$OUT/$tag.time" "$@" > "$outfile" 2> "$OUT/$tag.stderr" || rc=$?
+  /usr/bin/time -f '%e %M %P %U %S' -o "$OUT/$tag.time" "$@" > "$outfile" 2> "$OUT/$tag.stderr" || rc=$?
   echo "$rc" > "$OUT/$tag.rc"
   echo "$load" > "$OUT/$tag.load"
 }
@@ -74,8 +74,8 @@ score() {
 import json, sys
 tag, out, nbytes = sys.argv[1], sys.argv[2], int(sys.argv[3])
 ev = json.load(open(f"{out}/{tag}.eval.json"))
-wall, rss_kb, cpu = open(f"{out}/{tag}.time").read().split()[-3:]
-r = {"tag": tag, "pairs": ev["pairs_reported"], "wall_s": float(wall),
+wall, rss_kb, cpu, user, sys_ = open(f"{out}/{tag}.time").read().splitlines()[-1].split()
+r = {"tag": tag, "pairs": ev["pairs_reported"], "wall_s": float(wall), "cpu_s": float(user) + float(sys_),
      "peak_rss_mb": int(rss_kb) / 1024, "cpu": cpu, "bytes": nbytes,
      "rc": int(open(f"{out}/{tag}.rc").read()), "load": open(f"{out}/{tag}.load").read().strip()}
 r["mb_per_s"] = nbytes / 1e6 / max(r["wall_s"], 1e-9)
@@ -118,14 +118,15 @@ ndocs, corpus, thr = sys.argv[2], sys.argv[3], sys.argv[4]
 cc = next((r for r in rows if r["tag"] == "crosscheck"), None)
 print(f"\ncorpus: {corpus} ({ndocs} docs, {rows[0]['bytes'] / 1e6:.1f} MB), threshold {thr}, "
       f"recall and precision by evaluate.py --strict; wall time and peak RSS of the whole process\n")
-print("| tool | pairs | wall s | MB/s | CPU | peak RSS MB | recall (planted, J≥0.5, strict) | precision_exact | precision_planted | wall / crosscheck's | load at start |")
-print("|---|---|---|---|---|---|---|---|---|---|---|")
+print("| tool | pairs | wall s | MB/s | CPU s (CPU %) | peak RSS MB | recall (planted, J≥0.5, strict) | precision_exact | precision_planted | wall / crosscheck's | CPU s / crosscheck's | load at start |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|")
 for r in rows:
     ratio = f"{r['wall_s'] / cc['wall_s']:.1f}×" if cc and cc["wall_s"] > 0 else "-"
+    cratio = f"{r['cpu_s'] / cc['cpu_s']:.1f}×" if cc and cc["cpu_s"] > 0 else "-"
     algo = f" (algo {r['algo_s']:.1f})" if r.get("algo_s") is not None else ""
-    print(f"| {r['tag']} | {r['pairs']} | {r['wall_s']:.2f}{algo} | {r['mb_per_s']:.1f} | {r['cpu']} | "
+    print(f"| {r['tag']} | {r['pairs']} | {r['wall_s']:.2f}{algo} | {r['mb_per_s']:.1f} | {r['cpu_s']:.2f} ({r['cpu']}) | "
           f"{r['peak_rss_mb']:.0f} | {r['recall_detectable']:.4f} | {r['precision_exact']:.4f} | "
-          f"{r['precision_planted']:.4f} | {ratio} | {r['load']} |")
+          f"{r['precision_planted']:.4f} | {ratio} | {cratio} | {r['load']} |")
 if cc:
     print(f"\ncrosscheck recall by edit: {cc['recall_by_edit']}")
     print(f"crosscheck recall by language: {cc['recall_by_lang']}")

@@ -48,14 +48,15 @@ for stride in "${STRIDES[@]}"; do
     load="$(load_avg)"
     rc=0
     # shellcheck disable=SC2086
-    /usr/bin/time -f '%e %M %P' -o "$OUT/every$stride.time" \
+    /usr/bin/time -f '%e %M %P %U %S' -o "$OUT/every$stride.time" \
       "$BIN" check "$dir" --format jsonl ${CROSSCHECK_ARGS:-} > "$OUT/every$stride.jsonl" 2> "$OUT/every$stride.stderr" || rc=$?
     [ "$rc" -ge 2 ] && { echo "bench-scaling: crosscheck exited $rc on $dir:" >&2; tail -3 "$OUT/every$stride.stderr" >&2; }
-    read -r wall rss cpu < <(tail -1 "$OUT/every$stride.time")
+    read -r wall rss cpu user sys < <(tail -1 "$OUT/every$stride.time")
+    cpus="$(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f", u + s}')"
     pairs="$(grep -c '"type":"pair"' "$OUT/every$stride.jsonl" || true)"
     echo "== every ${stride}th doc: $n docs, $bytes bytes, $wall s, $rss KB, load $load" >&2
     if [ -z "$best" ] || awk -v a="$wall" -v b="${best%% *}" 'BEGIN {exit !(a < b)}'; then
-      best="$wall $rss $cpu $pairs $load"
+      best="$wall $rss $cpu $cpus $pairs $load"
     fi
   done
   echo "$stride $n $bytes $best" >> "$OUT/scaling.tsv"
@@ -65,15 +66,16 @@ python3 - "$OUT/scaling.tsv" "$SRC" "$REPEAT" <<'PYEOF' | tee "$OUT/scaling.md"
 import sys
 rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
 rows = [dict(stride=int(r[0]), docs=int(r[1]), bytes=int(r[2]), wall=float(r[3]), rss_kb=int(r[4]),
-             cpu=r[5], pairs=int(r[6]), load=r[7] + " " + " ".join(r[8:])) for r in rows]
+             cpu=r[5], cpu_s=float(r[6]), pairs=int(r[7]), load=" ".join(r[8:])) for r in rows]
 rows.sort(key=lambda r: r["bytes"])
 base = rows[0]
 print(f"\nscaling of `crosscheck check` on {sys.argv[2]} (fastest of {sys.argv[3]} run(s) per size)\n")
-print("| size | docs | MB | pairs | wall s | MB/s | CPU | peak RSS MB | time growth / size growth | load at start |")
-print("|---|---|---|---|---|---|---|---|---|---|")
+print("| size | docs | MB | pairs | wall s | MB/s | CPU s (CPU %) | peak RSS MB | wall growth / size growth | CPU s growth / size growth | load at start |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
 for r in rows:
     size = r["bytes"] / base["bytes"]
     growth = (r["wall"] / base["wall"]) / size if base["wall"] > 0 else float("nan")
+    cgrowth = (r["cpu_s"] / base["cpu_s"]) / size if base["cpu_s"] > 0 else float("nan")
     print(f"| {size:.2f}× | {r['docs']} | {r['bytes'] / 1e6:.1f} | {r['pairs']} | {r['wall']:.2f} | "
-          f"{r['bytes'] / 1e6 / max(r['wall'], 1e-9):.1f} | {r['cpu']} | {r['rss_kb'] / 1024:.0f} | {growth:.2f} | {r['load']} |")
+          f"{r['bytes'] / 1e6 / max(r['wall'], 1e-9):.1f} | {r['cpu_s']:.2f} ({r['cpu']}) | {r['rss_kb'] / 1024:.0f} | {growth:.2f} | {cgrowth:.2f} | {r['load']} |")
 PYEOF

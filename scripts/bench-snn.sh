@@ -43,29 +43,30 @@ for ((r = 0; r < REPEAT; r++)); do
   load="$(load_avg)"
   rc=0
   # shellcheck disable=SC2086
-  /usr/bin/time -f '%e %M %P' -o "$OUT/snn.time" \
+  /usr/bin/time -f '%e %M %P %U %S' -o "$OUT/snn.time" \
     "$BIN" check "$JSONL" --format jsonl ${CROSSCHECK_ARGS:-} > "$OUT/snn.out.jsonl" 2> "$OUT/snn.stderr" || rc=$?
   [ "$rc" -ge 2 ] && { echo "bench-snn: crosscheck exited $rc:" >&2; tail -3 "$OUT/snn.stderr" >&2; }
-  read -r wall rss cpu < <(tail -1 "$OUT/snn.time")
+  read -r wall rss cpu user sys < <(tail -1 "$OUT/snn.time")
+  cpus="$(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f", u + s}')"
   echo "== run $((r + 1)): $wall s, $rss KB, CPU $cpu, load $load" >&2
   if [ -z "$best" ] || awk -v a="$wall" -v b="${best%% *}" 'BEGIN {exit !(a < b)}'; then
-    best="$wall $rss $cpu $load"
+    best="$wall $rss $cpu $cpus $load"
   fi
 done
-read -r wall rss cpu load <<< "$best"
+read -r wall rss cpu cpus load <<< "$best"
 summary="$(grep '"type":"summary"' "$OUT/snn.out.jsonl" | tail -1 || true)"
 
-python3 - "$wall" "$rss" "$cpu" "$load" "$FILE_BYTES" "$TEXT_BYTES" "$summary" "$REPEAT" <<'PYEOF'
+python3 - "$wall" "$rss" "$cpu" "$cpus" "$load" "$FILE_BYTES" "$TEXT_BYTES" "$summary" "$REPEAT" <<'PYEOF'
 import json, sys
-wall, rss_kb, cpu, load, fbytes, tbytes, summary, repeat = sys.argv[1:]
+wall, rss_kb, cpu, cpus, load, fbytes, tbytes, summary, repeat = sys.argv[1:]
 wall, rss, fbytes, tbytes = float(wall), int(rss_kb) * 1024, int(fbytes), int(tbytes)
 s = json.loads(summary) if summary else {}
 print(f"\n`crosscheck check` on SaudiNewsNet (fastest of {repeat} run(s))\n")
-print("| corpus MB (JSONL) | text MB | docs | pairs | findings | wall s | MB/s (JSONL) | MB/s (text) | CPU | peak RSS MB | RSS / corpus | load at start |")
+print("| corpus MB (JSONL) | text MB | docs | pairs | findings | wall s | MB/s (JSONL) | MB/s (text) | CPU s (CPU %) | peak RSS MB | RSS / corpus | load at start |")
 print("|---|---|---|---|---|---|---|---|---|---|---|---|")
 print(f"| {fbytes / 1e6:.1f} | {tbytes / 1e6:.1f} | {s.get('documents', '-')} | {s.get('pairs', '-')} | "
       f"{s.get('findings', '-')} | {wall:.2f} | {fbytes / 1e6 / max(wall, 1e-9):.1f} | "
-      f"{tbytes / 1e6 / max(wall, 1e-9):.1f} | {cpu} | {rss / 1e6:.0f} | {rss / fbytes:.2f} | {load} |")
+      f"{tbytes / 1e6 / max(wall, 1e-9):.1f} | {cpus} ({cpu}) | {rss / 1e6:.0f} | {rss / fbytes:.2f} | {load} |")
 PYEOF
 
 if [ "${NO_BENCH:-}" != 1 ]; then
