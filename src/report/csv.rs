@@ -43,10 +43,20 @@ pub const HEADER: [&str; 20] = [
 ];
 
 /// A text cell, defused against formula injection and quoted as needed.
+/// Control characters other than tab and line breaks (ANSI escapes in
+/// article text) become U+FFFD, so that printing the file is harmless.
 pub fn text_cell(s: &str) -> String {
+    let s: String = s
+        .chars()
+        .map(|c| match c {
+            '\t' | '\n' | '\r' => c,
+            c if c.is_control() => '\u{fffd}',
+            c => c,
+        })
+        .collect();
     let defused = match s.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
-        _ => s.to_string(),
+        _ => s,
     };
     quote(&defused)
 }
@@ -113,6 +123,7 @@ mod tests {
         assert_eq!(text_cell("\t=1"), "'\t=1");
         assert_eq!(text_cell("a=b"), "a=b");
         assert_eq!(text_cell("قال"), "قال");
+        assert_eq!(text_cell("a\x1b[31mb"), "a\u{fffd}[31mb");
     }
 
     #[test]

@@ -509,6 +509,10 @@ fn wrap(runs: &[Run], avail: usize) -> Vec<Vec<Run>> {
     lines
 }
 
+/// LEFT-TO-RIGHT ISOLATE and POP DIRECTIONAL ISOLATE.
+const LRI: char = '\u{2066}';
+const PDI: char = '\u{2069}';
+
 /// Mirrored glyph of a paired bracket, for characters laid out right to left.
 fn mirror(c: char) -> char {
     match c {
@@ -537,7 +541,14 @@ fn visual(line: &[Run], rtl: bool, reshaper: &ar_reshaper::ArabicReshaper) -> Ve
     // markers, so letters that join stay in one run.
     let mut chars: Vec<(char, Style)> = Vec::new();
     for r in line {
-        if reshaper.need_reshape(&r.text) {
+        if r.style.role == Role::Tag {
+            // A finding tag `[#n]` reads left to right whatever surrounds
+            // it: isolate it (LRI … PDI), or after Arabic letters the digit
+            // would become an Arabic number and the tag read `[n#]`.
+            chars.push((LRI, r.style));
+            chars.extend(r.text.chars().map(|c| (c, r.style)));
+            chars.push((PDI, r.style));
+        } else if reshaper.need_reshape(&r.text) {
             chars.extend(reshaper.reshape(&r.text).chars().map(|c| (c, r.style)));
         } else {
             chars.extend(r.text.chars().map(|c| (c, r.style)));
@@ -566,12 +577,12 @@ fn visual(line: &[Run], rtl: bool, reshaper: &ar_reshaper::ArabicReshaper) -> Ve
                     }
                 }
                 for cl in clusters.into_iter().rev() {
-                    for &(c, st) in cl {
+                    for &(c, st) in cl.iter().filter(|c| !matches!(c.0, LRI | PDI)) {
                         push_char(&mut out, mirror(c), st);
                     }
                 }
             } else {
-                for &(c, st) in slice {
+                for &(c, st) in slice.iter().filter(|c| !matches!(c.0, LRI | PDI)) {
                     push_char(&mut out, c, st);
                 }
             }
@@ -645,6 +656,14 @@ mod tests {
         // Brackets mirror in right-to-left runs.
         let v = visual(&[run("(قتل)", Style::PLAIN)], true, &reshaper);
         assert_eq!(v[0].text, "(ﻞﺘﻗ)");
+        // A finding tag after Arabic text still reads `[#1]`.
+        let tag = Style::of(Role::Tag);
+        let v = visual(
+            &[run("قتل ", Style::PLAIN), run("[#1]", tag)],
+            true,
+            &reshaper,
+        );
+        assert_eq!(v, vec![run("[#1]", tag), run(" ﻞﺘﻗ", Style::PLAIN)]);
     }
 
     #[test]
