@@ -45,6 +45,14 @@ pub struct InputArgs {
     /// Read files that are not valid UTF-8, replacing bad bytes with U+FFFD.
     #[arg(long)]
     pub lossy: bool,
+    /// Largest document (a file, stdin, or one JSONL line), e.g. 64M, 1G.
+    /// Larger ones are skipped with an error. [default: 64M]
+    #[arg(long, value_name = "SIZE", value_parser = crate::input::parse_size)]
+    pub max_doc_size: Option<u64>,
+    /// Largest total of document text held in memory, e.g. 4G, 16G. Inputs
+    /// past it are not read (an error says so). [default: 4G]
+    #[arg(long, value_name = "SIZE", value_parser = crate::input::parse_size)]
+    pub max_input_size: Option<u64>,
 }
 
 /// Output options shared by every subcommand.

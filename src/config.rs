@@ -115,6 +115,14 @@ impl CheckConfig {
             paths: args.input.paths.clone(),
             input: InputOptions {
                 lossy: args.input.lossy,
+                max_doc_size: args
+                    .input
+                    .max_doc_size
+                    .unwrap_or(crate::input::DEFAULT_MAX_DOC_SIZE),
+                max_input_size: args
+                    .input
+                    .max_input_size
+                    .unwrap_or(crate::input::DEFAULT_MAX_INPUT_SIZE),
             },
             matching,
             format: args.output.format,
