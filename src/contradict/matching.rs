@@ -149,9 +149,55 @@ pub fn claim_pairs<'c>(
     }
     let mut out = Vec::new();
     for (_, (ca, cb)) in regions {
+        if same_digits(&ca, a.text, &cb, b.text) {
+            continue; // only the notation differs ("2,804,130" / "2,804.130")
+        }
         pair_region(&ca, &cb, a, b, &mut out);
     }
     out
+}
+
+/// True when every claim of a region, on both sides, is written in digits
+/// and separators only, and the digits read the same in order: a difference
+/// of notation (separators, a decimal comma read apart, "1345"/"13.45"),
+/// whatever values the notation was parsed to.
+pub fn same_digits(ca: &[&Claim], ta: &str, cb: &[&Claim], tb: &str) -> bool {
+    fn digits(cs: &[&Claim], text: &str) -> Option<String> {
+        let mut out = String::new();
+        for c in cs {
+            for ch in c.span.slice(text).chars() {
+                if let Some(d) = ch.to_digit(10).or_else(|| {
+                    ('\u{660}'..='\u{669}')
+                        .contains(&ch)
+                        .then(|| ch as u32 - 0x660)
+                        .or_else(|| {
+                            ('\u{6f0}'..='\u{6f9}')
+                                .contains(&ch)
+                                .then(|| ch as u32 - 0x6f0)
+                        })
+                }) {
+                    out.push(char::from_digit(d, 10)?);
+                } else if !matches!(
+                    ch,
+                    '.' | ','
+                        | '،'
+                        | '٫'
+                        | '٬'
+                        | 'ر'
+                        | ' '
+                        | '%'
+                        | '٪'
+                        | '\u{200f}'
+                        | '\u{200e}'
+                        | '\u{a0}'
+                ) {
+                    return None;
+                }
+            }
+        }
+        (!out.is_empty()).then_some(out)
+    }
+    matches!((digits(ca, ta), digits(cb, tb)), (Some(x), Some(y)) if x == y)
 }
 
 /// True when the claim is a conversion one side adds in parentheses right
@@ -233,13 +279,10 @@ fn pair_region<'c>(
         // omissions.
         let mut used = vec![false; xb.len()];
         for x in &xa {
-            let pick = (0..xb.len())
-                .find(|&j| !used[j] && x.unit.is_some() && xb[j].unit == x.unit)
-                .or_else(|| {
-                    (0..xb.len()).find(|&j| {
-                        !used[j] && (x.unit.is_none() || xb[j].unit.is_none()) && xa.len() == 1
-                    })
-                });
+            // Without a unit to tell them apart the pairing would be a
+            // guess (0632 vs "32ر06" read as two numbers): stay silent.
+            let pick =
+                (0..xb.len()).find(|&j| !used[j] && x.unit.is_some() && xb[j].unit == x.unit);
             if let Some(j) = pick {
                 used[j] = true;
                 out.push((x, xb[j]));
@@ -311,6 +354,33 @@ mod tests {
         assert_eq!(tokens_in(&t, Span::new(4, 8)), 1..2);
         assert_eq!(tokens_in(&t, Span::new(2, 10)), 0..3);
         assert_eq!(tokens_in(&t, Span::new(3, 4)), 1..1);
+    }
+
+    fn claim(text: &str, part: &str) -> Claim {
+        let start = text.find(part).unwrap();
+        Claim {
+            kind: ClaimKind::Number,
+            span: Span::new(start, start + part.len()),
+            value: None,
+            unit: None,
+            qualifier: None,
+            speaker: None,
+        }
+    }
+
+    #[test]
+    fn notation_only_regions() {
+        let (a, b) = ("x 2,804,130 y", "x 2,804.130 y");
+        let (x, y) = (claim(a, "2,804,130"), claim(b, "2,804.130"));
+        assert!(same_digits(&[&x], a, &[&y], b));
+        let (a, b) = ("x 80.4% y", "x 80،4% y");
+        let (x, y1, y2) = (claim(a, "80.4%"), claim(b, "80"), claim(b, "4%"));
+        assert!(same_digits(&[&x], a, &[&y1, &y2], b));
+        let (a, b) = ("5 ملايين", "5 مليارات");
+        let (x, y) = (claim(a, a), claim(b, b));
+        assert!(!same_digits(&[&x], a, &[&y], b));
+        let (a, b) = ("x 35 y", "x 53 y");
+        assert!(!same_digits(&[&claim(a, "35")], a, &[&claim(b, "53")], b));
     }
 
     #[test]
