@@ -289,6 +289,7 @@ fn write_pair<W: Write>(
         1 => " · 1 finding".to_string(),
         k => format!(" · {k} findings"),
     };
+    let same = if p.same_source { " · same source" } else { "" };
     let head = vec![
         run(format!("pair {n}"), bold),
         run(
@@ -298,7 +299,7 @@ fn write_pair<W: Write>(
                 al.equal_tokens(),
                 al.a_tokens.len(),
                 al.b_tokens.len()
-            ),
+            ) + same,
             Style::PLAIN,
         ),
     ];
@@ -476,8 +477,17 @@ fn wrap(runs: &[Run], avail: usize) -> Vec<Vec<Run>> {
     for word in words {
         let ww = runs_width(&word);
         if !line.is_empty() && width + 1 + ww <= avail {
-            line.push(run(" ", Style::PLAIN));
-            line.extend(word);
+            // The space takes the style of the words around it when they
+            // share one (a bold title, several removed words).
+            let joined = line.last().map(|r| r.style) == word.first().map(|r| r.style);
+            let space = if joined { word[0].style } else { Style::PLAIN };
+            push_char(&mut line, ' ', space);
+            for r in word {
+                match line.last_mut() {
+                    Some(last) if last.style == r.style => last.text.push_str(&r.text),
+                    _ => line.push(r),
+                }
+            }
             width += 1 + ww;
             continue;
         }
@@ -627,14 +637,7 @@ mod tests {
         let lines = wrap(&runs, 80);
         assert_eq!(
             lines[0],
-            vec![
-                run("x", del),
-                run(" ", Style::PLAIN),
-                run("[-12", del),
-                run("-]", Style::PLAIN),
-                run(" ", Style::PLAIN),
-                run("y", Style::PLAIN)
-            ]
+            vec![run("x [-12", del), run("-] y", Style::PLAIN),]
         );
     }
 
@@ -664,6 +667,32 @@ mod tests {
             &reshaper,
         );
         assert_eq!(v, vec![run("[#1]", tag), run(" ﻞﺘﻗ", Style::PLAIN)]);
+    }
+
+    proptest::proptest! {
+        /// Wrapping loses no character but whitespace, and no line is wider
+        /// than the room it has.
+        #[test]
+        fn wrap_keeps_text_and_width(
+            text in "[a-z0-9 ٠-٩ء-ي\u{64e}漢字\\[\\]\\-+{}#]{0,120}",
+            avail in 1usize..30,
+        ) {
+            let styles = [Style::PLAIN, Style::of(Role::Deleted)];
+            let runs: Vec<Run> = text
+                .split_inclusive('x')
+                .enumerate()
+                .map(|(i, t)| run(t, styles[i % 2]))
+                .collect();
+            let lines = wrap(&runs, avail);
+            let kept: String = plain(&lines).concat().chars().filter(|c| !c.is_whitespace()).collect();
+            let want: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+            proptest::prop_assert_eq!(kept, want);
+            for l in &lines {
+                // A line holds at least one character, so a double-width
+                // character may overflow a one-column line.
+                proptest::prop_assert!(runs_width(l) <= avail.max(2));
+            }
+        }
     }
 
     #[test]
