@@ -168,7 +168,10 @@ pub fn write_man_page() -> std::io::Result<()> {
     clap_mangen::Man::new(Args::command()).render(&mut out)?;
     // The flags of `check`, in a section of their own on the same page.
     if let Some(check) = Args::command().find_subcommand("check") {
-        let check = check.clone().mut_args(|a| a.help_heading("CHECK OPTIONS"));
+        let check = check
+            .clone()
+            .disable_help_flag(true)
+            .mut_args(|a| a.help_heading("CHECK OPTIONS"));
         clap_mangen::Man::new(check).render_options_section(&mut out)?;
     }
     std::io::Write::flush(&mut out)

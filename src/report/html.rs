@@ -290,7 +290,9 @@ fn passage(
             end += 1;
         }
         let g = Span::new(tokens[t].start, tokens[end - 1].end);
-        h.push_str(&escape(&d.text[pos..g.start]));
+        if g.start > pos {
+            h.push_str(&escape(&d.text[pos..g.start]));
+        }
         if let Some(f) = key.1 {
             h.push_str("<mark");
             if !ided[f] {

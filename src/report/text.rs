@@ -173,9 +173,16 @@ impl<'a> Side<'a> {
 
     /// Changed tokens `r`, inside wdiff markers when not colored; finding
     /// tags after the closing marker, then the gap after the last token.
-    fn push_changed(&self, runs: &mut Vec<Run>, r: Range<usize>, color: bool) {
+    /// A long change keeps `context` words (at least 3) at each end around
+    /// an ellipsis, unless a finding's words are in the middle.
+    fn push_changed(&self, runs: &mut Vec<Run>, r: Range<usize>, color: bool, context: usize) {
         if r.is_empty() {
             return;
+        }
+        let keep = context.max(3);
+        let mut cut = r.start + keep..r.end.saturating_sub(keep);
+        if cut.len() < 3 || self.emph[cut.clone()].iter().any(|&e| e) {
+            cut = 0..0;
         }
         let (open, close) = match self.changed {
             Role::Deleted => ("[-", "-]"),
@@ -186,12 +193,18 @@ impl<'a> Side<'a> {
             runs.push(run(open, base));
         }
         for t in r.clone() {
+            if cut.contains(&t) {
+                if t == cut.start {
+                    runs.push(run(" … ", Style::of(Role::Dim)));
+                }
+                continue;
+            }
             let style = Style {
                 role: self.changed,
                 emph: self.emph[t],
             };
             runs.push(run(self.slice(self.tokens[t]), style));
-            if t + 1 < r.end {
+            if t + 1 < r.end && t + 1 != cut.start {
                 runs.push(run(self.slice(self.gap_after(t)), base));
             }
         }
@@ -232,8 +245,8 @@ fn hunks(p: &PairResult, a: &Side, b: &Side, context: usize, color: bool) -> Vec
     };
     for (i, op) in ops.iter().enumerate() {
         if op.tag != OpTag::Equal {
-            a.push_changed(&mut cur.a, op.a.clone(), color);
-            b.push_changed(&mut cur.b, op.b.clone(), color);
+            a.push_changed(&mut cur.a, op.a.clone(), color, context);
+            b.push_changed(&mut cur.b, op.b.clone(), color, context);
             continue;
         }
         let n = op.a.len();
@@ -289,6 +302,7 @@ fn write_pair<W: Write>(
         1 => " · 1 finding".to_string(),
         k => format!(" · {k} findings"),
     };
+    let same = if p.same_source { " · same source" } else { "" };
     let head = vec![
         run(format!("pair {n}"), bold),
         run(
@@ -298,7 +312,7 @@ fn write_pair<W: Write>(
                 al.equal_tokens(),
                 al.a_tokens.len(),
                 al.b_tokens.len()
-            ),
+            ) + same,
             Style::PLAIN,
         ),
     ];
@@ -476,8 +490,17 @@ fn wrap(runs: &[Run], avail: usize) -> Vec<Vec<Run>> {
     for word in words {
         let ww = runs_width(&word);
         if !line.is_empty() && width + 1 + ww <= avail {
-            line.push(run(" ", Style::PLAIN));
-            line.extend(word);
+            // The space takes the style of the words around it when they
+            // share one (a bold title, several removed words).
+            let joined = line.last().map(|r| r.style) == word.first().map(|r| r.style);
+            let space = if joined { word[0].style } else { Style::PLAIN };
+            push_char(&mut line, ' ', space);
+            for r in word {
+                match line.last_mut() {
+                    Some(last) if last.style == r.style => last.text.push_str(&r.text),
+                    _ => line.push(r),
+                }
+            }
             width += 1 + ww;
             continue;
         }
@@ -627,14 +650,7 @@ mod tests {
         let lines = wrap(&runs, 80);
         assert_eq!(
             lines[0],
-            vec![
-                run("x", del),
-                run(" ", Style::PLAIN),
-                run("[-12", del),
-                run("-]", Style::PLAIN),
-                run(" ", Style::PLAIN),
-                run("y", Style::PLAIN)
-            ]
+            vec![run("x [-12", del), run("-] y", Style::PLAIN),]
         );
     }
 
@@ -664,6 +680,63 @@ mod tests {
             &reshaper,
         );
         assert_eq!(v, vec![run("[#1]", tag), run(" ﻞﺘﻗ", Style::PLAIN)]);
+    }
+
+    proptest::proptest! {
+        /// Wrapping loses no character but whitespace, and no line is wider
+        /// than the room it has.
+        #[test]
+        fn wrap_keeps_text_and_width(
+            text in "[a-z0-9 ٠-٩ء-ي\u{64e}漢字\\[\\]\\-+{}#]{0,120}",
+            avail in 1usize..30,
+        ) {
+            let styles = [Style::PLAIN, Style::of(Role::Deleted)];
+            let runs: Vec<Run> = text
+                .split_inclusive('x')
+                .enumerate()
+                .map(|(i, t)| run(t, styles[i % 2]))
+                .collect();
+            let lines = wrap(&runs, avail);
+            let kept: String = plain(&lines).concat().chars().filter(|c| !c.is_whitespace()).collect();
+            let want: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+            proptest::prop_assert_eq!(kept, want);
+            for l in &lines {
+                // A line holds at least one character, so a double-width
+                // character may overflow a one-column line.
+                proptest::prop_assert!(runs_width(l) <= avail.max(2));
+            }
+        }
+    }
+
+    #[test]
+    fn long_changes_are_cut_unless_a_finding_is_inside() {
+        // 30 words "aa ab … az ba bb bc bd" (letters only: digits split words).
+        let text = (0..30u8)
+            .map(|i| format!("{}{}", (b'a' + i / 26) as char, (b'a' + i % 26) as char))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let doc = Document {
+            text: text.clone(),
+            ..Document::default()
+        };
+        let tokens: Vec<Span> = crate::normalize::tokenize(&text)
+            .iter()
+            .map(|t| t.span)
+            .collect();
+        let show = |claims: Vec<Span>| {
+            let side = Side::new(&doc, &tokens, claims.into_iter(), Role::Deleted);
+            let mut runs = Vec::new();
+            side.push_changed(&mut runs, 0..30, false, 3);
+            plain(&wrap(&runs, 200)).concat()
+        };
+        assert_eq!(tokens.len(), 30);
+        assert_eq!(show(vec![]), "[-aa ab ac … bb bc bd-]");
+        // The 16th word is a finding's claim: nothing is cut.
+        let all = show(vec![tokens[15]]);
+        assert!(
+            all.starts_with("[-aa ab ac ad") && all.ends_with("bd-][#1]"),
+            "{all}"
+        );
     }
 
     #[test]
