@@ -104,7 +104,7 @@ fn single_files_in_any_order_with_duplicates() {
     let backward = run(None, "jsonl", &twice);
     assert_same("duplicated seed files, reversed", &forward, &backward);
     assert_eq!(forward.0, 2, "duplicate ids are reported");
-    let folder = run(None, "jsonl", &[seeds.clone()]);
+    let folder = run(None, "jsonl", std::slice::from_ref(&seeds));
     let files_only = run(None, "jsonl", &files);
     // Seed folder may hold other files (README); compare pairs only.
     let pairs = |o: &[u8]| -> Vec<String> {
