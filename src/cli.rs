@@ -108,6 +108,15 @@ pub struct CheckArgs {
     /// Smallest passage, in words, for a pair to be reported.
     #[arg(long, value_name = "N")]
     pub min_words: Option<usize>,
+    /// Where a file's source (outlet) comes from when the input gives none:
+    /// `dir` (its first folder under the argument), `name` (`id__outlet.txt`),
+    /// or a regular expression over the file name whose first group (or
+    /// whole match) is the source.
+    #[arg(long, value_name = "dir|name|REGEX")]
+    pub source_from: Option<String>,
+    /// Drop pairs whose two documents come from the same source.
+    #[arg(long)]
+    pub cross_source_only: bool,
 }
 
 /// Report formats.
