@@ -26,6 +26,14 @@ pub enum Command {
     /// Find near-duplicate passages across documents and report the claims that differ.
     #[command(after_help = AFTER_HELP)]
     Check(CheckArgs),
+    /// Print a shell completion script (e.g. `crosscheck completions bash > /etc/bash_completion.d/crosscheck`).
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to standard output (`crosscheck man | man -l -`).
+    Man,
 }
 
 /// Where documents come from.
@@ -53,9 +61,30 @@ pub struct OutputArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Write the report to FILE instead of standard output (never over an input file).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// When to use colors (NO_COLOR is honored with `auto`).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Words of unchanged text shown around each change in the text report.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub context: usize,
+    /// How the text report writes right-to-left text.
+    ///
+    /// `logical` (the default) writes characters in reading order, for terminals that reorder
+    /// bidirectional text themselves (VTE, Konsole, mlterm) and for logs. `visual` joins Arabic
+    /// letters (presentation forms) and reorders each wrapped line, for terminals that do
+    /// neither (xterm, tmux, kitty, alacritty, Windows Terminal). Only the text report is
+    /// affected; JSON Lines, CSV and HTML always carry the original text.
+    #[arg(long, value_enum, default_value_t = Bidi::Logical)]
+    pub bidi: Bidi,
+    /// Start the CSV report with a UTF-8 byte order mark (for Excel, which otherwise misreads Arabic).
+    #[arg(long)]
+    pub csv_bom: bool,
+    /// Wrap the text report at this many columns (default: the terminal's width, or 100).
+    #[arg(long, value_name = "COLUMNS")]
+    pub width: Option<usize>,
     /// Worker threads (default: all cores).
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
@@ -79,6 +108,15 @@ pub struct CheckArgs {
     /// Smallest passage, in words, for a pair to be reported.
     #[arg(long, value_name = "N")]
     pub min_words: Option<usize>,
+    /// Where a file's source (outlet) comes from when the input gives none:
+    /// `dir` (its first folder under the argument), `name` (`id__outlet.txt`),
+    /// or a regular expression over the file name whose first group (or
+    /// whole match) is the source.
+    #[arg(long, value_name = "dir|name|REGEX")]
+    pub source_from: Option<String>,
+    /// Drop pairs whose two documents come from the same source.
+    #[arg(long)]
+    pub cross_source_only: bool,
 }
 
 /// Report formats.
@@ -88,6 +126,20 @@ pub enum Format {
     Text,
     /// JSON Lines for machines (see docs/jsonl.md).
     Jsonl,
+    /// One self-contained HTML page (use with `-o report.html`).
+    Html,
+    /// One row per finding, for spreadsheets.
+    Csv,
+}
+
+/// `--bidi`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Bidi {
+    /// Characters in reading order; the terminal reorders them.
+    #[default]
+    Logical,
+    /// Arabic shaped and each line reordered for display.
+    Visual,
 }
 
 /// `--color`.
@@ -99,4 +151,28 @@ pub enum ColorChoice {
     Always,
     /// Never color.
     Never,
+}
+
+/// Writes the completion script for `shell` to standard output.
+pub fn write_completions(shell: clap_complete::Shell) -> std::io::Result<()> {
+    use clap::CommandFactory;
+    let mut out = std::io::stdout().lock();
+    clap_complete::generate(shell, &mut Args::command(), "crosscheck", &mut out);
+    std::io::Write::flush(&mut out)
+}
+
+/// Writes the man page (roff) to standard output.
+pub fn write_man_page() -> std::io::Result<()> {
+    use clap::CommandFactory;
+    let mut out = std::io::stdout().lock();
+    clap_mangen::Man::new(Args::command()).render(&mut out)?;
+    // The flags of `check`, in a section of their own on the same page.
+    if let Some(check) = Args::command().find_subcommand("check") {
+        let check = check
+            .clone()
+            .disable_help_flag(true)
+            .mut_args(|a| a.help_heading("CHECK OPTIONS"));
+        clap_mangen::Man::new(check).render_options_section(&mut out)?;
+    }
+    std::io::Write::flush(&mut out)
 }
