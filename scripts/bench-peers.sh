@@ -76,7 +76,7 @@ tag, out, nbytes = sys.argv[1], sys.argv[2], int(sys.argv[3])
 ev = json.load(open(f"{out}/{tag}.eval.json"))
 wall, rss_kb, cpu, user, sys_ = open(f"{out}/{tag}.time").read().splitlines()[-1].split()
 r = {"tag": tag, "pairs": ev["pairs_reported"], "wall_s": float(wall), "cpu_s": float(user) + float(sys_),
-     "peak_rss_mb": int(rss_kb) / 1024, "cpu": cpu, "bytes": nbytes,
+     "peak_rss_mb": int(rss_kb) * 1024 / 1e6, "cpu": cpu, "bytes": nbytes,
      "rc": int(open(f"{out}/{tag}.rc").read()), "load": open(f"{out}/{tag}.load").read().strip()}
 r["mb_per_s"] = nbytes / 1e6 / max(r["wall_s"], 1e-9)
 for k in ("recall_detectable", "recall_all", "precision_exact", "precision_planted",
