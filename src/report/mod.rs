@@ -1,6 +1,7 @@
 //! Reports: the text word diff for people and JSON Lines for machines.
 //! Every reporter writes to an `io::Write`; none prints directly.
 
+pub mod dedup;
 pub mod jsonl;
 pub mod text;
 pub mod wire;
