@@ -844,8 +844,8 @@ mod tests {
     #[test]
     fn containment_joins_a_reprint_with_additions() {
         // Doc 1 (100 words) reprints 90 of doc 0's 100 words; doc 2 is
-        // 300 words, 80 of which are doc 0's story: containment of the
-        // shorter (doc 0) is 0.8.
+        // 300 words, 80 of which are doc 0's story (and 70 doc 1's):
+        // containment of the shorter (doc 0) is 0.8.
         let corpus = Corpus {
             docs: vec![
                 doc("a", None, None),
@@ -857,6 +857,7 @@ mod tests {
         let pairs = vec![
             pair(0, (0, 900), 1, (0, 900)),
             pair(0, (0, 800), 2, (2000, 2800)),
+            pair(1, (0, 700), 2, (2000, 2700)),
         ];
         let (c, s) = document_clusters(&corpus, &w, &pairs, &DedupOptions::default());
         assert!(s.is_empty());
@@ -864,7 +865,7 @@ mod tests {
         // No dates: the longest is the representative.
         assert_eq!(c[0].representative, DocId(2));
         let m: Vec<(u32, f64)> = c[0].members.iter().map(|m| (m.doc.0, m.overlap)).collect();
-        assert_eq!(m, vec![(2, 1.0), (0, 0.8)]);
+        assert_eq!(m, vec![(2, 1.0), (0, 0.8), (1, 0.7)]);
     }
 
     #[test]
