@@ -111,6 +111,15 @@ pub struct CheckArgs {
     /// Smallest passage, in words, for a pair to be reported.
     #[arg(long, value_name = "N")]
     pub min_words: Option<usize>,
+    /// Where a file's source (outlet) comes from when the input gives none:
+    /// `dir` (its first folder under the argument), `name` (`id__outlet.txt`),
+    /// or a regular expression over the file name whose first group (or
+    /// whole match) is the source.
+    #[arg(long, value_name = "dir|name|REGEX")]
+    pub source_from: Option<String>,
+    /// Drop pairs whose two documents come from the same source.
+    #[arg(long)]
+    pub cross_source_only: bool,
 }
 
 /// Report formats.
@@ -185,6 +194,10 @@ pub struct DedupArgs {
     /// longest, or the first by name.
     #[arg(long, value_enum, default_value_t = DedupKeep::Earliest, requires = "unique")]
     pub keep: DedupKeep,
+    /// Where a file's source (outlet) comes from when the input gives none: `dir`, `name`
+    /// (`id__outlet.txt`) or a regular expression, as in `check`. Boilerplate is counted per source.
+    #[arg(long, value_name = "dir|name|REGEX")]
+    pub source_from: Option<String>,
     /// A sentence that recurs in at least N documents of one source (and is a minor part of them) is
     /// boilerplate [default: 5].
     #[arg(long, value_name = "N")]

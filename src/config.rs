@@ -23,6 +23,8 @@ pub enum ConfigError {
     Overlap(f64),
     /// `dedup --unique` with `--level passage`.
     UniquePassage,
+    /// `--source-from` with a regular expression that does not compile.
+    SourceFrom(String),
     /// `--width` too small to lay out a report.
     Width(usize),
     /// `-o FILE` names a file that is also read as input.
@@ -51,6 +53,7 @@ impl fmt::Display for ConfigError {
                     "--unique keeps documents: it cannot be used with --level passage"
                 )
             }
+            ConfigError::SourceFrom(e) => write!(f, "--source-from: {e}"),
             ConfigError::Width(w) => write!(f, "--width {w}: must be at least {MIN_WIDTH}"),
             ConfigError::OutputIsInput { output, input } => write!(
                 f,
@@ -81,6 +84,57 @@ pub struct CheckConfig {
     pub report: ReportOptions,
     /// Worker threads, `None` for all cores.
     pub threads: Option<usize>,
+    /// How to name the source of files that have none.
+    pub source_from: Option<SourceFrom>,
+    /// Drop same-source pairs.
+    pub cross_source_only: bool,
+}
+
+/// Where a document's source comes from (`--source-from`).
+#[derive(Clone, Debug)]
+pub enum SourceFrom {
+    /// The first folder of the document's name (a folder per outlet).
+    Dir,
+    /// The part after the last `__` of the file stem (`id__outlet.txt`).
+    Name,
+    /// The first capture group (or the whole match) of a pattern over the
+    /// name.
+    Pattern(regex_lite::Regex),
+}
+
+impl SourceFrom {
+    /// Parses the flag value.
+    pub fn parse(s: &str) -> Result<SourceFrom, ConfigError> {
+        match s {
+            "dir" => Ok(SourceFrom::Dir),
+            "name" => Ok(SourceFrom::Name),
+            _ => regex_lite::Regex::new(s)
+                .map(SourceFrom::Pattern)
+                .map_err(|e| ConfigError::SourceFrom(e.to_string())),
+        }
+    }
+
+    /// The source of a document named `name` (a path relative to the
+    /// argument it came from), if the rule gives one.
+    pub fn source_of(&self, name: &str) -> Option<String> {
+        let file = name.rsplit(['/', '\\']).next().unwrap_or(name);
+        let found = match self {
+            SourceFrom::Dir => {
+                let mut parts = name.split(['/', '\\']);
+                let first = parts.next()?;
+                parts.next().map(|_| first)
+            }
+            SourceFrom::Name => {
+                let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+                stem.rsplit_once("__").map(|(_, o)| o)
+            }
+            SourceFrom::Pattern(re) => {
+                let c = re.captures(name)?;
+                c.get(1).or_else(|| c.get(0)).map(|m| m.as_str())
+            }
+        };
+        found.filter(|s| !s.is_empty()).map(str::to_string)
+    }
 }
 
 impl CheckConfig {
@@ -105,6 +159,11 @@ impl CheckConfig {
         if args.output.threads == Some(0) {
             return Err(ConfigError::Threads);
         }
+        let source_from = args
+            .source_from
+            .as_deref()
+            .map(SourceFrom::parse)
+            .transpose()?;
         if let Some(w) = args.output.width
             && w < MIN_WIDTH
         {
@@ -125,6 +184,8 @@ impl CheckConfig {
                 .unwrap_or_else(|| terminal_width(to_terminal)),
         };
         Ok(CheckConfig {
+            source_from,
+            cross_source_only: args.cross_source_only,
             paths: args.input.paths.clone(),
             input: InputOptions {
                 lossy: args.input.lossy,
@@ -176,6 +237,8 @@ pub struct DedupConfig {
     pub all: bool,
     /// Print only the ids to keep, chosen by this rule.
     pub unique: Option<crate::dedup::Keep>,
+    /// Where sources come from when the input gives none.
+    pub source_from: Option<SourceFrom>,
     /// Whether to color the text report.
     pub color: bool,
     /// Worker threads, `None` for all cores.
@@ -203,6 +266,8 @@ impl DedupConfig {
             max_hamming: args.max_hamming,
             min_similarity: args.min_similarity,
             min_words: args.min_words,
+            source_from: args.source_from.clone(),
+            cross_source_only: false,
         };
         let base = CheckConfig::from_args(&check)?;
         let mut dedup = DedupOptions::default();
@@ -234,6 +299,7 @@ impl DedupConfig {
             format: args.format,
             all: args.all,
             unique: args.unique.then_some(keep),
+            source_from: base.source_from,
             color: base.report.color,
             threads: base.threads,
         })
@@ -281,4 +347,26 @@ fn check_output(output: &Path, inputs: &[PathBuf]) -> Result<(), ConfigError> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod source_tests {
+    use super::SourceFrom;
+
+    #[test]
+    fn sources_from_names() {
+        let dir = SourceFrom::parse("dir").unwrap();
+        assert_eq!(dir.source_of("aawsat/1.txt").as_deref(), Some("aawsat"));
+        assert_eq!(dir.source_of("1.txt"), None);
+        let name = SourceFrom::parse("name").unwrap();
+        assert_eq!(
+            name.source_of("c150/snn-2015-08-02-00109__aawsat.txt")
+                .as_deref(),
+            Some("aawsat")
+        );
+        assert_eq!(name.source_of("plain.txt"), None);
+        let re = SourceFrom::parse(r"^([a-z]+)-\d+").unwrap();
+        assert_eq!(re.source_of("reuters-17.txt").as_deref(), Some("reuters"));
+        assert!(SourceFrom::parse("(").is_err());
+    }
 }

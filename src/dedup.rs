@@ -41,7 +41,7 @@ use std::collections::HashMap;
 /// together with their outlets as sources; `scripts/eval-dedup.py snn`).
 /// Adjusted Rand index against the folders, pairwise precision / recall:
 /// 0.3: 0.946, 0.934 / 0.958; 0.4: 0.936, 0.934 / 0.938; 0.5: 0.940,
-/// 0.979 / 0.903; 0.6: 0.905, 0.988 / 0.835. Below 0.5 the extra merges
+/// 0.979 / 0.903; 0.6: 0.906, 0.988 / 0.837. Below 0.5 the extra merges
 /// are mostly different events told with one template (two executions
 /// announced in the same Ministry of Interior wording, the 4th and 5th
 /// relief flight to Aden); a reader would not call those reprints.

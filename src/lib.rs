@@ -36,6 +36,7 @@ pub mod index;
 pub mod input;
 pub mod normalize;
 pub mod pipeline;
+pub mod quotes;
 pub mod report;
 pub mod segment;
 pub mod summary;
