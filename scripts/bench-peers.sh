@@ -93,7 +93,7 @@ PYEOF
 
 # crosscheck: the whole process, JSON Lines out, keep the pair lines.
 # shellcheck disable=SC2086
-run crosscheck "$OUT/crosscheck.out.jsonl" "$BIN" check "$DOCS" --format jsonl ${CROSSCHECK_ARGS:-}
+CROSSCHECK_TIMINGS=1 run crosscheck "$OUT/crosscheck.out.jsonl" "$BIN" check "$DOCS" --format jsonl ${CROSSCHECK_ARGS:-}
 rc="$(cat "$OUT/crosscheck.rc")"
 if [ "$rc" -ge 2 ]; then
   echo "bench-peers: crosscheck exited $rc:" >&2; tail -5 "$OUT/crosscheck.stderr" >&2
@@ -132,4 +132,8 @@ if cc:
     print(f"crosscheck recall by language: {cc['recall_by_lang']}")
     print(f"crosscheck recall by Jaccard: {cc['recall_by_jaccard']}")
 PYEOF
+if grep -q 'timing:' "$OUT/crosscheck.stderr"; then
+  echo; echo "crosscheck phase timings (CROSSCHECK_TIMINGS lines; not a stable format):"; echo
+  grep 'timing:' "$OUT/crosscheck.stderr" | sed 's/^/    /'
+fi
 echo "load after: $(load_avg)" >&2
