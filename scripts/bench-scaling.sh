@@ -54,7 +54,7 @@ for stride in "${STRIDES[@]}"; do
     read -r wall rss cpu user sys < <(tail -1 "$OUT/every$stride.time")
     cpus="$(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f", u + s}')"
     pairs="$(grep -c '"type":"pair"' "$OUT/every$stride.jsonl" || true)"
-    echo "== every ${stride}th doc: $n docs, $bytes bytes, $wall s, $rss KB, load $load" >&2
+    echo "== one doc in $stride: $n docs, $bytes bytes, $wall s, $rss KB, load $load" >&2
     if [ -z "$best" ] || awk -v a="$wall" -v b="${best%% *}" 'BEGIN {exit !(a < b)}'; then
       best="$wall $rss $cpu $cpus $pairs $load"
     fi
