@@ -26,6 +26,9 @@ pub enum Command {
     /// Find near-duplicate passages across documents and report the claims that differ.
     #[command(after_help = AFTER_HELP)]
     Check(CheckArgs),
+    /// Group reprinted documents (or reused passages) into clusters.
+    #[command(after_help = DEDUP_AFTER_HELP)]
+    Dedup(DedupArgs),
     /// Print a shell completion script (e.g. `crosscheck completions bash > /etc/bash_completion.d/crosscheck`).
     Completions {
         /// The shell to complete for.
@@ -151,6 +154,94 @@ pub enum ColorChoice {
     Always,
     /// Never color.
     Never,
+}
+
+/// Exit status of `dedup`.
+pub const DEDUP_AFTER_HELP: &str = "\
+EXIT STATUS:
+  0  success (whether or not there are clusters)
+  2  an error happened (also when some inputs were skipped; the rest is still reported)";
+
+/// `crosscheck dedup`.
+#[derive(ClapArgs, Debug, Clone)]
+pub struct DedupArgs {
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DedupFormat::Text)]
+    pub format: DedupFormat,
+    /// When to use colors (NO_COLOR is honored with `auto`).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+    /// Smallest share (0..1) of the shorter document that aligned passages must cover to join two
+    /// documents [default: 0.5].
+    #[arg(long, value_name = "SHARE")]
+    pub min_overlap: Option<f64>,
+    /// Cluster whole documents, or occurrences of reused passages.
+    #[arg(long, value_enum, default_value_t = DedupLevel::Document)]
+    pub level: DedupLevel,
+    /// Also list the documents that are in no cluster.
+    #[arg(long)]
+    pub all: bool,
+    /// Print only the ids of the documents to keep, one per line: one per cluster and every singleton.
+    #[arg(long, conflicts_with_all = ["all", "format"])]
+    pub unique: bool,
+    /// Which document of a cluster `--unique` keeps: the earliest by date (then the longest), the
+    /// longest, or the first by name.
+    #[arg(long, value_enum, default_value_t = DedupKeep::Earliest, requires = "unique")]
+    pub keep: DedupKeep,
+    /// Where a file's source (outlet) comes from when the input gives none: `dir`, `name`
+    /// (`id__outlet.txt`) or a regular expression, as in `check`. Boilerplate is counted per source.
+    #[arg(long, value_name = "dir|name|REGEX")]
+    pub source_from: Option<String>,
+    /// A sentence that recurs in at least N documents of one source (and is a minor part of them) is
+    /// boilerplate [default: 5].
+    #[arg(long, value_name = "N")]
+    pub boilerplate_min_docs: Option<usize>,
+    /// Largest Hamming distance between two seed fingerprints that still pairs them (0..=7).
+    #[arg(long, value_name = "K")]
+    pub max_hamming: Option<u32>,
+    /// Smallest word-alignment similarity (0..1) for two passages to match.
+    #[arg(long, value_name = "S")]
+    pub min_similarity: Option<f64>,
+    /// Smallest matching passage, in words.
+    #[arg(long, value_name = "N")]
+    pub min_words: Option<usize>,
+}
+
+/// `dedup --format`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DedupFormat {
+    /// A list of clusters for people.
+    Text,
+    /// JSON Lines for machines (see the `report::dedup` docs).
+    Jsonl,
+    /// One row per cluster member.
+    Csv,
+}
+
+/// `dedup --level`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DedupLevel {
+    /// Near-duplicate documents.
+    Document,
+    /// Reused passages, with every occurrence.
+    Passage,
+}
+
+/// `dedup --keep`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DedupKeep {
+    /// The earliest by date, then the longest, then the first by name.
+    Earliest,
+    /// The longest (most words).
+    Longest,
+    /// The first by name.
+    First,
 }
 
 /// Writes the completion script for `shell` to standard output.

@@ -19,6 +19,10 @@ pub enum ConfigError {
     Similarity(f64),
     /// `--threads 0`.
     Threads,
+    /// `dedup --min-overlap` not in (0, 1].
+    Overlap(f64),
+    /// `dedup --unique` with `--level passage`.
+    UniquePassage,
     /// `--source-from` with a regular expression that does not compile.
     SourceFrom(String),
     /// `--width` too small to lay out a report.
@@ -40,6 +44,15 @@ impl fmt::Display for ConfigError {
                 write!(f, "--min-similarity {s}: must be between 0 and 1")
             }
             ConfigError::Threads => write!(f, "--threads must be at least 1"),
+            ConfigError::Overlap(s) => {
+                write!(f, "--min-overlap {s}: must be above 0 and at most 1")
+            }
+            ConfigError::UniquePassage => {
+                write!(
+                    f,
+                    "--unique keeps documents: it cannot be used with --level passage"
+                )
+            }
             ConfigError::SourceFrom(e) => write!(f, "--source-from: {e}"),
             ConfigError::Width(w) => write!(f, "--width {w}: must be at least {MIN_WIDTH}"),
             ConfigError::OutputIsInput { output, input } => write!(
@@ -202,6 +215,94 @@ pub fn use_color(choice: ColorChoice, to_terminal: bool) -> bool {
         ColorChoice::Auto => {
             std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && to_terminal
         }
+    }
+}
+
+/// Settings of a `dedup` run.
+#[derive(Clone, Debug)]
+pub struct DedupConfig {
+    /// Inputs.
+    pub paths: Vec<PathBuf>,
+    /// How to read them.
+    pub input: InputOptions,
+    /// Matching settings.
+    pub matching: MatchOptions,
+    /// Clustering settings.
+    pub dedup: crate::dedup::DedupOptions,
+    /// Document or passage clusters.
+    pub level: crate::dedup::Level,
+    /// Report format.
+    pub format: crate::cli::DedupFormat,
+    /// List singletons too.
+    pub all: bool,
+    /// Print only the ids to keep, chosen by this rule.
+    pub unique: Option<crate::dedup::Keep>,
+    /// Where sources come from when the input gives none.
+    pub source_from: Option<SourceFrom>,
+    /// Whether to color the text report.
+    pub color: bool,
+    /// Worker threads, `None` for all cores.
+    pub threads: Option<usize>,
+}
+
+impl DedupConfig {
+    /// Validates the flags of `dedup`.
+    pub fn from_args(args: &crate::cli::DedupArgs) -> Result<DedupConfig, ConfigError> {
+        use crate::cli::{DedupKeep, DedupLevel};
+        use crate::dedup::{DedupOptions, Keep, Level};
+        // The matching flags mean the same as in `check`.
+        let check = CheckArgs {
+            input: args.input.clone(),
+            output: crate::cli::OutputArgs {
+                format: Format::Text,
+                output: None,
+                color: args.color,
+                context: 8,
+                bidi: Bidi::Logical,
+                csv_bom: false,
+                width: None,
+                threads: args.threads,
+            },
+            max_hamming: args.max_hamming,
+            min_similarity: args.min_similarity,
+            min_words: args.min_words,
+            source_from: args.source_from.clone(),
+            cross_source_only: false,
+        };
+        let base = CheckConfig::from_args(&check)?;
+        let mut dedup = DedupOptions::default();
+        if let Some(s) = args.min_overlap {
+            if !(s > 0.0 && s <= 1.0) {
+                return Err(ConfigError::Overlap(s));
+            }
+            dedup.min_overlap = s;
+        }
+        if let Some(n) = args.boilerplate_min_docs {
+            dedup.boilerplate_min_docs = n;
+        }
+        let level = match args.level {
+            DedupLevel::Document => Level::Document,
+            DedupLevel::Passage if args.unique => return Err(ConfigError::UniquePassage),
+            DedupLevel::Passage => Level::Passage,
+        };
+        let keep = match args.keep {
+            DedupKeep::Earliest => Keep::Earliest,
+            DedupKeep::Longest => Keep::Longest,
+            DedupKeep::First => Keep::First,
+        };
+        Ok(DedupConfig {
+            paths: base.paths,
+            input: base.input,
+            matching: base.matching,
+            dedup,
+            level,
+            format: args.format,
+            all: args.all,
+            unique: args.unique.then_some(keep),
+            source_from: base.source_from,
+            color: base.report.color,
+            threads: base.threads,
+        })
     }
 }
 

@@ -17,6 +17,9 @@
 //! 8. [`claims`] extracts figures, dates and quotes; [`contradict`] compares them.
 //! 9. [`report`] writes the text diff or JSON Lines.
 //!
+//! `crosscheck dedup` then groups the verified pairs into clusters of
+//! reprinted documents or reused passages ([`dedup`]).
+//!
 //! [`pipeline`] is the only module that knows all stages.
 #![warn(missing_docs)]
 
@@ -26,6 +29,7 @@ pub mod claims;
 pub mod cli;
 pub mod config;
 pub mod contradict;
+pub mod dedup;
 pub mod document;
 pub mod fingerprint;
 pub mod index;

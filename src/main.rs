@@ -8,6 +8,7 @@ fn main() {
     let args = Args::parse();
     let result = match &args.command {
         Command::Check(a) => crosscheck::pipeline::run_check(a),
+        Command::Dedup(a) => crosscheck::pipeline::run_dedup(a),
         Command::Completions { shell } => crosscheck::cli::write_completions(*shell)
             .map(|_| exit::CLEAN)
             .map_err(Into::into),

@@ -669,3 +669,141 @@ pub fn exit_code(o: &CheckOutcome) -> i32 {
         crate::exit::CLEAN
     }
 }
+
+// ---------------------------------------------------------------------------
+// `crosscheck dedup` (issue #4). Kept apart from `check` above: it reuses
+// `check` on a copy of the corpus with the boilerplate blanked out.
+
+/// What dedup needs of one document's words: word starts and sentence units
+/// (keyed by their normalized words, figures masked).
+pub fn dedup_words(text: &str) -> crate::dedup::DocWords {
+    let t = tokenize_doc(text);
+    let units = t
+        .units
+        .iter()
+        .filter(|u| !u.is_empty())
+        .map(|u| {
+            let mut h = std::hash::DefaultHasher::new();
+            for tok in &t.tokens[u.clone()] {
+                std::hash::Hash::hash(&segment::masked_hash(tok), &mut h);
+            }
+            crate::dedup::Unit {
+                span: segment::span_of(&t.tokens, u),
+                key: std::hash::Hasher::finish(&h),
+                words: u.len() as u32,
+            }
+        })
+        .collect();
+    crate::dedup::DocWords {
+        word_starts: t.tokens.iter().map(|x| x.span.start).collect(),
+        units,
+    }
+}
+
+/// Runs deduplication over a corpus: boilerplate, matching on the text
+/// without it, then clusters of the requested level.
+pub fn dedup(
+    corpus: Corpus,
+    errors: Vec<input::InputError>,
+    matching: &MatchOptions,
+    opts: &crate::dedup::DedupOptions,
+    level: crate::dedup::Level,
+) -> crate::dedup::DedupOutcome {
+    use crate::dedup;
+    let mut words: Vec<dedup::DocWords> = corpus
+        .docs
+        .par_iter()
+        .map(|d| dedup_words(&d.text))
+        .collect();
+    let found = dedup::find_boilerplate(&corpus, &words, opts);
+    // Blank the boilerplate out (same offsets), and forget its words.
+    let masked = Corpus {
+        docs: corpus
+            .docs
+            .iter()
+            .zip(&found.masks)
+            .map(|(d, m)| crate::document::Document {
+                text: dedup::mask(&d.text, m),
+                ..d.clone()
+            })
+            .collect(),
+    };
+    for (w, m) in words.iter_mut().zip(&found.masks) {
+        if !m.is_empty() {
+            w.word_starts
+                .retain(|&s| !m.iter().any(|x| x.start <= s && s < x.end));
+        }
+        w.units.clear(); // not needed any more
+    }
+    let outcome = check(masked, Vec::new(), matching);
+    let (clusters, singletons) = match level {
+        dedup::Level::Document => dedup::document_clusters(&corpus, &words, &outcome.pairs, opts),
+        dedup::Level::Passage => {
+            let sim = |x: Passage, y: Passage| {
+                let tx = normalize::tokenize(x.span.slice(&outcome.corpus.get(x.doc).text));
+                let ty = normalize::tokenize(y.span.slice(&outcome.corpus.get(y.doc).text));
+                align::align(&tx, &ty).similarity
+            };
+            (
+                dedup::passage_clusters(&corpus, &outcome.pairs, sim),
+                Vec::new(),
+            )
+        }
+    };
+    dedup::DedupOutcome {
+        corpus,
+        level,
+        clusters,
+        singletons,
+        boilerplate: found.units,
+        errors,
+        stats: outcome.stats,
+        words: words.iter().map(|w| w.word_starts.len()).collect(),
+    }
+}
+
+/// `crosscheck dedup`: returns the exit code (0, or 2 when an input failed).
+pub fn run_dedup(args: &crate::cli::DedupArgs) -> anyhow::Result<i32> {
+    use crate::cli::DedupFormat;
+    let cfg = crate::config::DedupConfig::from_args(args)?;
+    if let Some(n) = cfg.threads {
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global();
+    }
+    let mut loaded = input::read(&cfg.paths, &cfg.input);
+    for e in &loaded.errors {
+        eprintln!("crosscheck: {e}");
+    }
+    if let Some(rule) = &cfg.source_from {
+        for d in loaded.docs.iter_mut().filter(|d| d.source.is_none()) {
+            d.source = rule.source_of(&d.name);
+        }
+    }
+    let outcome = dedup(
+        Corpus::new(loaded.docs),
+        loaded.errors,
+        &cfg.matching,
+        &cfg.dedup,
+        cfg.level,
+    );
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let opts = report::dedup::DedupReportOptions {
+        color: cfg.color,
+        all: cfg.all,
+    };
+    match (cfg.unique, cfg.format) {
+        (Some(keep), _) => report::dedup::write_unique(&mut out, &outcome, keep),
+        (None, DedupFormat::Text) => report::dedup::write_text(&mut out, &outcome, &opts),
+        (None, DedupFormat::Jsonl) => report::dedup::write_jsonl(&mut out, &outcome, &opts),
+        (None, DedupFormat::Csv) => report::dedup::write_csv(&mut out, &outcome, &opts),
+    }
+    .and_then(|_| out.flush())
+    .context("writing the report")?;
+    Ok(if outcome.errors.is_empty() {
+        crate::exit::CLEAN
+    } else {
+        crate::exit::ERROR
+    })
+}

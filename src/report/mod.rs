@@ -3,6 +3,7 @@
 //! to an `io::Write`; none prints directly.
 
 pub mod csv;
+pub mod dedup;
 pub mod html;
 pub mod jsonl;
 pub mod progress;
