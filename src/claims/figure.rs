@@ -111,6 +111,23 @@ pub fn figures(
             i += 2;
             continue;
         }
+        // A percentage without a figure: "a small percent", "the % of".
+        if (toks[i].is("percent")
+            || toks[i].is("percentage")
+            || toks[i].is_punct_in("%") && toks.get(i + 1).is_some_and(|t| t.is("of")))
+            && (i == 0 || toks[i - 1].kind != Tok::Num)
+        {
+            let mut c = Claim::new(
+                ClaimKind::Percent,
+                Span::new(toks[i].start, toks[i].end),
+                None,
+            );
+            c.unit = Some("%".into());
+            out.push(c);
+            claimed[i] = true;
+            i += 1;
+            continue;
+        }
         // Ordinals in words: third, الثالث.
         if toks[i].kind == Tok::Word
             && let Some(v) = ordinal_word(&toks[i].norm)

@@ -237,6 +237,15 @@ fn en_lexicon(m: &mut HashMap<String, W>) {
     }
     m.insert("hundreds".into(), PluralScale(100.0));
     m.insert("dozen".into(), Dozen);
+    for w in ["dz", "dzs", "doz", "dozs"] {
+        m.insert(w.into(), Dozen);
+    }
+    for w in ["cr", "kr", "koti"] {
+        m.insert(w.into(), Scale(1e7));
+    }
+    for w in ["lac", "lacs", "lkh", "lkhs"] {
+        m.insert(w.into(), Scale(1e5));
+    }
     m.insert("dozens".into(), Dozen);
     m.insert("half".into(), Half);
     m.insert("quarter".into(), Quarter);
@@ -487,7 +496,14 @@ pub fn parse_at_in(
                 // Scale abbreviations right after digits ("2.5bn", "10 bln",
                 // "10M"; a spaced one-letter "k" or "m" only in capitals).
                 let short = (t.norm.chars().count() == 1 && t.norm != "k") || t.norm == "mm";
-                if last == Last::Digits && !pending_conj && (!t.space_before || !short || t.upper) {
+                let dotted = toks
+                    .get(j + 1)
+                    .is_some_and(|n| n.is_punct_in(".") && !n.space_before);
+                if last == Last::Digits
+                    && !pending_conj
+                    && (!t.space_before || !short || t.upper)
+                    && !dotted
+                {
                     if let Some(s) = scale_abbrev(&t.norm) {
                         abbrev_m = t.norm == "m" && !t.upper;
                         current *= s;
