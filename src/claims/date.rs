@@ -34,15 +34,38 @@ pub struct DateValue {
     pub relative: Option<String>,
 }
 
-const WEEKDAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+const WEEKDAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
 
 fn weekday_of(w: &str) -> Option<usize> {
-    let ar = ["الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت", "الاحد"];
+    let ar = [
+        "الاثنين",
+        "الثلاثاء",
+        "الاربعاء",
+        "الخميس",
+        "الجمعه",
+        "السبت",
+        "الاحد",
+    ];
     if let Some(i) = WEEKDAYS.iter().position(|&d| d == w) {
         return Some(i);
     }
-    let w = w.strip_prefix('و').filter(|r| r.starts_with("ال")).unwrap_or(w);
-    let w = if w == "الإثنين" { "الاثنين" } else { w };
+    let w = w
+        .strip_prefix('و')
+        .filter(|r| r.starts_with("ال"))
+        .unwrap_or(w);
+    let w = if w == "الإثنين" {
+        "الاثنين"
+    } else {
+        w
+    };
     ar.iter().position(|&d| d == w)
 }
 
@@ -89,13 +112,25 @@ fn month_at(toks: &[Token], i: usize) -> Option<(bool, u32, usize)> {
         ("ربيع", "الاول") => return Some((true, 3, 2)),
         ("ربيع", "الثاني" | "الاخر") => return Some((true, 4, 2)),
         ("جمادي", "الاولي" | "الاول") => return Some((true, 5, 2)),
-        ("جمادي", "الاخره" | "الثانيه" | "الثاني" | "الاخر") => return Some((true, 6, 2)),
+        ("جمادي", "الاخره" | "الثانيه" | "الثاني" | "الاخر") => {
+            return Some((true, 6, 2));
+        }
         ("ذو" | "ذي", "القعده") => return Some((true, 11, 2)),
         ("ذو" | "ذي", "الحجه") => return Some((true, 12, 2)),
         _ => {}
     }
-    let hijri: &[(&str, u32)] = &[("محرم", 1), ("صفر", 2), ("رجب", 7), ("شعبان", 8), ("رمضان", 9), ("شوال", 10)];
-    hijri.iter().find(|(n, _)| *n == w).map(|&(_, m)| (true, m, 1))
+    let hijri: &[(&str, u32)] = &[
+        ("محرم", 1),
+        ("صفر", 2),
+        ("رجب", 7),
+        ("شعبان", 8),
+        ("رمضان", 9),
+        ("شوال", 10),
+    ];
+    hijri
+        .iter()
+        .find(|(n, _)| *n == w)
+        .map(|&(_, m)| (true, m, 1))
 }
 
 /// A day of the month at token `i`: digits 1–31, غرة (the 1st), an
@@ -105,17 +140,39 @@ fn day_at(toks: &[Token], i: usize) -> Option<(u32, usize)> {
     if t.kind == Tok::Num {
         let v = small_int(&t.norm)?;
         let mut n = 1;
-        if toks.get(i + 1).is_some_and(|s| !s.space_before && matches!(s.norm.as_str(), "st" | "nd" | "rd" | "th")) {
+        if toks.get(i + 1).is_some_and(|s| {
+            !s.space_before && matches!(s.norm.as_str(), "st" | "nd" | "rd" | "th")
+        }) {
             n = 2;
         }
         return (1..=31).contains(&v).then_some((v, n));
     }
-    if t.is("غره") || t.is("مطلع") && toks.get(i + 1).is_some_and(|n| month_at(toks, i + 1).is_some() && n.kind == Tok::Word) {
+    if t.is("غره")
+        || t.is("مطلع")
+            && toks
+                .get(i + 1)
+                .is_some_and(|n| month_at(toks, i + 1).is_some() && n.kind == Tok::Word)
+    {
         return Some((1, 1));
     }
-    const ORD: &[&str] = &["الاول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع", "العاشر"];
+    const ORD: &[&str] = &[
+        "الاول",
+        "الثاني",
+        "الثالث",
+        "الرابع",
+        "الخامس",
+        "السادس",
+        "السابع",
+        "الثامن",
+        "التاسع",
+        "العاشر",
+    ];
     let stem = t.norm.as_str();
-    let base = if stem == "الحادي" { Some(1) } else { ORD.iter().position(|&o| o == stem).map(|p| p as u32 + 1) }?;
+    let base = if stem == "الحادي" {
+        Some(1)
+    } else {
+        ORD.iter().position(|&o| o == stem).map(|p| p as u32 + 1)
+    }?;
     // الثالث عشر, الحادي والعشرين
     match toks.get(i + 1).map(|t| t.norm.as_str()) {
         Some("عشر") => Some((base + 10, 2)),
@@ -147,7 +204,9 @@ fn year_at(toks: &[Token], i: usize) -> Option<(i32, Option<bool>, usize)> {
         None => (None, 1),
     };
     // "للهجرة" may follow the suffix letter.
-    let n = if toks.get(i + n).is_some_and(|t| t.is("للهجره") || t.is("ميلاديه") || t.is("ميلادي") || t.is("هجري") || t.is("هجريه")) {
+    let n = if toks.get(i + n).is_some_and(|t| {
+        t.is("للهجره") || t.is("ميلاديه") || t.is("ميلادي") || t.is("هجري") || t.is("هجريه")
+    }) {
         n + 1
     } else {
         n
@@ -212,21 +271,73 @@ fn valid_day(y: Option<i32>, m: u32, d: u32) -> bool {
 /// Relative expressions: (words, tokens).
 fn relative_at(toks: &[Token], i: usize) -> Option<usize> {
     let w = |k: usize| toks.get(i + k).map(|t| t.norm.as_str()).unwrap_or("");
-    const PERIOD_AR: &[&str] = &["الاسبوع", "الشهر", "العام", "السنه", "الاسابيع", "الاشهر", "الشهور", "الاعوام", "السنوات", "الايام"];
-    const REL_AR: &[&str] = &["الماضي", "الماضيه", "المقبل", "المقبله", "القادم", "القادمه", "الجاري", "الجاريه", "المنصرم", "الفائت", "الحالي", "الحاليه"];
+    const PERIOD_AR: &[&str] = &[
+        "الاسبوع",
+        "الشهر",
+        "العام",
+        "السنه",
+        "الاسابيع",
+        "الاشهر",
+        "الشهور",
+        "الاعوام",
+        "السنوات",
+        "الايام",
+    ];
+    const REL_AR: &[&str] = &[
+        "الماضي",
+        "الماضيه",
+        "المقبل",
+        "المقبله",
+        "القادم",
+        "القادمه",
+        "الجاري",
+        "الجاريه",
+        "المنصرم",
+        "الفائت",
+        "الحالي",
+        "الحاليه",
+    ];
     match w(0) {
-        "امس" | "الامس" | "البارحه" | "غدا" | "yesterday" | "tomorrow" | "today" | "tonight" => return Some(1),
-        "last" | "next" | "this" if matches!(w(1), "week" | "month" | "year" | "weekend") => return Some(2),
-        "قبل" | "منذ" | "خلال" => {
+        "امس" | "الامس" | "البارحه" | "غدا" | "yesterday" | "tomorrow" | "today" | "tonight" => {
+            return Some(1);
+        }
+        "last" | "next" | "this" if matches!(w(1), "week" | "month" | "year" | "weekend") => {
+            return Some(2);
+        }
+        "قبل" | "منذ" => {
             // قبل 3 أيام: a number, then a time unit.
-            let k = if toks.get(i + 1).is_some_and(|t| t.kind == Tok::Num) { 2 } else { 1 };
-            if matches!(w(k), "ايام" | "يوما" | "يومين" | "اسابيع" | "اسبوعين" | "اسبوع" | "اشهر" | "شهرين" | "سنوات" | "عامين" | "سنتين" | "ساعات" | "ساعه" | "يوم" | "شهر") {
+            let k = if toks.get(i + 1).is_some_and(|t| t.kind == Tok::Num) {
+                2
+            } else {
+                1
+            };
+            if matches!(
+                w(k),
+                "ايام"
+                    | "يوما"
+                    | "يومين"
+                    | "اسابيع"
+                    | "اسبوعين"
+                    | "اسبوع"
+                    | "اشهر"
+                    | "شهرين"
+                    | "سنوات"
+                    | "عامين"
+                    | "سنتين"
+                    | "ساعات"
+                    | "ساعه"
+                    | "يوم"
+                    | "شهر"
+            ) {
                 return Some(k + 1);
             }
         }
         _ => {}
     }
-    if toks.get(i).is_some_and(|t| t.kind == Tok::Num) && w(2) == "ago" && matches!(w(1), "days" | "weeks" | "months" | "years" | "hours") {
+    if toks.get(i).is_some_and(|t| t.kind == Tok::Num)
+        && w(2) == "ago"
+        && matches!(w(1), "days" | "weeks" | "months" | "years" | "hours")
+    {
         return Some(3);
     }
     if PERIOD_AR.contains(&w(0)) && REL_AR.contains(&w(1)) {
@@ -236,7 +347,12 @@ fn relative_at(toks: &[Token], i: usize) -> Option<usize> {
 }
 
 /// Finds dates, marking the tokens they take in `claimed`.
-pub fn dates(text: &str, toks: &[Token], claimed: &mut [bool], lang_at: &dyn Fn(usize) -> Lang) -> Vec<Claim> {
+pub fn dates(
+    text: &str,
+    toks: &[Token],
+    claimed: &mut [bool],
+    lang_at: &dyn Fn(usize) -> Lang,
+) -> Vec<Claim> {
     let _ = text;
     let mut out = Vec::new();
     let mut i = 0;
@@ -246,7 +362,11 @@ pub fn dates(text: &str, toks: &[Token], claimed: &mut [bool], lang_at: &dyn Fn(
             continue;
         }
         if let Some((v, end)) = date_at(toks, i, lang_at(toks[i].start) == Lang::En) {
-            let mut c = Claim::new(ClaimKind::Date, Span::new(toks[i].start, toks[end - 1].end), None);
+            let mut c = Claim::new(
+                ClaimKind::Date,
+                Span::new(toks[i].start, toks[end - 1].end),
+                None,
+            );
             c.value = v.year.map(f64::from).filter(|_| v.relative.is_none());
             c.date = Some(v);
             claimed[i..end].iter_mut().for_each(|c| *c = true);
@@ -269,15 +389,29 @@ fn date_at(toks: &[Token], i: usize, english: bool) -> Option<(DateValue, usize)
         ..DateValue::default()
     };
     // A weekday, possibly with يوم / on before it.
-    let lead = usize::from(toks[i].is("يوم") && toks.get(i + 1).is_some_and(|t| weekday_of(&t.norm).is_some()));
+    let lead = usize::from(
+        toks[i].is("يوم")
+            && toks
+                .get(i + 1)
+                .is_some_and(|t| weekday_of(&t.norm).is_some()),
+    );
     if let Some(wd) = toks.get(i + lead).and_then(|t| weekday_of(&t.norm)) {
         // الاثنين as "the two" is excluded by the number words, not here.
         v.weekday = Some(WEEKDAYS[wd]);
         let mut j = i + lead + 1;
         let rel = toks.get(j).map(|t| t.norm.as_str());
-        if matches!(rel, Some("الماضي" | "المقبل" | "القادم" | "المنصرم" | "الفائت")) {
+        if matches!(
+            rel,
+            Some("الماضي" | "المقبل" | "القادم" | "المنصرم" | "الفائت")
+        ) {
             j += 1;
-            v.relative = Some(toks[i..j].iter().map(|t| t.norm.as_str()).collect::<Vec<_>>().join(" "));
+            v.relative = Some(
+                toks[i..j]
+                    .iter()
+                    .map(|t| t.norm.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
             return Some((v, j));
         }
         if i > 0 && matches!(toks[i - 1].norm.as_str(), "last" | "next") {
@@ -285,7 +419,10 @@ fn date_at(toks: &[Token], i: usize, english: bool) -> Option<(DateValue, usize)
         }
         // "الخميس الموافق 12 مارس", "Thursday, March 12"
         let mut k = j;
-        if toks.get(k).is_some_and(|t| t.is("الموافق") || t.is_punct_in(",،")) {
+        if toks
+            .get(k)
+            .is_some_and(|t| t.is("الموافق") || t.is_punct_in(",،"))
+        {
             k += 1;
         }
         if let Some((d, e)) = date_at(toks, k, english).filter(|(d, _)| d.weekday.is_none()) {
@@ -297,7 +434,13 @@ fn date_at(toks: &[Token], i: usize, english: bool) -> Option<(DateValue, usize)
         return Some((v, j));
     }
     if let Some(n) = relative_at(toks, i) {
-        v.relative = Some(toks[i..i + n].iter().map(|t| t.norm.as_str()).collect::<Vec<_>>().join(" "));
+        v.relative = Some(
+            toks[i..i + n]
+                .iter()
+                .map(|t| t.norm.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
         return Some((v, i + n));
     }
     // Day + month name (+ year): 12 مارس/آذار 2017, غرة ذي القعدة 1436هـ, 12 March 2017.
@@ -323,7 +466,8 @@ fn date_at(toks: &[Token], i: usize, english: bool) -> Option<(DateValue, usize)
             if toks.get(k).is_some_and(|t| t.is_punct_in(",")) && year_at(toks, k + 1).is_some() {
                 k += 1;
             }
-            let (y, cal, yn) = year_at(toks, k).map_or((None, None, 0), |(y, c, n)| (Some(y), c, n));
+            let (y, cal, yn) =
+                year_at(toks, k).map_or((None, None, 0), |(y, c, n)| (Some(y), c, n));
             let hijri = cal.unwrap_or(h);
             if h && !hijri {
                 return None;
@@ -344,7 +488,11 @@ fn date_at(toks: &[Token], i: usize, english: bool) -> Option<(DateValue, usize)
     if let Some((h, m, mn)) = month_at(toks, i) {
         let mut k = i + mn;
         let short = toks[i].norm.len() <= 4 && toks[i].kind == Tok::Word && toks[i].norm.is_ascii();
-        if short && toks.get(k).is_some_and(|t| t.is_punct_in(".") && !t.space_before) {
+        if short
+            && toks
+                .get(k)
+                .is_some_and(|t| t.is_punct_in(".") && !t.space_before)
+        {
             k += 1;
         }
         let mut day = None;
@@ -375,10 +523,23 @@ fn date_at(toks: &[Token], i: usize, english: bool) -> Option<(DateValue, usize)
             resolve(&mut v);
             return Some((v, k + yn));
         }
-        if h && toks.get(k).is_some_and(|t| matches!(t.norm.as_str(), "الجاري" | "الماضي" | "المقبل" | "القادم" | "المنصرم")) {
+        if h && toks.get(k).is_some_and(|t| {
+            matches!(
+                t.norm.as_str(),
+                "الجاري" | "الماضي" | "المقبل" | "القادم" | "المنصرم"
+            )
+        }) {
             v.calendar = "hijri";
             v.month = Some(m);
-            v.relative = Some(format!("{} {}", toks[i..k].iter().map(|t| t.norm.as_str()).collect::<Vec<_>>().join(" "), toks[k].norm));
+            v.relative = Some(format!(
+                "{} {}",
+                toks[i..k]
+                    .iter()
+                    .map(|t| t.norm.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                toks[k].norm
+            ));
             return Some((v, k + 1));
         }
         if let Some(d) = day {
@@ -410,7 +571,22 @@ fn date_at(toks: &[Token], i: usize, english: bool) -> Option<(DateValue, usize)
         }
         // A year after عام / سنة / in / since.
         if i > 0
-            && matches!(toks[i - 1].norm.as_str(), "عام" | "العام" | "سنه" | "لعام" | "بعام" | "year" | "in" | "since" | "منذ" | "مطلع" | "نهايه" | "اواخر" | "اوائل")
+            && matches!(
+                toks[i - 1].norm.as_str(),
+                "عام"
+                    | "العام"
+                    | "سنه"
+                    | "لعام"
+                    | "بعام"
+                    | "year"
+                    | "in"
+                    | "since"
+                    | "منذ"
+                    | "مطلع"
+                    | "نهايه"
+                    | "اواخر"
+                    | "اوائل"
+            )
             && let Some((y, _, n)) = year_at(toks, i)
             && (1900..=2100).contains(&y)
             && super::unit::unit_at(toks, i + n).is_none()
@@ -442,9 +618,15 @@ fn numeric_date(toks: &[Token], i: usize, english: bool) -> Option<(DateValue, u
     let mut k = i + 1;
     let mut sep = None;
     while nums.len() < 3 {
-        let (Some(s), Some(n)) = (toks.get(k), toks.get(k + 1)) else { break };
+        let (Some(s), Some(n)) = (toks.get(k), toks.get(k + 1)) else {
+            break;
+        };
         let c = s.norm.chars().next().unwrap_or(' ');
-        if s.kind != Tok::Punct || !matches!(c, '/' | '-') || sep.is_some_and(|p| p != c) || n.kind != Tok::Num {
+        if s.kind != Tok::Punct
+            || !matches!(c, '/' | '-')
+            || sep.is_some_and(|p| p != c)
+            || n.kind != Tok::Num
+        {
             break;
         }
         if c == '-' && (s.space_before || n.space_before) {
@@ -462,14 +644,21 @@ fn numeric_date(toks: &[Token], i: usize, english: bool) -> Option<(DateValue, u
     build_numeric(&nums, &lens, toks, i, k, english)
 }
 
-fn build_numeric(nums: &[u32], lens: &[usize], toks: &[Token], _first: usize, mut k: usize, english: bool) -> Option<(DateValue, usize)> {
+fn build_numeric(
+    nums: &[u32],
+    lens: &[usize],
+    toks: &[Token],
+    _first: usize,
+    mut k: usize,
+    english: bool,
+) -> Option<(DateValue, usize)> {
     let mut v = DateValue {
         calendar: "gregorian",
         ..DateValue::default()
     };
     let (y, m, d) = match (nums, lens) {
-        ([y, m], [4, 1..=2]) => (*y, *m, None),
-        ([m, y], [1..=2, 4]) => (*y, *m, None),
+        ([y, m], [4, 1..=2]) if (1900..=2100).contains(y) => (*y, *m, None),
+        ([m, y], [1..=2, 4]) if (1900..=2100).contains(y) => (*y, *m, None),
         ([y, m, d], [4, _, _]) => (*y, *m, Some(*d)),
         ([a, b, y], [_, _, 4]) => {
             if english && *a <= 12 && *b <= 31 || *b > 12 {
@@ -490,7 +679,10 @@ fn build_numeric(nums: &[u32], lens: &[usize], toks: &[Token], _first: usize, mu
         v.calendar = "hijri"; // 1/11/1436 without its هـ
     }
     if v.calendar == "gregorian" {
-        if !(1..=12).contains(&m) || d.is_some_and(|d| !valid_day(Some(y as i32), m, d)) || !(1000..=2200).contains(&y) {
+        if !(1..=12).contains(&m)
+            || d.is_some_and(|d| !valid_day(Some(y as i32), m, d))
+            || !(1000..=2200).contains(&y)
+        {
             return None;
         }
     } else if !(1..=12).contains(&m) || d.is_some_and(|d| d == 0 || d > 30) {
@@ -512,7 +704,12 @@ fn time_at(toks: &[Token], i: usize) -> Option<(DateValue, usize)> {
         (small_int(b)?, small_int(a)?, i + 1)
     } else {
         let (c, m) = (toks.get(i + 1)?, toks.get(i + 2)?);
-        if !c.is_punct_in(":") || c.space_before || m.space_before || m.kind != Tok::Num || m.norm.chars().count() != 2 {
+        if !c.is_punct_in(":")
+            || c.space_before
+            || m.space_before
+            || m.kind != Tok::Num
+            || m.norm.chars().count() != 2
+        {
             return None;
         }
         (small_int(&t.norm)?, small_int(&m.norm)?, i + 3)
@@ -529,7 +726,10 @@ fn time_at(toks: &[Token], i: usize) -> Option<(DateValue, usize)> {
             }
             k += 1;
         }
-        Some("a" | "p") if toks.get(k + 1).is_some_and(|t| t.is_punct_in(".")) && toks.get(k + 2).is_some_and(|t| t.is("m")) => {
+        Some("a" | "p")
+            if toks.get(k + 1).is_some_and(|t| t.is_punct_in("."))
+                && toks.get(k + 2).is_some_and(|t| t.is("m")) =>
+        {
             if toks[k].is("p") && h < 12 {
                 h += 12;
             }
@@ -551,36 +751,69 @@ mod tests {
 
     fn date(s: &str) -> (String, super::DateValue) {
         let c = extract(s, &ClaimOptions::default());
-        let d = c.iter().find(|c| c.kind == ClaimKind::Date).unwrap_or_else(|| panic!("{s}: {c:?}"));
+        let d = c
+            .iter()
+            .find(|c| c.kind == ClaimKind::Date)
+            .unwrap_or_else(|| panic!("{s}: {c:?}"));
         (d.span.slice(s).to_string(), d.date.clone().unwrap())
     }
 
     #[test]
     fn gregorian() {
-        assert_eq!(date("في 12 مارس/آذار 2017").1.gregorian.as_deref(), Some("2017-03-12"));
-        assert_eq!(date("on 12 March 2017").1.gregorian.as_deref(), Some("2017-03-12"));
-        assert_eq!(date("on March 12, 2017.").1.gregorian.as_deref(), Some("2017-03-12"));
-        assert_eq!(date("بتاريخ 2015/9/1").1.gregorian.as_deref(), Some("2015-09-01"));
-        assert_eq!(date("بتاريخ 1 /9 /2015 م").1.gregorian.as_deref(), Some("2015-09-01"));
+        assert_eq!(
+            date("في 12 مارس/آذار 2017").1.gregorian.as_deref(),
+            Some("2017-03-12")
+        );
+        assert_eq!(
+            date("on 12 March 2017").1.gregorian.as_deref(),
+            Some("2017-03-12")
+        );
+        assert_eq!(
+            date("on March 12, 2017.").1.gregorian.as_deref(),
+            Some("2017-03-12")
+        );
+        assert_eq!(
+            date("بتاريخ 2015/9/1").1.gregorian.as_deref(),
+            Some("2015-09-01")
+        );
+        assert_eq!(
+            date("بتاريخ 1 /9 /2015 م").1.gregorian.as_deref(),
+            Some("2015-09-01")
+        );
         assert_eq!(date("عام 2008").1.gregorian.as_deref(), Some("2008"));
         assert_eq!(date("سنة 2013م").1.gregorian.as_deref(), Some("2013"));
-        assert_eq!(date("الرابع من نيسان 2013").1.gregorian.as_deref(), Some("2013-04-04"));
+        assert_eq!(
+            date("الرابع من نيسان 2013").1.gregorian.as_deref(),
+            Some("2013-04-04")
+        );
     }
 
     #[test]
     fn hijri() {
         let (t, d) = date("الموافق 1/11/1436هـ");
         assert_eq!(t, "1/11/1436هـ");
-        assert_eq!((d.calendar, d.gregorian.as_deref(), d.hijri.as_deref()), ("hijri", Some("2015-08-16"), Some("1436-11-01")));
-        assert_eq!(date("غرة ذي القعدة 1436هـ").1.gregorian.as_deref(), Some("2015-08-16"));
+        assert_eq!(
+            (d.calendar, d.gregorian.as_deref(), d.hijri.as_deref()),
+            ("hijri", Some("2015-08-16"), Some("1436-11-01"))
+        );
+        assert_eq!(
+            date("غرة ذي القعدة 1436هـ").1.gregorian.as_deref(),
+            Some("2015-08-16")
+        );
         let d = date("منتصف شوال الجاري").1;
-        assert_eq!((d.month, d.relative.as_deref()), (Some(10), Some("شوال الجاري")));
+        assert_eq!(
+            (d.month, d.relative.as_deref()),
+            (Some(10), Some("شوال الجاري"))
+        );
     }
 
     #[test]
     fn weekdays_times_relative() {
         let (t, d) = date("نشر الخميس الماضي");
-        assert_eq!((t.as_str(), d.weekday, d.relative.as_deref()), ("الخميس الماضي", Some("thursday"), Some("الخميس الماضي")));
+        assert_eq!(
+            (t.as_str(), d.weekday, d.relative.as_deref()),
+            ("الخميس الماضي", Some("thursday"), Some("الخميس الماضي"))
+        );
         assert_eq!(date("on Thursday").1.weekday, Some("thursday"));
         assert_eq!(date("الساعة 5:15 صباحاً").1.time.as_deref(), Some("05:15"));
         assert_eq!(date("الساعة 15ر05").1.time.as_deref(), Some("05:15"));

@@ -138,7 +138,7 @@ pub fn extract(text: &str, opts: &ClaimOptions) -> Vec<Claim> {
     for c in &mut out {
         c.lang = lang_at(c.span.start);
     }
-    let mut quotes = quote::quotes(text);
+    let mut quotes = quote::quotes(text, &toks);
     for q in &mut quotes {
         q.lang = lang_at(q.span.start);
     }
