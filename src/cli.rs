@@ -26,6 +26,14 @@ pub enum Command {
     /// Find near-duplicate passages across documents and report the claims that differ.
     #[command(after_help = AFTER_HELP)]
     Check(CheckArgs),
+    /// Print a shell completion script (e.g. `crosscheck completions bash > /etc/bash_completion.d/crosscheck`).
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to standard output (`crosscheck man | man -l -`).
+    Man,
 }
 
 /// Where documents come from.
@@ -37,6 +45,14 @@ pub struct InputArgs {
     /// Read files that are not valid UTF-8, replacing bad bytes with U+FFFD.
     #[arg(long)]
     pub lossy: bool,
+    /// Largest document (a file, stdin, or one JSONL line), e.g. 64M, 1G.
+    /// Larger ones are skipped with an error. [default: 64M]
+    #[arg(long, value_name = "SIZE", value_parser = crate::input::parse_size)]
+    pub max_doc_size: Option<u64>,
+    /// Largest total of document text held in memory, e.g. 4G, 16G. Inputs
+    /// past it are not read (an error says so). [default: 4G]
+    #[arg(long, value_name = "SIZE", value_parser = crate::input::parse_size)]
+    pub max_input_size: Option<u64>,
 }
 
 /// Output options shared by every subcommand.
@@ -45,9 +61,30 @@ pub struct OutputArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Write the report to FILE instead of standard output (never over an input file).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// When to use colors (NO_COLOR is honored with `auto`).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Words of unchanged text shown around each change in the text report.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub context: usize,
+    /// How the text report writes right-to-left text.
+    ///
+    /// `logical` (the default) writes characters in reading order, for terminals that reorder
+    /// bidirectional text themselves (VTE, Konsole, mlterm) and for logs. `visual` joins Arabic
+    /// letters (presentation forms) and reorders each wrapped line, for terminals that do
+    /// neither (xterm, tmux, kitty, alacritty, Windows Terminal). Only the text report is
+    /// affected; JSON Lines, CSV and HTML always carry the original text.
+    #[arg(long, value_enum, default_value_t = Bidi::Logical)]
+    pub bidi: Bidi,
+    /// Start the CSV report with a UTF-8 byte order mark (for Excel, which otherwise misreads Arabic).
+    #[arg(long)]
+    pub csv_bom: bool,
+    /// Wrap the text report at this many columns (default: the terminal's width, or 100).
+    #[arg(long, value_name = "COLUMNS")]
+    pub width: Option<usize>,
     /// Worker threads (default: all cores).
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
@@ -80,6 +117,20 @@ pub enum Format {
     Text,
     /// JSON Lines for machines (see docs/jsonl.md).
     Jsonl,
+    /// One self-contained HTML page (use with `-o report.html`).
+    Html,
+    /// One row per finding, for spreadsheets.
+    Csv,
+}
+
+/// `--bidi`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Bidi {
+    /// Characters in reading order; the terminal reorders them.
+    #[default]
+    Logical,
+    /// Arabic shaped and each line reordered for display.
+    Visual,
 }
 
 /// `--color`.
@@ -91,4 +142,25 @@ pub enum ColorChoice {
     Always,
     /// Never color.
     Never,
+}
+
+/// Writes the completion script for `shell` to standard output.
+pub fn write_completions(shell: clap_complete::Shell) -> std::io::Result<()> {
+    use clap::CommandFactory;
+    let mut out = std::io::stdout().lock();
+    clap_complete::generate(shell, &mut Args::command(), "crosscheck", &mut out);
+    std::io::Write::flush(&mut out)
+}
+
+/// Writes the man page (roff) to standard output.
+pub fn write_man_page() -> std::io::Result<()> {
+    use clap::CommandFactory;
+    let mut out = std::io::stdout().lock();
+    clap_mangen::Man::new(Args::command()).render(&mut out)?;
+    // The flags of `check`, in a section of their own on the same page.
+    if let Some(check) = Args::command().find_subcommand("check") {
+        let check = check.clone().mut_args(|a| a.help_heading("CHECK OPTIONS"));
+        clap_mangen::Man::new(check).render_options_section(&mut out)?;
+    }
+    std::io::Write::flush(&mut out)
 }

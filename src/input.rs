@@ -3,13 +3,47 @@
 //!
 //! A bad input never stops the run: it becomes an [`InputError`] naming the
 //! file (and line) and the reason, and every other document is still read.
+//! What counts as bad, and what happens to it:
+//!
+//! | input                                   | what happens                                  |
+//! |-----------------------------------------|-----------------------------------------------|
+//! | invalid UTF-8                           | skipped, byte offset named; `--lossy` reads it with U+FFFD |
+//! | NUL byte (binary file)                  | skipped, offset named                         |
+//! | empty or whitespace-only file / `text`  | skipped ("empty"): usually a failed download  |
+//! | file or JSONL line over `--max-doc-size`| skipped, the limit and how to raise it named  |
+//! | total text over `--max-input-size`      | this and every later input not read           |
+//! | unreadable file or folder, broken link  | skipped with the OS reason                    |
+//! | fifo, socket or device inside a folder  | skipped (reading one could block forever)     |
+//! | symbolic link back to an enclosing folder | not followed ("symbolic link loop")         |
+//! | JSONL line not JSON / without `text`    | that line skipped, line and column named      |
+//! | lone surrogate escape in JSONL          | that line skipped; `--lossy` reads it with U+FFFD |
+//! | duplicate document id                   | both kept, the later one renamed `ID#2`       |
+//!
+//! Every row is an [`InputError`], so the run exits with code 2 once it has
+//! reported everything it could read. Duplicate ids are resolved after all
+//! inputs are read, in (id, file, line) order, so the renaming does not depend
+//! on the order the paths were given in.
 
 use crate::document::Document;
 use serde::Deserialize;
+use std::collections::HashSet;
 use std::fmt;
 use std::fs;
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+
+/// Default of `--max-doc-size`, in bytes: 64 MiB. A news article is a few
+/// kilobytes; a single document this large is almost always a dump or a
+/// mistake, and tokenizing it takes about four times its size in memory
+/// (per worker thread).
+pub const DEFAULT_MAX_DOC_SIZE: u64 = 64 << 20;
+
+/// Default of `--max-input-size`, in bytes of text: 4 GiB. A `check` run
+/// holds all texts in memory and peaks at a few times their size (about
+/// 3x on the 107 MB SaudiNewsNet corpus, see README), so this keeps a run
+/// within the memory of an ordinary workstation instead of being killed by
+/// the operating system half way.
+pub const DEFAULT_MAX_INPUT_SIZE: u64 = 4 << 30;
 
 /// An input that could not be read, or only partly.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,10 +66,27 @@ impl fmt::Display for InputError {
 }
 
 /// Options for [`read`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct InputOptions {
-    /// Read invalid UTF-8 anyway, with replacement characters.
+    /// Read invalid UTF-8 (and lone surrogate escapes in JSONL) anyway, with
+    /// replacement characters. Off by default.
     pub lossy: bool,
+    /// Largest document, in bytes (a file, stdin, or one JSONL line).
+    /// Default [`DEFAULT_MAX_DOC_SIZE`].
+    pub max_doc_size: u64,
+    /// Largest total of document text, in bytes. Default
+    /// [`DEFAULT_MAX_INPUT_SIZE`].
+    pub max_input_size: u64,
+}
+
+impl Default for InputOptions {
+    fn default() -> Self {
+        InputOptions {
+            lossy: false,
+            max_doc_size: DEFAULT_MAX_DOC_SIZE,
+            max_input_size: DEFAULT_MAX_INPUT_SIZE,
+        }
+    }
 }
 
 /// Documents and errors from reading inputs.
@@ -43,12 +94,13 @@ pub struct InputOptions {
 pub struct Loaded {
     /// The documents, in the order found.
     pub docs: Vec<Document>,
-    /// What could not be read.
+    /// What could not be read, sorted by file and line.
     pub errors: Vec<InputError>,
 }
 
 /// One JSON Lines article.
 #[derive(Deserialize)]
+#[serde(expecting = "a JSON object with a \"text\" field")]
 struct JsonArticle {
     id: Option<serde_json::Value>,
     text: Option<String>,
@@ -61,187 +113,778 @@ struct JsonArticle {
     url: Option<String>,
 }
 
+/// Parses a size such as `64M`, `1G`, `500k` or `1048576` (bytes; the
+/// suffixes are powers of 1024, an optional trailing `B`/`iB` is accepted).
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let lower = t.to_ascii_lowercase();
+    let body = lower
+        .strip_suffix("ib")
+        .or_else(|| lower.strip_suffix('b'))
+        .unwrap_or(&lower);
+    let (digits, shift) = match body.chars().last() {
+        Some('k') => (&body[..body.len() - 1], 10),
+        Some('m') => (&body[..body.len() - 1], 20),
+        Some('g') => (&body[..body.len() - 1], 30),
+        Some('t') => (&body[..body.len() - 1], 40),
+        _ => (body, 0),
+    };
+    let n: u64 = digits
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a size (examples: 64M, 2G, 500K, 1048576)"))?;
+    n.checked_mul(1u64 << shift)
+        .ok_or_else(|| format!("{s:?} is too large"))
+}
+
+/// A size for people: `64 MiB`, `1.5 GiB`, `512 bytes`.
+pub fn human_size(n: u64) -> String {
+    const UNITS: [(u64, &str); 3] = [(1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")];
+    for (u, name) in UNITS {
+        if n >= u {
+            return if n.is_multiple_of(u) {
+                format!("{} {name}", n / u)
+            } else {
+                format!("{:.1} {name}", n as f64 / u as f64)
+            };
+        }
+    }
+    format!("{n} bytes")
+}
+
 /// Reads every path: a file, a folder, or `-` for standard input.
 pub fn read(paths: &[PathBuf], opts: &InputOptions) -> Loaded {
-    let mut loaded = Loaded::default();
+    let mut r = Reader::new(opts);
     for path in paths {
         if path.as_os_str() == "-" {
-            let mut bytes = Vec::new();
-            match std::io::stdin().lock().read_to_end(&mut bytes) {
-                Ok(_) => add_bytes(&mut loaded, "<stdin>", "-", bytes, false, opts),
-                Err(e) => loaded.errors.push(err("<stdin>", None, e.to_string())),
-            }
+            let stdin = std::io::stdin();
+            r.read_plain(stdin.lock(), "<stdin>", "-");
             continue;
         }
+        let shown = path.display().to_string();
         match fs::metadata(path) {
-            Ok(m) if m.is_dir() => read_dir(path, path, &mut loaded, opts),
-            Ok(_) => {
-                let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-                read_file(
-                    path,
-                    &name.unwrap_or_else(|| path.display().to_string()),
-                    &mut loaded,
-                    opts,
-                )
+            Ok(m) if m.is_dir() => {
+                let mut ancestors = Vec::new();
+                r.walk(path, path, &mut ancestors);
             }
-            Err(e) => loaded
-                .errors
-                .push(err(&path.display().to_string(), None, io_reason(&e))),
+            Ok(m) => {
+                // A path the user named is read whatever it is (a pipe from
+                // `<(zcat …)` is fine); only folders' entries are filtered.
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| shown.clone());
+                r.read_file(path, &name, Some(&m));
+            }
+            Err(e) => {
+                let reason = io_reason_for(path, &e);
+                r.error(&shown, None, reason)
+            }
         }
     }
-    loaded
+    r.finish()
 }
 
-fn read_dir(root: &Path, dir: &Path, loaded: &mut Loaded, opts: &InputOptions) {
-    let entries = match fs::read_dir(dir) {
-        Ok(rd) => rd,
-        Err(e) => {
-            return loaded
-                .errors
-                .push(err(&dir.display().to_string(), None, io_reason(&e)));
+/// Parses JSON Lines bytes as [`read`] parses a `.jsonl` file named `file`
+/// (exposed for fuzzing and tests). Duplicate ids are resolved as in [`read`].
+pub fn parse_jsonl(bytes: &[u8], file: &str, opts: &InputOptions) -> Loaded {
+    let mut r = Reader::new(opts);
+    r.read_jsonl(bytes, file);
+    r.finish()
+}
+
+/// Where a document came from, to resolve duplicate ids deterministically.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Origin {
+    file: String,
+    line: usize,
+}
+
+struct Reader<'o> {
+    opts: &'o InputOptions,
+    docs: Vec<Document>,
+    origins: Vec<Origin>,
+    errors: Vec<InputError>,
+    /// Bytes of text kept so far.
+    total: u64,
+    /// Set once `max_input_size` was reached: nothing more is read.
+    full: bool,
+    /// Inputs not read because the total limit was reached.
+    not_read: usize,
+}
+
+impl<'o> Reader<'o> {
+    fn new(opts: &'o InputOptions) -> Self {
+        Reader {
+            opts,
+            docs: Vec::new(),
+            origins: Vec::new(),
+            errors: Vec::new(),
+            total: 0,
+            full: false,
+            not_read: 0,
         }
-    };
-    let mut paths: Vec<PathBuf> = Vec::new();
-    for entry in entries {
-        match entry {
-            Ok(e) => {
-                if !e.file_name().to_string_lossy().starts_with('.') {
-                    paths.push(e.path());
+    }
+
+    fn error(&mut self, file: &str, line: Option<usize>, reason: String) {
+        self.errors.push(InputError {
+            file: file.to_string(),
+            line,
+            reason,
+        });
+    }
+
+    /// Walks a folder; `ancestors` holds the canonical paths of the folders
+    /// being walked, to recognize a symbolic link that leads back into one.
+    fn walk(&mut self, root: &Path, dir: &Path, ancestors: &mut Vec<PathBuf>) {
+        let shown = dir.display().to_string();
+        let canon = match fs::canonicalize(dir) {
+            Ok(c) => c,
+            Err(e) => return self.error(&shown, None, io_reason(&e)),
+        };
+        if let Some(a) = ancestors.iter().find(|a| **a == canon) {
+            let reason = format!(
+                "symbolic link loop (leads back to {}), not followed",
+                a.display()
+            );
+            return self.error(&shown, None, reason);
+        }
+        let entries = match fs::read_dir(dir) {
+            Ok(rd) => rd,
+            Err(e) => return self.error(&shown, None, io_reason(&e)),
+        };
+        let mut paths: Vec<PathBuf> = Vec::new();
+        for entry in entries {
+            match entry {
+                Ok(e) => {
+                    if !e.file_name().to_string_lossy().starts_with('.') {
+                        paths.push(e.path());
+                    }
+                }
+                Err(e) => self.error(&shown, None, io_reason(&e)),
+            }
+        }
+        paths.sort();
+        ancestors.push(canon);
+        for path in paths {
+            let shown = path.display().to_string();
+            match fs::metadata(&path) {
+                Ok(m) if m.is_dir() => self.walk(root, &path, ancestors),
+                Ok(m) if m.is_file() => {
+                    let rel = path.strip_prefix(root).unwrap_or(&path);
+                    self.read_file(&path, &rel.to_string_lossy(), Some(&m))
+                }
+                Ok(m) => {
+                    let reason = format!("not a regular file ({}), skipped", kind_of(&m));
+                    self.error(&shown, None, reason)
+                }
+                Err(e) => {
+                    let reason = io_reason_for(&path, &e);
+                    self.error(&shown, None, reason)
                 }
             }
-            Err(e) => loaded
-                .errors
-                .push(err(&dir.display().to_string(), None, io_reason(&e))),
         }
+        ancestors.pop();
     }
-    paths.sort();
-    for path in paths {
-        match fs::metadata(&path) {
-            Ok(m) if m.is_dir() => read_dir(root, &path, loaded, opts),
-            Ok(_) => {
-                let rel = path.strip_prefix(root).unwrap_or(&path);
-                read_file(&path, &rel.to_string_lossy(), loaded, opts)
-            }
-            Err(e) => loaded
-                .errors
-                .push(err(&path.display().to_string(), None, io_reason(&e))),
-        }
-    }
-}
 
-fn read_file(path: &Path, name: &str, loaded: &mut Loaded, opts: &InputOptions) {
-    let shown = path.display().to_string();
-    match fs::read(path) {
-        Ok(bytes) => {
-            let jsonl = matches!(
-                path.extension().and_then(|e| e.to_str()),
-                Some("jsonl") | Some("ndjson")
+    fn read_file(&mut self, path: &Path, name: &str, meta: Option<&fs::Metadata>) {
+        let shown = path.display().to_string();
+        if self.full {
+            self.not_read += 1;
+            return;
+        }
+        let jsonl = matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("jsonl") | Some("ndjson")
+        );
+        let file = match fs::File::open(path) {
+            Ok(f) => f,
+            Err(e) => return self.error(&shown, None, io_reason(&e)),
+        };
+        if jsonl {
+            return self.read_jsonl(BufReader::with_capacity(1 << 16, file), &shown);
+        }
+        if let Some(m) = meta.filter(|m| m.is_file())
+            && m.len() > self.opts.max_doc_size
+        {
+            let reason = too_large(m.len(), self.opts.max_doc_size);
+            return self.error(&shown, None, reason);
+        }
+        self.read_plain(file, &shown, name);
+    }
+
+    /// Reads one plain-text document (a file or stdin).
+    fn read_plain(&mut self, src: impl Read, shown: &str, name: &str) {
+        if self.full {
+            self.not_read += 1;
+            return;
+        }
+        let max = self.opts.max_doc_size;
+        let mut bytes = Vec::new();
+        if let Err(e) = src.take(max.saturating_add(1)).read_to_end(&mut bytes) {
+            return self.error(shown, None, io_reason(&e));
+        }
+        if bytes.len() as u64 > max {
+            let reason = format!(
+                "larger than --max-doc-size {} (read up to the limit), skipped; raise it with --max-doc-size",
+                human_size(max)
             );
-            add_bytes(loaded, &shown, name, bytes, jsonl, opts)
+            return self.error(shown, None, reason);
         }
-        Err(e) => loaded.errors.push(err(&shown, None, io_reason(&e))),
-    }
-}
-
-fn add_bytes(
-    loaded: &mut Loaded,
-    shown: &str,
-    name: &str,
-    bytes: Vec<u8>,
-    jsonl: bool,
-    opts: &InputOptions,
-) {
-    if jsonl {
-        return read_jsonl(loaded, shown, &bytes, opts);
-    }
-    if let Some(at) = bytes.iter().position(|&b| b == 0) {
-        return loaded.errors.push(err(
-            shown,
-            None,
-            format!("binary file (NUL byte at offset {at}), skipped"),
-        ));
-    }
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) if opts.lossy => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            return loaded.errors.push(err(
-                shown,
-                None,
-                format!("invalid UTF-8 at byte {at}, skipped (--lossy reads it with replacement characters)"),
-            ));
+        if let Some(at) = bytes.iter().position(|&b| b == 0) {
+            let reason = format!("binary file (NUL byte at offset {at}), skipped");
+            return self.error(shown, None, reason);
         }
-    };
-    loaded.docs.push(Document {
-        name: name.to_string(),
-        text,
-        ..Document::default()
-    });
-}
-
-fn read_jsonl(loaded: &mut Loaded, shown: &str, bytes: &[u8], opts: &InputOptions) {
-    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
-        let line_no = i + 1;
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        if line.iter().all(|b| b.is_ascii_whitespace()) {
-            continue;
-        }
-        let line = match std::str::from_utf8(line) {
-            Ok(l) => std::borrow::Cow::Borrowed(l),
-            Err(_) if opts.lossy => String::from_utf8_lossy(line),
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) if self.opts.lossy => String::from_utf8_lossy(e.as_bytes()).into_owned(),
             Err(e) => {
-                loaded.errors.push(err(
-                    shown,
-                    Some(line_no),
-                    format!("invalid UTF-8 at byte {} of the line", e.valid_up_to()),
-                ));
-                continue;
+                let at = e.utf8_error().valid_up_to();
+                let byte = e.as_bytes()[at];
+                let reason = format!(
+                    "invalid UTF-8 at byte {at} (0x{byte:02X}), skipped (--lossy reads it with replacement characters)"
+                );
+                return self.error(shown, None, reason);
             }
         };
-        let article: JsonArticle = match serde_json::from_str(&line) {
+        if text.trim().is_empty() {
+            let reason = if text.is_empty() {
+                "empty file, skipped"
+            } else {
+                "empty file (only white space), skipped"
+            };
+            return self.error(shown, None, reason.to_string());
+        }
+        self.keep(
+            Document {
+                name: name.to_string(),
+                text,
+                ..Document::default()
+            },
+            shown,
+            0,
+        );
+    }
+
+    /// Keeps a document unless the total limit is reached.
+    fn keep(&mut self, doc: Document, shown: &str, line: usize) {
+        let len = doc.text.len() as u64;
+        if self.total.saturating_add(len) > self.opts.max_input_size {
+            self.full = true;
+            let reason = format!(
+                "total input would exceed --max-input-size {}: this and every later input not read; \
+                 raise it with --max-input-size (a run needs a few times the text size in memory)",
+                human_size(self.opts.max_input_size)
+            );
+            return self.error(shown, (line > 0).then_some(line), reason);
+        }
+        self.total += len;
+        self.docs.push(doc);
+        self.origins.push(Origin {
+            file: shown.to_string(),
+            line,
+        });
+    }
+
+    /// Reads JSON Lines, one line at a time (the file is never held whole).
+    fn read_jsonl(&mut self, mut src: impl BufRead, shown: &str) {
+        let max = self.opts.max_doc_size;
+        let mut line_buf: Vec<u8> = Vec::new();
+        let mut line_no = 0usize;
+        let mut any = false;
+        loop {
+            line_no += 1;
+            line_buf.clear();
+            let n = match (&mut src)
+                .take(max.saturating_add(1))
+                .read_until(b'\n', &mut line_buf)
+            {
+                Ok(n) => n,
+                Err(e) => return self.error(shown, Some(line_no), io_reason(&e)),
+            };
+            if n == 0 {
+                break;
+            }
+            if line_buf.last() != Some(&b'\n') && line_buf.len() as u64 > max {
+                // Over the limit: skip the rest of the line without keeping it.
+                if let Err(e) = skip_line(&mut src) {
+                    return self.error(shown, Some(line_no), io_reason(&e));
+                }
+                any = true;
+                let reason = format!(
+                    "line longer than --max-doc-size {}, skipped; raise it with --max-doc-size",
+                    human_size(max)
+                );
+                self.error(shown, Some(line_no), reason);
+                continue;
+            }
+            let mut line: &[u8] = &line_buf;
+            line = line.strip_suffix(b"\n").unwrap_or(line);
+            line = line.strip_suffix(b"\r").unwrap_or(line);
+            if line_no == 1 {
+                line = line.strip_prefix("\u{feff}".as_bytes()).unwrap_or(line);
+            }
+            if line.iter().all(|b| b.is_ascii_whitespace()) {
+                continue;
+            }
+            any = true;
+            if self.full {
+                self.not_read += 1;
+                continue;
+            }
+            if let Some((doc, line_no)) = self.parse_line(line, shown, line_no) {
+                self.keep(doc, shown, line_no);
+            }
+        }
+        if !any {
+            self.error(
+                shown,
+                None,
+                "empty file (no JSON lines), skipped".to_string(),
+            );
+        }
+    }
+
+    fn parse_line(
+        &mut self,
+        line: &[u8],
+        shown: &str,
+        line_no: usize,
+    ) -> Option<(Document, usize)> {
+        let line = match std::str::from_utf8(line) {
+            Ok(l) => std::borrow::Cow::Borrowed(l),
+            Err(_) if self.opts.lossy => String::from_utf8_lossy(line),
+            Err(e) => {
+                let at = e.valid_up_to();
+                let reason = format!(
+                    "invalid UTF-8 at byte {at} of the line (0x{:02X}), line skipped (--lossy reads it with replacement characters)",
+                    line[at]
+                );
+                self.error(shown, Some(line_no), reason);
+                return None;
+            }
+        };
+        if !line.trim_start().starts_with('{') {
+            let reason = "not a JSON object (expected `{`), line skipped".to_string();
+            self.error(shown, Some(line_no), reason);
+            return None;
+        }
+        let parsed = match serde_json::from_str::<JsonArticle>(&line) {
+            Err(e) if self.opts.lossy && e.is_syntax() => {
+                match serde_json::from_str::<JsonArticle>(&replace_lone_surrogates(&line)) {
+                    Ok(a) => Ok(a),
+                    Err(_) => Err(e),
+                }
+            }
+            other => other,
+        };
+        let article = match parsed {
             Ok(a) => a,
             Err(e) => {
-                loaded
-                    .errors
-                    .push(err(shown, Some(line_no), format!("not a JSON object: {e}")));
-                continue;
+                let reason = match lone_surrogate(&line) {
+                    Some(col) if e.is_syntax() => format!(
+                        "lone surrogate escape in a JSON string at column {col}, line skipped \
+                         (--lossy reads it with a replacement character)"
+                    ),
+                    _ => format!("{}, line skipped", json_reason(&e)),
+                };
+                self.error(shown, Some(line_no), reason);
+                return None;
             }
         };
         let Some(text) = article.text.or(article.body) else {
-            loaded
-                .errors
-                .push(err(shown, Some(line_no), "no \"text\" field".to_string()));
-            continue;
+            let reason = "no \"text\" (or \"content\") string, line skipped".to_string();
+            self.error(shown, Some(line_no), reason);
+            return None;
         };
+        if text.trim().is_empty() {
+            self.error(
+                shown,
+                Some(line_no),
+                "empty \"text\", line skipped".to_string(),
+            );
+            return None;
+        }
+        if text.len() as u64 > self.opts.max_doc_size {
+            // Escapes can make the decoded text differ from the line length.
+            let reason = too_large(text.len() as u64, self.opts.max_doc_size);
+            self.error(shown, Some(line_no), reason);
+            return None;
+        }
         let id = match article.id {
             Some(serde_json::Value::String(s)) => s,
             Some(serde_json::Value::Number(n)) => n.to_string(),
             _ => format!("{shown}:{line_no}"),
         };
-        loaded.docs.push(Document {
+        let doc = Document {
             name: id,
             source: article.source.or(article.series),
             date: article.date,
             title: article.title,
             url: article.url,
             text,
+        };
+        Some((doc, line_no))
+    }
+
+    /// Resolves duplicate ids and sorts the errors.
+    fn finish(mut self) -> Loaded {
+        if self.not_read > 0 {
+            let reason = format!(
+                "{} more input(s) not read: --max-input-size {} reached",
+                self.not_read,
+                human_size(self.opts.max_input_size)
+            );
+            self.error("crosscheck", None, reason);
+        }
+        // Order by (id, origin), so which copy keeps the id does not depend
+        // on the order the paths were given in.
+        let mut order: Vec<usize> = (0..self.docs.len()).collect();
+        order.sort_by(|&i, &j| {
+            (&self.docs[i].name, &self.origins[i]).cmp(&(&self.docs[j].name, &self.origins[j]))
         });
+        let mut taken: HashSet<String> = self.docs.iter().map(|d| d.name.clone()).collect();
+        let mut renames: Vec<(usize, String)> = Vec::new();
+        for w in 1..order.len() {
+            let (first, i) = (order[w - 1], order[w]);
+            let name = &self.docs[i].name;
+            if *name != self.docs[first].name {
+                continue;
+            }
+            // The first holder of this id, for the message.
+            let holder = order[..w]
+                .iter()
+                .copied()
+                .find(|&k| self.docs[k].name == *name)
+                .unwrap_or(first);
+            let mut n = 2;
+            let new = loop {
+                let cand = format!("{name}#{n}");
+                if !taken.contains(&cand) {
+                    break cand;
+                }
+                n += 1;
+            };
+            taken.insert(new.clone());
+            let o = &self.origins[holder];
+            let at = if o.line > 0 {
+                format!("{}:{}", o.file, o.line)
+            } else {
+                o.file.clone()
+            };
+            let reason = format!("duplicate document id {name:?} (also at {at}); kept as {new:?}");
+            let o = self.origins[i].clone();
+            self.error(&o.file, (o.line > 0).then_some(o.line), reason);
+            renames.push((i, new));
+        }
+        for (i, new) in renames {
+            self.docs[i].name = new;
+        }
+        self.errors
+            .sort_by(|a, b| (&a.file, a.line, &a.reason).cmp(&(&b.file, b.line, &b.reason)));
+        Loaded {
+            docs: self.docs,
+            errors: self.errors,
+        }
     }
 }
 
-fn err(file: &str, line: Option<usize>, reason: String) -> InputError {
-    InputError {
-        file: file.to_string(),
-        line,
-        reason,
+fn skip_line(src: &mut impl BufRead) -> std::io::Result<()> {
+    loop {
+        let buf = src.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(());
+        }
+        if let Some(i) = buf.iter().position(|&b| b == b'\n') {
+            src.consume(i + 1);
+            return Ok(());
+        }
+        let n = buf.len();
+        src.consume(n);
     }
 }
 
+fn too_large(len: u64, max: u64) -> String {
+    format!(
+        "{} is larger than --max-doc-size {}, skipped; raise it with --max-doc-size {}",
+        human_size(len),
+        human_size(max),
+        suggest(len)
+    )
+}
+
+/// A `--max-doc-size` value that admits `len` bytes, in whole MiB or GiB.
+fn suggest(len: u64) -> String {
+    let mib = len.div_ceil(1 << 20);
+    if mib >= 1024 {
+        format!("{}G", len.div_ceil(1 << 30))
+    } else {
+        format!("{mib}M")
+    }
+}
+
+/// A serde_json error as one line, with the column (the line number is the
+/// JSONL line, reported separately).
+fn json_reason(e: &serde_json::Error) -> String {
+    let msg = e.to_string();
+    let msg = match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg,
+    };
+    match e.classify() {
+        serde_json::error::Category::Data => format!("{msg} (column {})", e.column()),
+        _ => format!("not valid JSON at column {}: {msg}", e.column()),
+    }
+}
+
+/// The 1-based column of the first lone surrogate escape in `line`.
+fn lone_surrogate(line: &str) -> Option<usize> {
+    let fixed = replace_lone_surrogates(line);
+    let at = line.bytes().zip(fixed.bytes()).position(|(a, b)| a != b)?;
+    // The difference starts inside the escape's hex digits; back up to `\`.
+    Some(line[..at].rfind('\\').unwrap_or(at) + 1)
+}
+
+/// Replaces `\uD800`–`\uDFFF` escapes that are not part of a surrogate pair
+/// with `\uFFFD`. Backslashes only occur in JSON inside strings, so escapes
+/// can be found without tracking string state.
+fn replace_lone_surrogates(line: &str) -> String {
+    fn hex4(b: &[u8]) -> Option<u16> {
+        let s = std::str::from_utf8(b.get(..4)?).ok()?;
+        u16::from_str_radix(s, 16).ok()
+    }
+    let b = line.as_bytes();
+    let mut out = String::with_capacity(line.len());
+    let mut last = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        if b.get(i + 1) != Some(&b'u') {
+            i += 2;
+            continue;
+        }
+        let Some(u) = hex4(&b[i + 2..]) else {
+            i += 2;
+            continue;
+        };
+        let high = (0xD800..0xDC00).contains(&u);
+        let low = (0xDC00..0xE000).contains(&u);
+        if high
+            && b.get(i + 6) == Some(&b'\\')
+            && b.get(i + 7) == Some(&b'u')
+            && hex4(&b[i + 8..]).is_some_and(|v| (0xDC00..0xE000).contains(&v))
+        {
+            i += 12;
+            continue;
+        }
+        if high || low {
+            out.push_str(&line[last..i]);
+            out.push_str("\\uFFFD");
+            last = i + 6;
+        }
+        i += 6;
+    }
+    out.push_str(&line[last..]);
+    out
+}
+
+fn kind_of(m: &fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = m.file_type();
+        if t.is_fifo() {
+            return "fifo";
+        }
+        if t.is_socket() {
+            return "socket";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "device";
+        }
+    }
+    let _ = m;
+    "special file"
+}
+
+/// The reason for a failed `metadata`: tells a broken symbolic link apart
+/// from a missing path.
+fn io_reason_for(path: &Path, e: &std::io::Error) -> String {
+    if e.kind() == std::io::ErrorKind::NotFound
+        && fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+    {
+        return "broken symbolic link, skipped".to_string();
+    }
+    io_reason(e)
+}
+
+/// An I/O error as a short lower-case reason, without "(os error N)".
 fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or folder".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        _ => e.to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied, skipped".to_string(),
+        _ => {
+            let s = e.to_string();
+            let s = match s.find(" (os error") {
+                Some(i) => s[..i].to_string(),
+                None => s,
+            };
+            let mut c = s.chars();
+            match c.next() {
+                Some(f) => format!("{}{}, skipped", f.to_lowercase(), c.as_str()),
+                None => "read error, skipped".to_string(),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jsonl(s: &str, lossy: bool) -> Loaded {
+        let opts = InputOptions {
+            lossy,
+            ..InputOptions::default()
+        };
+        parse_jsonl(s.as_bytes(), "t.jsonl", &opts)
+    }
+
+    #[test]
+    fn sizes_parse() {
+        assert_eq!(parse_size("64M"), Ok(64 << 20));
+        assert_eq!(parse_size("2g"), Ok(2 << 30));
+        assert_eq!(parse_size("500KiB"), Ok(500 << 10));
+        assert_eq!(parse_size("123"), Ok(123));
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("99999999999T").is_err());
+        assert_eq!(human_size(64 << 20), "64 MiB");
+        assert_eq!(human_size(3 << 29), "1.5 GiB");
+        assert_eq!(human_size(12), "12 bytes");
+    }
+
+    #[test]
+    fn jsonl_reads_articles_and_aliases() {
+        let l = jsonl(
+            "\u{feff}{\"id\":\"a\",\"text\":\"x y\",\"series\":\"S\"}\r\n\n{\"id\":7,\"content\":\"z\"}\n",
+            false,
+        );
+        assert!(l.errors.is_empty(), "{:?}", l.errors);
+        assert_eq!(l.docs.len(), 2);
+        assert_eq!(l.docs[0].name, "a");
+        assert_eq!(l.docs[0].source.as_deref(), Some("S"));
+        assert_eq!(l.docs[1].name, "7");
+        assert_eq!(l.docs[1].text, "z");
+    }
+
+    #[test]
+    fn jsonl_bad_lines_name_line_and_reason() {
+        let l = jsonl(
+            "{\"id\":1,\"text\":\"ok\"}\nnot json\n{\"id\":2}\n[1]\n{\"text\":\"  \"}\n{\"text\":\"a\",}\n{\"text\":5}\n",
+            false,
+        );
+        assert_eq!(l.docs.len(), 1);
+        let shown: Vec<String> = l.errors.iter().map(|e| e.to_string()).collect();
+        assert!(
+            shown[0].starts_with("t.jsonl:2: not a JSON object"),
+            "{shown:?}"
+        );
+        assert!(shown[1].starts_with("t.jsonl:3: no \"text\""), "{shown:?}");
+        assert!(
+            shown[2].starts_with("t.jsonl:4: not a JSON object"),
+            "{shown:?}"
+        );
+        assert!(
+            shown[3].starts_with("t.jsonl:5: empty \"text\""),
+            "{shown:?}"
+        );
+        assert!(
+            shown[4].starts_with("t.jsonl:6: not valid JSON at column 13: trailing comma"),
+            "{shown:?}"
+        );
+        assert!(
+            shown[5]
+                .starts_with("t.jsonl:7: invalid type: integer `5`, expected a string (column 9)"),
+            "{shown:?}"
+        );
+    }
+
+    #[test]
+    fn lone_surrogates_rejected_or_replaced() {
+        let line = r#"{"id":"s","text":"a\ud800b \udc00 ok \ud83d\ude00 \\ud800"}"#;
+        let l = jsonl(line, false);
+        assert!(l.docs.is_empty());
+        assert!(
+            l.errors[0]
+                .reason
+                .starts_with("lone surrogate escape in a JSON string at column 20"),
+            "{:?}",
+            l.errors
+        );
+        assert!(l.errors[0].reason.contains("--lossy"));
+        let l = jsonl(line, true);
+        assert!(l.errors.is_empty(), "{:?}", l.errors);
+        assert_eq!(l.docs[0].text, "a\u{fffd}b \u{fffd} ok \u{1f600} \\ud800");
+    }
+
+    #[test]
+    fn duplicate_ids_renamed_in_id_then_origin_order() {
+        let l = jsonl(
+            "{\"id\":\"x\",\"text\":\"one\"}\n{\"id\":\"x#2\",\"text\":\"two\"}\n{\"id\":\"x\",\"text\":\"three\"}\n",
+            false,
+        );
+        let names: Vec<(&str, &str)> = l
+            .docs
+            .iter()
+            .map(|d| (d.name.as_str(), d.text.as_str()))
+            .collect();
+        assert_eq!(names, [("x", "one"), ("x#2", "two"), ("x#3", "three")]);
+        assert_eq!(l.errors.len(), 1);
+        assert_eq!(
+            l.errors[0].to_string(),
+            "t.jsonl:3: duplicate document id \"x\" (also at t.jsonl:1); kept as \"x#3\""
+        );
+    }
+
+    #[test]
+    fn long_line_over_limit_is_skipped_and_reading_goes_on() {
+        let opts = InputOptions {
+            max_doc_size: 40,
+            ..InputOptions::default()
+        };
+        let big = format!("{{\"id\":\"big\",\"text\":\"{}\"}}\n", "w ".repeat(100));
+        let s =
+            format!("{{\"id\":\"a\",\"text\":\"ok\"}}\n{big}{{\"id\":\"b\",\"text\":\"ok\"}}\n");
+        let l = parse_jsonl(s.as_bytes(), "t.jsonl", &opts);
+        let names: Vec<&str> = l.docs.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(names, ["a", "b"]);
+        assert_eq!(l.errors[0].line, Some(2));
+        assert!(l.errors[0].reason.contains("--max-doc-size 40 bytes"));
+    }
+
+    #[test]
+    fn total_limit_stops_reading_with_a_clear_error() {
+        let opts = InputOptions {
+            max_input_size: 5,
+            ..InputOptions::default()
+        };
+        let s = "{\"id\":\"a\",\"text\":\"abc\"}\n{\"id\":\"b\",\"text\":\"abc\"}\n{\"id\":\"c\",\"text\":\"abc\"}\n";
+        let l = parse_jsonl(s.as_bytes(), "t.jsonl", &opts);
+        assert_eq!(l.docs.len(), 1);
+        let all: String = l.errors.iter().map(|e| format!("{e}\n")).collect();
+        assert!(
+            all.contains("t.jsonl:2: total input would exceed --max-input-size 5 bytes"),
+            "{all}"
+        );
+        assert!(all.contains("1 more input(s) not read"), "{all}");
+    }
+
+    #[test]
+    fn empty_jsonl_is_an_error() {
+        let l = jsonl("\n  \n", false);
+        assert_eq!(l.errors[0].reason, "empty file (no JSON lines), skipped");
     }
 }

@@ -8,6 +8,12 @@ fn main() {
     let args = Args::parse();
     let result = match &args.command {
         Command::Check(a) => crosscheck::pipeline::run_check(a),
+        Command::Completions { shell } => crosscheck::cli::write_completions(*shell)
+            .map(|_| exit::CLEAN)
+            .map_err(Into::into),
+        Command::Man => crosscheck::cli::write_man_page()
+            .map(|_| exit::CLEAN)
+            .map_err(Into::into),
     };
     match result {
         Ok(code) => std::process::exit(code),

@@ -12,7 +12,7 @@ use crate::fingerprint;
 use crate::index::{self, ChunkRecord};
 use crate::input;
 use crate::normalize::{self, Token};
-use crate::report::{self, ReportOptions};
+use crate::report;
 use crate::segment::{self, Break};
 use crate::summary::{CheckOutcome, PairResult, Stats};
 use anyhow::Context;
@@ -293,20 +293,39 @@ pub fn run_check(args: &CheckArgs) -> anyhow::Result<i32> {
             .num_threads(n)
             .build_global();
     }
+    let progress = report::progress::Progress::start("reading inputs");
     let loaded = input::read(&cfg.paths, &cfg.input);
-    for e in &loaded.errors {
+    progress.set(format!("matching {} documents", loaded.docs.len()));
+    let outcome = check(Corpus::new(loaded.docs), loaded.errors, &cfg.matching);
+    progress.finish();
+    for e in &outcome.errors {
         eprintln!("crosscheck: {e}");
     }
-    let outcome = check(Corpus::new(loaded.docs), loaded.errors, &cfg.matching);
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    write_report(&cfg, &outcome)?;
+    Ok(exit_code(&outcome))
+}
+
+/// Writes the report in the configured format to `-o FILE` or stdout.
+fn write_report(cfg: &CheckConfig, outcome: &CheckOutcome) -> anyhow::Result<()> {
+    let sink: Box<dyn Write> = match &cfg.output {
+        Some(path) => Box::new(
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+        ),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let mut out = std::io::BufWriter::new(sink);
+    let opts = &cfg.report;
     match cfg.format {
-        Format::Text => report::write_text(&mut out, &outcome, &ReportOptions { color: cfg.color }),
-        Format::Jsonl => report::write_jsonl(&mut out, &outcome),
+        Format::Text => report::write_text(&mut out, outcome, opts),
+        Format::Jsonl => report::write_jsonl(&mut out, outcome),
+        Format::Html => report::write_html(&mut out, outcome),
+        Format::Csv => report::write_csv(&mut out, outcome, opts),
     }
     .and_then(|_| out.flush())
-    .context("writing the report")?;
-    Ok(exit_code(&outcome))
+    .with_context(|| match &cfg.output {
+        Some(path) => format!("writing the report to {}", path.display()),
+        None => "writing the report".to_string(),
+    })
 }
 
 /// 2 when any input failed, else 1 when there are findings, else 0.
