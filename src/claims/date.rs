@@ -200,7 +200,7 @@ fn year_at(toks: &[Token], i: usize) -> Option<(i32, Option<bool>, usize)> {
         return None;
     }
     let (cal, n) = match toks.get(i + 1).and_then(suffix) {
-        Some((h, n)) => (Some(h), 1 + n),
+        Some((h, n)) => (Some(h), 2 + n),
         None => (None, 1),
     };
     // "للهجرة" may follow the suffix letter.
@@ -298,7 +298,8 @@ fn relative_at(toks: &[Token], i: usize) -> Option<usize> {
         "الحاليه",
     ];
     match w(0) {
-        "امس" | "الامس" | "البارحه" | "غدا" | "yesterday" | "tomorrow" | "today" | "tonight" => {
+        "امس" | "الامس" | "البارحه" | "غدا" | "yesterday" | "tomorrow" | "today" | "tonight" =>
+        {
             return Some(1);
         }
         "last" | "next" | "this" if matches!(w(1), "week" | "month" | "year" | "weekend") => {
@@ -425,7 +426,9 @@ fn date_at(toks: &[Token], i: usize, english: bool) -> Option<(DateValue, usize)
         {
             k += 1;
         }
-        if let Some((d, e)) = date_at(toks, k, english).filter(|(d, _)| d.weekday.is_none()) {
+        if let Some((d, e)) =
+            date_at(toks, k, english).filter(|(d, _)| d.weekday.is_none() && d.day.is_some())
+        {
             let wd = v.weekday;
             v = d;
             v.weekday = wd;

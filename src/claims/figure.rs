@@ -50,7 +50,9 @@ fn lone_word_ok(toks: &[Token], p: &words::Parsed) -> bool {
                 )
             )
         }
-        "واحد" | "احد" | "احدي" | "واحده" => {
+        // أحد / إحدى alone are "one of", "someone".
+        "احد" | "احدي" => false,
+        "واحد" | "واحده" => {
             let prev = p.start.checked_sub(1).map(|k| toks[k].norm.as_str());
             !matches!(prev, Some("اي" | "كل" | "لا" | "ولا"))
                 && !matches!(next, Some("من" | "منهم" | "منها"))
@@ -467,7 +469,7 @@ pub fn figures(
                 let mut k = end;
                 if toks
                     .get(k)
-                    .is_some_and(|t| t.is("and") || t.is("و") || t.is_punct_in(","))
+                    .is_some_and(|t| t.is("and") || t.is_punct_in(","))
                 {
                     k += 1;
                 }
@@ -481,8 +483,11 @@ pub fn figures(
                 let Some((u2, e2)) = unit::unit_at(toks, k + 1) else {
                     break;
                 };
+                // Only a remainder smaller than one of the unit before it
+                // ("7 feet 10 inches"), never a list ("2 km, 800 m").
                 if u2.dim != u.dim
                     || u2.factor >= last_unit.factor
+                    || v2 * u2.factor >= last_unit.factor
                     || claimed[k + 1..e2].iter().any(|&c| c)
                 {
                     break;
@@ -507,7 +512,18 @@ pub fn figures(
             start = s;
         }
         let _ = W::A;
-        let mut c = Claim::new(kind, Span::new(toks[start].start, toks[end - 1].end), value);
+        // An attached conjunction و is not part of the figure: "وخمسة".
+        let mut first_byte = toks[start].start;
+        if toks[start].kind == Tok::Word
+            && text[first_byte..].starts_with('و')
+            && toks[start].norm.len() > 2
+            && words::lookup(&toks[start].norm).is_some_and(|f| f.conj)
+            && qualifier.is_none()
+            && currency_prefix.is_none()
+        {
+            first_byte += 'و'.len_utf8();
+        }
+        let mut c = Claim::new(kind, Span::new(first_byte, toks[end - 1].end), value);
         c.unit = unit_key;
         c.qualifier = qualifier;
         if let Some((bv, bu)) = base {

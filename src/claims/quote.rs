@@ -188,13 +188,17 @@ fn speaker(text: &str, toks: &[Token], qs: usize, qe: usize) -> Option<String> {
     // Before: "قال X إن «…»", "X said: "…"".
     let mut k = qs;
     let mut verb = None;
+    // A quote opening a paragraph has nothing before it in its sentence.
+    if toks.get(qs).is_some_and(|t| t.newline_before) {
+        k = 0;
+    }
     while k > 0 && qs - k < 25 {
         k -= 1;
         if is_speech_verb(&toks[k].norm) {
             verb = Some(k);
             break;
         }
-        if sentence_break(&toks[k]) && k + 1 < qs {
+        if sentence_break(&toks[k]) {
             break;
         }
         if toks[k].newline_before {
@@ -287,7 +291,14 @@ pub fn quotes(text: &str, toks: &[Token]) -> Vec<Claim> {
         let qs = toks.partition_point(|t| t.start < start);
         let qe = toks.partition_point(|t| t.start < end);
         let mut c = Claim::new(ClaimKind::Quote, Span::new(start, end), None);
-        c.speaker = speaker(text, toks, qs, qe);
+        c.speaker = speaker(text, toks, qs, qe).filter(|s| {
+            let f = crate::normalize::fold_str(s);
+            !s.is_empty()
+                && !matches!(
+                    f.as_str(),
+                    "لكنها" | "لكنه" | "لكن" | "انه" | "انها" | "it" | "he" | "she" | "they"
+                )
+        });
         out.push(c);
         pos = end;
     }
