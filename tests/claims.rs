@@ -212,11 +212,10 @@ fn cli_claims_jsonl() {
             .iter()
             .all(|l| l["type"] == "claim")
     );
-    assert!(
-        lines
-            .iter()
-            .any(|l| l["text"] == "ألف جندي" && l["value"] == 1000.0)
-    );
+    assert!(lines.iter().any(|l| l["text"] == "أكثر من ألف جندي"
+        && l["value"] == 1000.0
+        && l["qualifier"] == "more_than"
+        && l["unit"] == "soldier"));
 }
 
 #[test]
