@@ -137,6 +137,15 @@ pub struct CheckArgs {
     /// Smallest passage, in words, for a pair to be reported.
     #[arg(long, value_name = "N")]
     pub min_words: Option<usize>,
+    /// Where a file's source (outlet) comes from when the input gives none:
+    /// `dir` (its first folder under the argument), `name` (`id__outlet.txt`),
+    /// or a regular expression over the file name whose first group (or
+    /// whole match) is the source.
+    #[arg(long, value_name = "dir|name|REGEX")]
+    pub source_from: Option<String>,
+    /// Drop pairs whose two documents come from the same source.
+    #[arg(long)]
+    pub cross_source_only: bool,
 }
 
 /// Report formats.
@@ -188,7 +197,10 @@ pub fn write_man_page() -> std::io::Result<()> {
     clap_mangen::Man::new(Args::command()).render(&mut out)?;
     // The flags of `check`, in a section of their own on the same page.
     if let Some(check) = Args::command().find_subcommand("check") {
-        let check = check.clone().mut_args(|a| a.help_heading("CHECK OPTIONS"));
+        let check = check
+            .clone()
+            .disable_help_flag(true)
+            .mut_args(|a| a.help_heading("CHECK OPTIONS"));
         clap_mangen::Man::new(check).render_options_section(&mut out)?;
     }
     std::io::Write::flush(&mut out)

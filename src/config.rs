@@ -19,6 +19,8 @@ pub enum ConfigError {
     Similarity(f64),
     /// `--threads 0`.
     Threads,
+    /// `--source-from` with a regular expression that does not compile.
+    SourceFrom(String),
     /// `--width` too small to lay out a report.
     Width(usize),
     /// `-o FILE` names a file that is also read as input.
@@ -38,6 +40,7 @@ impl fmt::Display for ConfigError {
                 write!(f, "--min-similarity {s}: must be between 0 and 1")
             }
             ConfigError::Threads => write!(f, "--threads must be at least 1"),
+            ConfigError::SourceFrom(e) => write!(f, "--source-from: {e}"),
             ConfigError::Width(w) => write!(f, "--width {w}: must be at least {MIN_WIDTH}"),
             ConfigError::OutputIsInput { output, input } => write!(
                 f,
@@ -68,6 +71,57 @@ pub struct CheckConfig {
     pub report: ReportOptions,
     /// Worker threads, `None` for all cores.
     pub threads: Option<usize>,
+    /// How to name the source of files that have none.
+    pub source_from: Option<SourceFrom>,
+    /// Drop same-source pairs.
+    pub cross_source_only: bool,
+}
+
+/// Where a document's source comes from (`--source-from`).
+#[derive(Clone, Debug)]
+pub enum SourceFrom {
+    /// The first folder of the document's name (a folder per outlet).
+    Dir,
+    /// The part after the last `__` of the file stem (`id__outlet.txt`).
+    Name,
+    /// The first capture group (or the whole match) of a pattern over the
+    /// name.
+    Pattern(regex_lite::Regex),
+}
+
+impl SourceFrom {
+    /// Parses the flag value.
+    pub fn parse(s: &str) -> Result<SourceFrom, ConfigError> {
+        match s {
+            "dir" => Ok(SourceFrom::Dir),
+            "name" => Ok(SourceFrom::Name),
+            _ => regex_lite::Regex::new(s)
+                .map(SourceFrom::Pattern)
+                .map_err(|e| ConfigError::SourceFrom(e.to_string())),
+        }
+    }
+
+    /// The source of a document named `name` (a path relative to the
+    /// argument it came from), if the rule gives one.
+    pub fn source_of(&self, name: &str) -> Option<String> {
+        let file = name.rsplit(['/', '\\']).next().unwrap_or(name);
+        let found = match self {
+            SourceFrom::Dir => {
+                let mut parts = name.split(['/', '\\']);
+                let first = parts.next()?;
+                parts.next().map(|_| first)
+            }
+            SourceFrom::Name => {
+                let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+                stem.rsplit_once("__").map(|(_, o)| o)
+            }
+            SourceFrom::Pattern(re) => {
+                let c = re.captures(name)?;
+                c.get(1).or_else(|| c.get(0)).map(|m| m.as_str())
+            }
+        };
+        found.filter(|s| !s.is_empty()).map(str::to_string)
+    }
 }
 
 impl CheckConfig {
@@ -92,6 +146,11 @@ impl CheckConfig {
         if args.output.threads == Some(0) {
             return Err(ConfigError::Threads);
         }
+        let source_from = args
+            .source_from
+            .as_deref()
+            .map(SourceFrom::parse)
+            .transpose()?;
         if let Some(w) = args.output.width
             && w < MIN_WIDTH
         {
@@ -112,6 +171,8 @@ impl CheckConfig {
                 .unwrap_or_else(|| terminal_width(to_terminal)),
         };
         Ok(CheckConfig {
+            source_from,
+            cross_source_only: args.cross_source_only,
             paths: args.input.paths.clone(),
             input: InputOptions {
                 lossy: args.input.lossy,
@@ -185,4 +246,26 @@ fn check_output(output: &Path, inputs: &[PathBuf]) -> Result<(), ConfigError> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod source_tests {
+    use super::SourceFrom;
+
+    #[test]
+    fn sources_from_names() {
+        let dir = SourceFrom::parse("dir").unwrap();
+        assert_eq!(dir.source_of("aawsat/1.txt").as_deref(), Some("aawsat"));
+        assert_eq!(dir.source_of("1.txt"), None);
+        let name = SourceFrom::parse("name").unwrap();
+        assert_eq!(
+            name.source_of("c150/snn-2015-08-02-00109__aawsat.txt")
+                .as_deref(),
+            Some("aawsat")
+        );
+        assert_eq!(name.source_of("plain.txt"), None);
+        let re = SourceFrom::parse(r"^([a-z]+)-\d+").unwrap();
+        assert_eq!(re.source_of("reuters-17.txt").as_deref(), Some("reuters"));
+        assert!(SourceFrom::parse("(").is_err());
+    }
 }

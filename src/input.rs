@@ -56,13 +56,33 @@ pub struct InputError {
     pub reason: String,
 }
 
+/// Shown as `file:line: reason`, with control characters (escape sequences
+/// in a file name or an id, newlines) written as `\u{1b}` so that the line
+/// reaching a terminal is one line and inert.
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (file, reason) = (escape_controls(&self.file), escape_controls(&self.reason));
         match self.line {
-            Some(line) => write!(f, "{}:{}: {}", self.file, line, self.reason),
-            None => write!(f, "{}: {}", self.file, self.reason),
+            Some(line) => write!(f, "{file}:{line}: {reason}"),
+            None => write!(f, "{file}: {reason}"),
         }
     }
+}
+
+/// `s` with every control character (C0, DEL, C1) escaped as `\u{..}`.
+fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Options for [`read`].
@@ -880,6 +900,19 @@ mod tests {
             "{all}"
         );
         assert!(all.contains("1 more input(s) not read"), "{all}");
+    }
+
+    #[test]
+    fn errors_shown_with_control_characters_escaped() {
+        let e = InputError {
+            file: "evil\u{1b}]0;x\u{7}.txt".to_string(),
+            line: Some(3),
+            reason: "bad\nthing \u{9b}2J".to_string(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "evil\\u{1b}]0;x\\u{7}.txt:3: bad\\u{a}thing \\u{9b}2J"
+        );
     }
 
     #[test]

@@ -32,6 +32,7 @@ pub mod index;
 pub mod input;
 pub mod normalize;
 pub mod pipeline;
+pub mod quotes;
 pub mod report;
 pub mod segment;
 pub mod summary;

@@ -12,6 +12,7 @@ use crate::fingerprint;
 use crate::index::{self, ChunkRecord};
 use crate::input;
 use crate::normalize::{self, Token};
+use crate::quotes;
 use crate::report;
 use crate::segment::{self, Break};
 use crate::summary::{CheckOutcome, PairResult, Stats};
@@ -230,16 +231,20 @@ fn verify_group(corpus: &Corpus, group: &[Candidate], opts: &MatchOptions) -> Ve
 /// Runs matching, claims and contradictions over a corpus.
 pub fn check(corpus: Corpus, errors: Vec<input::InputError>, opts: &MatchOptions) -> CheckOutcome {
     let mut stats = Stats::default();
-    let matched = find_pairs(&corpus, opts, &mut stats);
-    // Claims of every document that takes part in a pair, once each.
-    let mut docs: Vec<DocId> = matched.iter().flat_map(|m| [m.a.doc, m.b.doc]).collect();
-    docs.sort_unstable();
-    docs.dedup();
+    let mut matched = find_pairs(&corpus, opts, &mut stats);
+    // Claims of every document, once each (quotations pair documents that
+    // passage matching did not pair).
     let claim_opts = ClaimOptions::default();
-    let claims: HashMap<DocId, Vec<Claim>> = docs
+    let claims: HashMap<DocId, Vec<Claim>> = corpus
+        .iter()
+        .map(|(d, _)| d)
+        .collect::<Vec<_>>()
         .par_iter()
-        .map(|&d| (d, claims::extract(&corpus.get(d).text, &claim_opts)))
+        .map(|&d| (d, doc_claims(&corpus.get(d).text, &claim_opts)))
         .collect();
+    let extra = quote_pairs(&corpus, &claims, &matched, opts);
+    matched.extend(extra);
+    matched.sort_by_key(|x| (x.a, x.b));
     let compare_opts = CompareOptions::default();
     let pairs: Vec<PairResult> = matched
         .into_par_iter()
@@ -258,10 +263,14 @@ pub fn check(corpus: Corpus, errors: Vec<input::InputError>, opts: &MatchOptions
                 contradict::Side {
                     text: &da.text,
                     claims: &ca,
+                    doc_claims: &claims[&m.a.doc],
+                    date: da.date.as_deref(),
                 },
                 contradict::Side {
                     text: &db.text,
                     claims: &cb,
+                    doc_claims: &claims[&m.b.doc],
+                    date: db.date.as_deref(),
                 },
                 &compare_opts,
             );
@@ -284,6 +293,70 @@ pub fn check(corpus: Corpus, errors: Vec<input::InputError>, opts: &MatchOptions
     }
 }
 
+/// The claims of one document. While claim extraction does not return
+/// quotations, those of `quotes::scan` are added.
+fn doc_claims(text: &str, opts: &ClaimOptions) -> Vec<Claim> {
+    let mut c = claims::extract(text, opts);
+    if !c.iter().any(|c| c.kind == claims::ClaimKind::Quote) {
+        c.extend(quotes::scan(text));
+        c.sort_by_key(|c| (c.span.start, c.span.end));
+    }
+    c
+}
+
+/// Quotations matched as passages of their own: pairs of close quotations
+/// in different documents that no passage pair already covers.
+fn quote_pairs(
+    corpus: &Corpus,
+    claims: &HashMap<DocId, Vec<Claim>>,
+    matched: &[Matched],
+    opts: &MatchOptions,
+) -> Vec<Matched> {
+    let docs: Vec<quotes::DocQuotes<'_>> = corpus
+        .iter()
+        .map(|(d, doc)| quotes::DocQuotes {
+            doc: d,
+            text: &doc.text,
+            quotes: claims[&d]
+                .iter()
+                .filter(|c| c.kind == claims::ClaimKind::Quote)
+                .map(|c| c.span)
+                .collect(),
+        })
+        .collect();
+    let covered = |a: &Passage, b: &Passage| {
+        matched.iter().any(|m| {
+            m.a.doc == a.doc
+                && m.b.doc == b.doc
+                && m.a.span.overlaps(&a.span)
+                && m.b.span.overlaps(&b.span)
+        })
+    };
+    quotes::candidate_pairs(&docs)
+        .into_iter()
+        .filter(|(a, b)| !covered(a, b))
+        .filter_map(|(a, b)| {
+            let ta = normalize::tokenize(&corpus.get(a.doc).text[a.span.start..a.span.end]);
+            let tb = normalize::tokenize(&corpus.get(b.doc).text[b.span.start..b.span.end]);
+            let shift = |t: &mut Vec<Token>, by: usize| {
+                for x in t.iter_mut() {
+                    x.span = Span::new(x.span.start + by, x.span.end + by);
+                }
+            };
+            let (mut ta, mut tb) = (ta, tb);
+            shift(&mut ta, a.span.start);
+            shift(&mut tb, b.span.start);
+            let al = align::align(&ta, &tb);
+            (al.similarity >= opts.min_similarity.max(0.6)).then_some(Matched {
+                a,
+                b,
+                hamming: 0,
+                alignment: al,
+            })
+        })
+        .collect()
+}
+
 /// `crosscheck check`: returns the exit code.
 pub fn run_check(args: &CheckArgs) -> anyhow::Result<i32> {
     let cfg = CheckConfig::from_args(args)?;
@@ -294,9 +367,17 @@ pub fn run_check(args: &CheckArgs) -> anyhow::Result<i32> {
             .build_global();
     }
     let progress = report::progress::Progress::start("reading inputs");
-    let loaded = input::read(&cfg.paths, &cfg.input);
+    let mut loaded = input::read(&cfg.paths, &cfg.input);
+    if let Some(rule) = &cfg.source_from {
+        for d in loaded.docs.iter_mut().filter(|d| d.source.is_none()) {
+            d.source = rule.source_of(&d.name);
+        }
+    }
     progress.set(format!("matching {} documents", loaded.docs.len()));
-    let outcome = check(Corpus::new(loaded.docs), loaded.errors, &cfg.matching);
+    let mut outcome = check(Corpus::new(loaded.docs), loaded.errors, &cfg.matching);
+    if cfg.cross_source_only {
+        outcome.pairs.retain(|p| !p.same_source);
+    }
     progress.finish();
     for e in &outcome.errors {
         eprintln!("crosscheck: {e}");

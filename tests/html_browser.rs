@@ -60,11 +60,12 @@ fn write_html(o: &CheckOutcome, dir: &Path) -> PathBuf {
 /// `None` (with a message) when the browser cannot run here.
 fn run_chromium(bin: &Path, page: &Path, extra: &[String]) -> Option<String> {
     let profile = tempfile::tempdir().unwrap();
-    let mut child = Command::new(bin)
+    let child = Command::new(bin)
         .args([
             "--headless",
             "--no-sandbox",
             "--disable-gpu",
+            "--disable-dev-shm-usage",
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
@@ -78,8 +79,14 @@ fn run_chromium(bin: &Path, page: &Path, extra: &[String]) -> Option<String> {
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .spawn()
-        .ok()?;
+        .spawn();
+    let mut child = match child {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("skipped: cannot start {}: {e}", bin.display());
+            return None;
+        }
+    };
     let start = Instant::now();
     loop {
         match child.try_wait().unwrap() {

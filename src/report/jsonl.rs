@@ -1,4 +1,5 @@
-//! JSON Lines report.
+//! JSON Lines report. The schema is documented field by field in
+//! `docs/jsonl.md`.
 //!
 //! # Wire format
 //!

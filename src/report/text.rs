@@ -173,9 +173,16 @@ impl<'a> Side<'a> {
 
     /// Changed tokens `r`, inside wdiff markers when not colored; finding
     /// tags after the closing marker, then the gap after the last token.
-    fn push_changed(&self, runs: &mut Vec<Run>, r: Range<usize>, color: bool) {
+    /// A long change keeps `context` words (at least 3) at each end around
+    /// an ellipsis, unless a finding's words are in the middle.
+    fn push_changed(&self, runs: &mut Vec<Run>, r: Range<usize>, color: bool, context: usize) {
         if r.is_empty() {
             return;
+        }
+        let keep = context.max(3);
+        let mut cut = r.start + keep..r.end.saturating_sub(keep);
+        if cut.len() < 3 || self.emph[cut.clone()].iter().any(|&e| e) {
+            cut = 0..0;
         }
         let (open, close) = match self.changed {
             Role::Deleted => ("[-", "-]"),
@@ -186,12 +193,18 @@ impl<'a> Side<'a> {
             runs.push(run(open, base));
         }
         for t in r.clone() {
+            if cut.contains(&t) {
+                if t == cut.start {
+                    runs.push(run(" … ", Style::of(Role::Dim)));
+                }
+                continue;
+            }
             let style = Style {
                 role: self.changed,
                 emph: self.emph[t],
             };
             runs.push(run(self.slice(self.tokens[t]), style));
-            if t + 1 < r.end {
+            if t + 1 < r.end && t + 1 != cut.start {
                 runs.push(run(self.slice(self.gap_after(t)), base));
             }
         }
@@ -232,8 +245,8 @@ fn hunks(p: &PairResult, a: &Side, b: &Side, context: usize, color: bool) -> Vec
     };
     for (i, op) in ops.iter().enumerate() {
         if op.tag != OpTag::Equal {
-            a.push_changed(&mut cur.a, op.a.clone(), color);
-            b.push_changed(&mut cur.b, op.b.clone(), color);
+            a.push_changed(&mut cur.a, op.a.clone(), color, context);
+            b.push_changed(&mut cur.b, op.b.clone(), color, context);
             continue;
         }
         let n = op.a.len();
@@ -693,6 +706,37 @@ mod tests {
                 proptest::prop_assert!(runs_width(l) <= avail.max(2));
             }
         }
+    }
+
+    #[test]
+    fn long_changes_are_cut_unless_a_finding_is_inside() {
+        // 30 words "aa ab … az ba bb bc bd" (letters only: digits split words).
+        let text = (0..30u8)
+            .map(|i| format!("{}{}", (b'a' + i / 26) as char, (b'a' + i % 26) as char))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let doc = Document {
+            text: text.clone(),
+            ..Document::default()
+        };
+        let tokens: Vec<Span> = crate::normalize::tokenize(&text)
+            .iter()
+            .map(|t| t.span)
+            .collect();
+        let show = |claims: Vec<Span>| {
+            let side = Side::new(&doc, &tokens, claims.into_iter(), Role::Deleted);
+            let mut runs = Vec::new();
+            side.push_changed(&mut runs, 0..30, false, 3);
+            plain(&wrap(&runs, 200)).concat()
+        };
+        assert_eq!(tokens.len(), 30);
+        assert_eq!(show(vec![]), "[-aa ab ac … bb bc bd-]");
+        // The 16th word is a finding's claim: nothing is cut.
+        let all = show(vec![tokens[15]]);
+        assert!(
+            all.starts_with("[-aa ab ac ad") && all.ends_with("bd-][#1]"),
+            "{all}"
+        );
     }
 
     #[test]

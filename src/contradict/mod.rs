@@ -1,13 +1,26 @@
 //! Contradictions: which claims of two aligned passages differ.
 //!
-//! Claims are matched across the pair by their place in the alignment and
-//! their kind; a difference of value is a finding, a difference of notation
-//! is not.
+//! Claims are matched across the pair by their place in the alignment, their
+//! kind and what they count ([`matching`]); a difference of value is a
+//! finding, a difference of notation is not ([`value`]). Quotations are
+//! compared word by word, forgiving spelling variants of names and words
+//! glued by scraping ([`words`]).
+//!
+//! What stays silent, on purpose: notation (digits, separators, number
+//! words), qualifiers that agree ("more than 300" / "over 300"), a figure one
+//! side omits, a conversion one side adds in parentheses, a total on one
+//! side against its components on the other, a headline that rounds the
+//! figure its own body gives, relative dates ("today"/"yesterday") unless
+//! both publication dates resolve them to different days.
 
-use crate::align::{Alignment, OpTag};
-use crate::claims::{Claim, ClaimKind};
+use crate::align::Alignment;
+use crate::claims::Claim;
 use crate::document::Span;
 use serde::Serialize;
+
+mod matching;
+mod value;
+pub mod words;
 
 /// The kind of a finding (the JSON Lines `kind`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -85,59 +98,68 @@ pub struct Finding {
 }
 
 /// Options for [`compare`].
-#[derive(Clone, Debug, Default)]
-pub struct CompareOptions {}
+#[derive(Clone, Debug)]
+pub struct CompareOptions {
+    /// Largest relative difference between a rounded figure and the exact
+    /// one it stands for (0.05: "400 ألف" for 407,516).
+    pub rounding_tolerance: f64,
+    /// Largest relative difference tolerated by an approximate qualifier
+    /// ("about", "نحو") before two figures conflict.
+    pub approximate_tolerance: f64,
+}
+
+impl Default for CompareOptions {
+    fn default() -> Self {
+        CompareOptions {
+            rounding_tolerance: 0.05,
+            approximate_tolerance: 0.10,
+        }
+    }
+}
 
 /// The claims of one side of a pair: those inside the passage.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct Side<'a> {
     /// Original text of the whole document.
     pub text: &'a str,
     /// Claims inside the passage, sorted by start.
     pub claims: &'a [Claim],
+    /// Every claim of the document (a headline that rounds a figure its own
+    /// body gives is not a finding). May be empty.
+    pub doc_claims: &'a [Claim],
+    /// Publication date of the document (JSONL `date`), ideally ISO 8601.
+    pub date: Option<&'a str>,
 }
 
-/// The findings of one aligned pair.
+/// The findings of one aligned pair, sorted by their start in document a.
 pub fn compare(
     alignment: &Alignment,
     a: Side<'_>,
     b: Side<'_>,
     opts: &CompareOptions,
 ) -> Vec<Finding> {
-    let _ = opts;
     let mut out = Vec::new();
-    for op in &alignment.ops {
-        if op.tag != OpTag::Replace {
-            continue;
-        }
-        let sa = alignment.a_span(&op.a);
-        let sb = alignment.b_span(&op.b);
-        let ca: Vec<&Claim> = numeric_in(a.claims, sa);
-        let cb: Vec<&Claim> = numeric_in(b.claims, sb);
-        for (x, y) in ca.iter().zip(cb.iter()) {
-            if x.value != y.value && x.kind == y.kind {
-                out.push(Finding {
-                    kind: FindingKind::Number,
-                    severity: Severity::Conflict,
-                    a: side(x),
-                    b: side(y),
-                    message: format!("{} vs {}", x.span.slice(a.text), y.span.slice(b.text)),
-                });
-            }
+    let map = matching::TokenMap::new(alignment);
+    for (x, y) in matching::claim_pairs(alignment, &map, a, b) {
+        if let Some(f) = value::compare_claims(x, y, a, b, opts) {
+            out.push(f);
         }
     }
+    for (x, y) in matching::quote_pairs(alignment, &map, a, b) {
+        if let Some(f) = words::compare_quotes(alignment, x, y, a, b, &out) {
+            out.push(f);
+        }
+        if let Some(f) = words::compare_speakers(x, y) {
+            out.push(f);
+        }
+    }
+    out.sort_by(|x, y| {
+        (x.a.span.start, x.b.span.start, x.kind).cmp(&(y.a.span.start, y.b.span.start, y.kind))
+    });
     out
 }
 
-fn numeric_in(claims: &[Claim], span: Span) -> Vec<&Claim> {
-    claims
-        .iter()
-        .filter(|c| {
-            c.span.overlaps(&span) && matches!(c.kind, ClaimKind::Number | ClaimKind::Percent)
-        })
-        .collect()
-}
-
+/// The finding side of a claim.
 fn side(c: &Claim) -> FindingSide {
     FindingSide {
         span: c.span,

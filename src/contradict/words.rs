@@ -1,0 +1,329 @@
+//! Words inside quotations: which differences are real.
+//!
+//! The word alignment already treats punctuation, quote marks, diacritics,
+//! tatweel and Arabic letter forms as equal (see `crate::normalize`). What is
+//! left and still not a change of wording: words glued by scraping
+//! (الأممالمتحدة / الأمم المتحدة) and transliterated names spelled two ways
+//! (بوتين/بوتن, كوزنتسوف/كوزنيستوف, ترامب/ترمب), compared by their consonant
+//! skeletons with `strsim`.
+
+use super::matching::tokens_in;
+use super::{Finding, FindingKind, FindingSide, Severity, Side};
+use crate::align::{Alignment, OpTag};
+use crate::claims::Claim;
+use crate::document::Span;
+use crate::normalize::fold_str;
+
+/// Letters dropped from a skeleton: long vowels, hamza carriers, final ه.
+fn is_weak_letter(c: char) -> bool {
+    matches!(
+        c,
+        'ا' | 'و' | 'ي' | 'ى' | 'ء' | 'ئ' | 'ؤ' | 'a' | 'e' | 'i' | 'o' | 'u' | 'y'
+    )
+}
+
+/// Letters that transliterate the same foreign sound (g, t, s, k, v/f, p/b).
+fn sound_class(c: char) -> char {
+    match c {
+        'ج' | 'غ' | 'ق' | 'گ' => 'ج',
+        'ط' => 'ت',
+        'ص' => 'س',
+        'ض' => 'د',
+        'ک' => 'ك',
+        'ڤ' => 'ف',
+        'پ' => 'ب',
+        _ => c,
+    }
+}
+
+/// The consonant skeleton of a folded word: weak letters dropped, letters
+/// of one transliterated sound unified, doubled letters collapsed.
+pub fn skeleton(word: &str) -> String {
+    let mut out = String::new();
+    for c in word
+        .chars()
+        .filter(|&c| !is_weak_letter(c))
+        .map(sound_class)
+    {
+        if !out.ends_with(c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn is_arabic(word: &str) -> bool {
+    word.chars().any(|c| ('\u{0600}'..='\u{06ff}').contains(&c))
+}
+
+/// Two spellings of one transliterated name: same skeleton (or skeletons
+/// one transposition apart, for long names), and the letters that differ
+/// are only vowels added or dropped, or letters of one foreign sound.
+/// English words qualify only when both are capitalized (names).
+pub fn name_variant(x: &str, y: &str) -> bool {
+    let (fx, fy) = (fold_str(x), fold_str(y));
+    if fx == fy {
+        return true;
+    }
+    let arabic = is_arabic(&fx) && is_arabic(&fy);
+    if !arabic {
+        let cap = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+        if !(cap(x) && cap(y)) {
+            return false;
+        }
+    }
+    let (sx, sy) = (skeleton(&fx), skeleton(&fy));
+    let n = sx.chars().count().min(sy.chars().count());
+    if n < 3 {
+        return false;
+    }
+    let close =
+        sx == sy || (n >= 5 && strsim::osa_distance(&sx, &sy) == 1 && sorted(&sx) == sorted(&sy));
+    if !close {
+        return false;
+    }
+    // Vowel letters may be added or dropped, not swapped for another vowel
+    // (كبير/كبار are two words; بوتين/بوتن one name).
+    let vowels = |w: &str| -> String { w.chars().filter(|&c| is_weak_letter(c)).collect() };
+    let (vx, vy) = (vowels(&fx), vowels(&fy));
+    !arabic || is_subsequence(&vx, &vy) || is_subsequence(&vy, &vx)
+}
+
+fn sorted(s: &str) -> Vec<char> {
+    let mut v: Vec<char> = s.chars().collect();
+    v.sort_unstable();
+    v
+}
+
+fn is_subsequence(short: &str, long: &str) -> bool {
+    let mut it = long.chars();
+    short.chars().all(|c| it.any(|d| d == c))
+}
+
+/// True when two runs of words differ only in spacing (glued words) or in
+/// the spelling of names.
+pub fn same_wording(xs: &[&str], ys: &[&str]) -> bool {
+    let glue = |ws: &[&str]| -> String {
+        ws.iter()
+            .flat_map(|w| fold_str(w).chars().collect::<Vec<_>>())
+            .filter(|c| c.is_alphanumeric())
+            .collect()
+    };
+    if glue(xs) == glue(ys) {
+        return true;
+    }
+    xs.len() == ys.len() && !xs.is_empty() && xs.iter().zip(ys).all(|(x, y)| name_variant(x, y))
+}
+
+/// The finding for two matched quotations whose words differ inside both.
+/// Differences already reported as a figure or date (in `found`) are not
+/// reported again.
+pub fn compare_quotes(
+    al: &Alignment,
+    qa: &Claim,
+    qb: &Claim,
+    a: Side<'_>,
+    b: Side<'_>,
+    found: &[Finding],
+) -> Option<Finding> {
+    let (ra, rb) = (
+        tokens_in(&al.a_tokens, qa.span),
+        tokens_in(&al.b_tokens, qb.span),
+    );
+    let mut diff_a: Option<Span> = None;
+    let mut diff_b: Option<Span> = None;
+    let mut pieces: Vec<(String, String)> = Vec::new();
+    for op in al.ops.iter().filter(|o| o.tag != OpTag::Equal) {
+        // Only differences inside both quotations: words one outlet quotes
+        // and the other leaves outside (at a quotation's edge) are partial
+        // quoting, not a change of wording.
+        let within = |r: &std::ops::Range<usize>, q: &std::ops::Range<usize>| {
+            if r.is_empty() {
+                q.start < r.start && r.start < q.end
+            } else {
+                q.start <= r.start && r.end <= q.end
+            }
+        };
+        if !(within(&op.a, &ra) && within(&op.b, &rb)) {
+            continue;
+        }
+        let wa: Vec<&str> = op.a.clone().map(|i| al.a_tokens[i].slice(a.text)).collect();
+        let wb: Vec<&str> = op.b.clone().map(|i| al.b_tokens[i].slice(b.text)).collect();
+        if same_wording(&wa, &wb) {
+            continue;
+        }
+        let sa = al.a_span(&op.a);
+        let sb = al.b_span(&op.b);
+        let reported = found.iter().any(|f| {
+            (!sa.is_empty() && f.a.span.overlaps(&sa)) || (!sb.is_empty() && f.b.span.overlaps(&sb))
+        });
+        if reported {
+            continue;
+        }
+        diff_a = Some(diff_a.map_or(sa, |d| d.cover(sa)));
+        diff_b = Some(diff_b.map_or(sb, |d| d.cover(sb)));
+        let show = |w: &[&str]| {
+            if w.is_empty() {
+                "—".to_string()
+            } else {
+                w.join(" ")
+            }
+        };
+        pieces.push((show(&wa), show(&wb)));
+    }
+    let (sa, sb) = (diff_a?, diff_b?);
+    let listed: Vec<String> = pieces
+        .iter()
+        .take(3)
+        .map(|(x, y)| format!("“{x}” vs “{y}”"))
+        .collect();
+    let more = if pieces.len() > 3 {
+        format!(" and {} more", pieces.len() - 3)
+    } else {
+        String::new()
+    };
+    Some(Finding {
+        kind: FindingKind::Quote,
+        severity: Severity::Conflict,
+        a: FindingSide {
+            span: sa,
+            value: None,
+            unit: None,
+        },
+        b: FindingSide {
+            span: sb,
+            value: None,
+            unit: None,
+        },
+        message: format!(
+            "words inside the quotation differ: {}{more}",
+            listed.join("; ")
+        ),
+    })
+}
+
+/// Words of a speaker that are titles or roles, not names.
+const TITLES: [&str; 40] = [
+    "وزير",
+    "الوزير",
+    "رئيس",
+    "الرئيس",
+    "المتحدث",
+    "متحدث",
+    "باسم",
+    "الخارجيه",
+    "الدفاع",
+    "الروسي",
+    "الامريكي",
+    "الاميركي",
+    "الايطالي",
+    "العام",
+    "المدير",
+    "مدير",
+    "نائب",
+    "السفير",
+    "الشيخ",
+    "الامير",
+    "الملك",
+    "المشير",
+    "اللواء",
+    "العميد",
+    "الدكتور",
+    "د",
+    "السيد",
+    "minister",
+    "president",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "foreign",
+    "defense",
+    "defence",
+    "secretary",
+    "general",
+    "director",
+    "the",
+    "of",
+];
+
+/// The name words of a speaker, folded.
+fn name_words(speaker: &str) -> Vec<String> {
+    fold_str(speaker)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 3 && !TITLES.contains(w))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Two speaker strings name the same person: they share a name word (up to
+/// spelling), or one has no name words at all (a title only).
+pub fn same_speaker(x: &str, y: &str) -> bool {
+    let (wx, wy) = (name_words(x), name_words(y));
+    if wx.is_empty() || wy.is_empty() {
+        return true;
+    }
+    wx.iter().any(|p| {
+        wy.iter().any(|q| {
+            let q = q.as_str();
+            name_variant(p, q)
+                || name_variant(p.strip_prefix("ل").unwrap_or(p), q)
+                || name_variant(p, q.strip_prefix("ل").unwrap_or(q))
+        })
+    })
+}
+
+/// An attribution finding when the same quotation is given to two different
+/// speakers.
+pub fn compare_speakers(qa: &Claim, qb: &Claim) -> Option<Finding> {
+    let (sa, sb) = (qa.speaker.as_deref()?, qb.speaker.as_deref()?);
+    if same_speaker(sa, sb) {
+        return None;
+    }
+    Some(Finding {
+        kind: FindingKind::Attribution,
+        severity: Severity::Conflict,
+        a: super::side(qa),
+        b: super::side(qb),
+        message: format!(
+            "the same quotation is attributed to {} vs {}",
+            sa.trim(),
+            sb.trim()
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transliterated_names() {
+        assert!(name_variant("بوتين", "بوتن"));
+        assert!(name_variant("كوزنتسوف", "كوزنيستوف"));
+        assert!(name_variant("ترامب", "ترمب"));
+        assert!(name_variant("سيرجي", "سيرغي"));
+        assert!(name_variant("Sergei", "Sergey"));
+        assert!(!name_variant("كبير", "كبار"));
+        assert!(!name_variant("قال", "قيل"));
+        assert!(!name_variant("increase", "decrease"));
+        assert!(!name_variant("bad", "bed"));
+        assert!(!name_variant("يجب", "يحب"));
+    }
+
+    #[test]
+    fn glued_words() {
+        assert!(same_wording(&["الأممالمتحدة"], &["الأمم", "المتحدة"]));
+        assert!(!same_wording(&["الأمم"], &["الأمم", "المتحدة"]));
+    }
+
+    #[test]
+    fn speakers() {
+        assert!(same_speaker("وزير الخارجية الروسي سيرغي لافروف", "لافروف"));
+        assert!(same_speaker(
+            "Sergei Lavrov",
+            "Russian Foreign Minister Sergey Lavrov"
+        ));
+        assert!(!same_speaker("لافروف", "بيسكوف"));
+        assert!(same_speaker("المتحدث", "بيسكوف"));
+    }
+}
