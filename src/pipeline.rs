@@ -432,6 +432,8 @@ pub fn run_claims(args: &crate::cli::ClaimsArgs) -> anyhow::Result<i32> {
         max_hamming: None,
         min_similarity: None,
         min_words: None,
+        source_from: None,
+        cross_source_only: false,
     };
     let cfg = CheckConfig::from_args(&check_args)?;
     let loaded = input::read(&cfg.paths, &cfg.input);

@@ -483,11 +483,10 @@ pub fn figures(
                 let Some((u2, e2)) = unit::unit_at(toks, k + 1) else {
                     break;
                 };
-                // Only a remainder smaller than one of the unit before it
-                // ("7 feet 10 inches"), never a list ("2 km, 800 m").
+                // A smaller unit after a larger one ("7 feet 10 inches");
+                // Arabic و lists ("0.5 كغ و 500 غرام") are not joined.
                 if u2.dim != u.dim
                     || u2.factor >= last_unit.factor
-                    || v2 * u2.factor >= last_unit.factor
                     || claimed[k + 1..e2].iter().any(|&c| c)
                 {
                     break;

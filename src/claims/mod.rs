@@ -99,6 +99,13 @@ pub struct Claim {
     pub lang: Lang,
 }
 
+impl Default for Claim {
+    /// An empty number claim (for struct-update syntax in tests).
+    fn default() -> Claim {
+        Claim::new(ClaimKind::Number, Span::default(), None)
+    }
+}
+
 impl Claim {
     /// A claim with only a kind, a span and a value.
     pub fn new(kind: ClaimKind, span: Span, value: Option<f64>) -> Claim {
