@@ -142,23 +142,54 @@ impl Alignment {
 
     /// The alignment cut down to its copied stretch: one-sided or long
     /// differences at either end are dropped (they are the surrounding
-    /// text, not the copy). Returns the kept token ranges of a and b.
-    pub fn trim(&self) -> (Range<usize>, Range<usize>, Alignment) {
+    /// text, not the copy), except a block the other copy moved to its
+    /// other end (a swapped clause), which stays as a delete at one end and
+    /// an insert at the other. `ka`/`kb` are the token keys the alignment
+    /// was computed on. Returns the kept token ranges of a and b.
+    pub fn trim(&self, ka: &[u64], kb: &[u64]) -> (Range<usize>, Range<usize>, Alignment) {
         let keep = |o: &AlignOp| {
             o.tag == OpTag::Equal
                 || (o.tag == OpTag::Replace
                     && o.a.len() <= EDGE_REPLACE_TOKENS
                     && o.b.len() <= EDGE_REPLACE_TOKENS)
         };
-        let first = self.ops.iter().position(|o| o.tag == OpTag::Equal);
-        let Some(first) = first else {
+        let Some(first) = self.ops.iter().position(|o| o.tag == OpTag::Equal) else {
             return (0..0, 0..0, Alignment::default());
         };
-        let last = self
+        let mut last = self
             .ops
             .iter()
             .rposition(|o| o.tag == OpTag::Equal)
             .unwrap_or(first);
+        // Shed equal runs at either end that are shorter than the
+        // difference separating them from the rest: a word or two that
+        // happen to match beyond the copied stretch ("… it is").
+        let mut first = first;
+        let gap = |ops: &[AlignOp]| ops.iter().map(|o| o.a.len().max(o.b.len())).sum::<usize>();
+        while first < last {
+            let next = first
+                + 1
+                + self.ops[first + 1..]
+                    .iter()
+                    .position(|o| o.tag == OpTag::Equal)
+                    .unwrap_or(0);
+            if next > first + 1 && self.ops[first].a.len() < gap(&self.ops[first + 1..next]) {
+                first = next;
+            } else {
+                break;
+            }
+        }
+        while last > first {
+            let prev = self.ops[..last]
+                .iter()
+                .rposition(|o| o.tag == OpTag::Equal)
+                .unwrap_or(last);
+            if prev + 1 < last && self.ops[last].a.len() < gap(&self.ops[prev + 1..last]) {
+                last = prev;
+            } else {
+                break;
+            }
+        }
         let lo = if first > 0 && keep(&self.ops[first - 1]) {
             first - 1
         } else {
@@ -169,25 +200,101 @@ impl Alignment {
         } else {
             last
         };
-        let ops = &self.ops[lo..=hi];
-        let ra = ops[0].a.start..ops[ops.len() - 1].a.end;
-        let rb = ops[0].b.start..ops[ops.len() - 1].b.end;
+        let inner = &self.ops[lo..=hi];
+        let (mut ra, mut rb) = (
+            inner[0].a.start..inner[inner.len() - 1].a.end,
+            inner[0].b.start..inner[inner.len() - 1].b.end,
+        );
+        let (na, nb) = (self.a_tokens.len(), self.b_tokens.len());
+        // A block moved from the start of one copy to the end of the other.
+        let mut lead: Option<AlignOp> = None;
+        let mut tail: Option<AlignOp> = None;
+        let mut moved = 0;
+        if let Some((s, e, m)) = moved_block(&ka[..ra.start], &kb[rb.end..nb]) {
+            moved = m;
+            lead = Some(AlignOp {
+                tag: OpTag::Delete,
+                a: s..ra.start,
+                b: rb.start..rb.start,
+            });
+            tail = Some(AlignOp {
+                tag: OpTag::Insert,
+                a: ra.end..ra.end,
+                b: rb.end..rb.end + e,
+            });
+            ra.start = s;
+            rb.end += e;
+        } else if let Some((s, e, m)) = moved_block(&kb[..rb.start], &ka[ra.end..na]) {
+            moved = m;
+            lead = Some(AlignOp {
+                tag: OpTag::Insert,
+                a: ra.start..ra.start,
+                b: s..rb.start,
+            });
+            tail = Some(AlignOp {
+                tag: OpTag::Delete,
+                a: ra.end..ra.end + e,
+                b: rb.end..rb.end,
+            });
+            rb.start = s;
+            ra.end += e;
+        }
+        let ops: Vec<AlignOp> = lead
+            .into_iter()
+            .chain(inner.iter().cloned())
+            .chain(tail)
+            .map(|o| AlignOp {
+                tag: o.tag,
+                a: o.a.start - ra.start..o.a.end - ra.start,
+                b: o.b.start - rb.start..o.b.end - rb.start,
+            })
+            .collect();
         let mut al = Alignment {
             a_tokens: self.a_tokens[ra.clone()].to_vec(),
             b_tokens: self.b_tokens[rb.clone()].to_vec(),
-            ops: ops
-                .iter()
-                .map(|o| AlignOp {
-                    tag: o.tag,
-                    a: o.a.start - ra.start..o.a.end - ra.start,
-                    b: o.b.start - rb.start..o.b.end - rb.start,
-                })
-                .collect(),
+            ops,
             similarity: 0.0,
         };
-        al.similarity = al.equal_ratio();
+        // A moved block counts as copied text in the similarity.
+        let total = al.a_tokens.len() + al.b_tokens.len();
+        al.similarity = if total == 0 {
+            0.0
+        } else {
+            2.0 * (al.equal_tokens() + moved) as f64 / total as f64
+        };
         (ra, rb, al)
     }
+}
+
+/// Smallest moved block worth keeping, in tokens.
+const MIN_MOVED_TOKENS: usize = 4;
+
+/// If the end of `before` (tokens before one copy's aligned stretch) and
+/// the start of `after` (tokens after the other's) hold the same block,
+/// returns where it starts in `before`, where it ends in `after`, and how
+/// many of its tokens match.
+fn moved_block(before: &[u64], after: &[u64]) -> Option<(usize, usize, usize)> {
+    if before.len() < MIN_MOVED_TOKENS || after.len() < MIN_MOVED_TOKENS {
+        return None;
+    }
+    let ops = similar::capture_diff_slices(similar::Algorithm::Myers, before, after);
+    let eq: Vec<(Range<usize>, Range<usize>)> = ops
+        .iter()
+        .filter_map(|o| match o.as_tag_tuple() {
+            (similar::DiffTag::Equal, a, b) => Some((a, b)),
+            _ => None,
+        })
+        .collect();
+    let (first, last) = (eq.first()?, eq.last()?);
+    let (s, e) = (first.0.start, last.1.end);
+    let matched: usize = eq.iter().map(|x| x.0.len()).sum();
+    // The block must be mostly the same on both sides, and sit at the very
+    // end of `before` and the very start of `after` (within an edit).
+    let (len_a, len_b) = (before.len() - s, e);
+    let dense = 2 * matched * 10 >= 6 * (len_a + len_b);
+    let edge =
+        before.len() - last.0.end <= EDGE_REPLACE_TOKENS && first.1.start <= EDGE_REPLACE_TOKENS;
+    (matched >= MIN_MOVED_TOKENS && dense && edge).then_some((s, e, matched))
 }
 
 #[cfg(test)]
@@ -198,6 +305,33 @@ mod tests {
     fn words(text: &str, al: &Alignment, side_a: bool, r: &Range<usize>) -> String {
         let sp = if side_a { al.a_span(r) } else { al.b_span(r) };
         sp.slice(text).to_string()
+    }
+
+    fn keys(t: &[crate::normalize::Token]) -> Vec<u64> {
+        t.iter().map(|t| t.hash).collect()
+    }
+
+    #[test]
+    fn trim_sheds_a_stray_match_at_the_end() {
+        let a = "the shared passage of many words stays here and then something else entirely is";
+        let b = "the shared passage of many words stays here while a different ending is";
+        let (ta, tb) = (tokenize(a), tokenize(b));
+        let (_, _, t) = align(&ta, &tb).trim(&keys(&ta), &keys(&tb));
+        assert_eq!(
+            t.a_span(&(0..t.a_tokens.len())).slice(a),
+            "the shared passage of many words stays here"
+        );
+    }
+
+    #[test]
+    fn trim_keeps_a_swapped_clause() {
+        let a = "first clause has these seven words here, and the second clause carries on with more words";
+        let b = "and the second clause carries on with more words, first clause has these seven words here";
+        let (ta, tb) = (tokenize(a), tokenize(b));
+        let (ra, rb, t) = align(&ta, &tb).trim(&keys(&ta), &keys(&tb));
+        assert_eq!((ra, rb), (0..ta.len(), 0..tb.len()));
+        assert_eq!(t.ops.first().unwrap().tag, OpTag::Delete);
+        assert_eq!(t.ops.last().unwrap().tag, OpTag::Insert);
     }
 
     #[test]
@@ -224,7 +358,8 @@ mod tests {
     fn trim_drops_surrounding_text() {
         let a = "unrelated words here then the shared passage of many words stays here";
         let b = "something else entirely and the shared passage of many words stays here";
-        let (ra, rb, t) = align(&tokenize(a), &tokenize(b)).trim();
+        let (ta, tb) = (tokenize(a), tokenize(b));
+        let (ra, rb, t) = align(&ta, &tb).trim(&keys(&ta), &keys(&tb));
         assert_eq!(t.similarity, 1.0);
         assert_eq!(ra.len(), rb.len());
         assert_eq!(
@@ -237,7 +372,8 @@ mod tests {
     fn trim_keeps_an_edited_first_word() {
         let a = "35 people were killed in the attack on the market";
         let b = "53 people were killed in the attack on the market";
-        let (ra, _, _) = align(&tokenize(a), &tokenize(b)).trim();
+        let (ta, tb) = (tokenize(a), tokenize(b));
+        let (ra, _, _) = align(&ta, &tb).trim(&keys(&ta), &keys(&tb));
         assert_eq!(ra.start, 0);
     }
 }

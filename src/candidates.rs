@@ -207,7 +207,8 @@ fn chain_pair(seeds: &[Seed]) -> Vec<Candidate> {
         .into_iter()
         .filter(|c| {
             let extent = c.a.len().max(c.b.len()) as f64;
-            c.seeds as usize >= MIN_SEEDS && f64::from(c.covered) >= MIN_DENSITY * extent
+            let (min_seeds, min_density) = (MIN_SEEDS, MIN_DENSITY);
+            c.seeds as usize >= min_seeds && f64::from(c.covered) >= min_density * extent
         })
         .map(|c| Candidate {
             a_doc: seeds[0].a_doc,

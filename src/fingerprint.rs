@@ -84,7 +84,7 @@ fn ge_const(planes: &[u64; 8], t: u32) -> u64 {
 
 /// The fingerprint of a run of tokens (numbers masked).
 pub fn of_tokens(tokens: &[Token]) -> Fingerprint {
-    let mut buf = [0u64; crate::segment::MAX_CHUNK];
+    let mut buf = [0u64; 32];
     if tokens.len() <= buf.len() {
         for (b, t) in buf.iter_mut().zip(tokens) {
             *b = masked_hash(t);

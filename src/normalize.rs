@@ -164,6 +164,12 @@ enum Class {
 fn class(c: char) -> Class {
     if c.is_ascii_digit() {
         Class::Digit
+    } else if c.is_ascii_alphabetic()
+        || matches!(c, '\u{0621}'..='\u{064a}' | '\u{066e}'..='\u{066f}' | '\u{0671}'..='\u{06d3}')
+    {
+        Class::Word
+    } else if c.is_ascii() {
+        Class::Other
     } else if c.is_alphanumeric() || is_word_mark(c) {
         Class::Word
     } else {
@@ -189,87 +195,140 @@ pub fn feature_hash(token: &str) -> u64 {
     h.finish()
 }
 
+/// The tokenizer's state between characters.
+struct Tokenizer<'o> {
+    out: &'o mut Vec<Token>,
+    buf: &'o mut String,
+    /// Start byte and class of the token being built.
+    cur: Option<(usize, Class)>,
+    /// A `.`/`,` seen right after digits: part of the number if a digit follows.
+    pending_sep: Option<char>,
+    /// End byte of the token being built.
+    end: usize,
+}
+
+impl Tokenizer<'_> {
+    #[inline]
+    fn flush(&mut self) {
+        if let Some((start, cls)) = self.cur.take() {
+            if !self.buf.is_empty() {
+                self.out.push(Token {
+                    span: Span::new(start, self.end),
+                    hash: feature_hash(self.buf),
+                    number: cls == Class::Digit,
+                });
+            }
+        }
+        self.buf.clear();
+        self.pending_sep = None;
+    }
+
+    /// A character that folding removed (mark, tatweel, direction mark):
+    /// it belongs to the token it sits in.
+    #[inline]
+    fn dropped(&mut self, next_end: usize) {
+        if self.cur.is_some() && self.pending_sep.is_none() {
+            self.end = next_end;
+        }
+    }
+
+    /// Feeds folded character `f` of class `cls`, from the original
+    /// character at `i..next_end`.
+    #[inline]
+    fn feed(&mut self, i: usize, next_end: usize, f: char, cls: Class) {
+        match (self.cur, cls) {
+            (Some((_, Class::Digit)), Class::Digit) => {
+                if let Some(s) = self.pending_sep.take() {
+                    self.buf.push(s);
+                }
+                self.buf.push(f);
+                self.end = next_end;
+            }
+            (Some((_, Class::Digit)), Class::Other)
+                if self.pending_sep.is_none() && matches!(f, '.' | ',') =>
+            {
+                self.pending_sep = Some(f);
+            }
+            (Some((_, Class::Word)), Class::Word) => {
+                self.buf.push(f);
+                self.end = next_end;
+            }
+            (_, Class::Other) => self.flush(),
+            (_, cls) => {
+                self.flush();
+                self.cur = Some((i, cls));
+                self.buf.push(f);
+                self.end = next_end;
+            }
+        }
+    }
+}
+
 /// Tokens of `text`: maximal runs of word characters, or of digits with
 /// single `.`/`,` separators between digits (so "2.9" and "18,839,519" are
 /// one token). A letter–digit boundary splits ("بـ4.4" → "ب", "4.4").
 /// `buf` is scratch space, reused across calls.
+///
+/// ASCII and plain Arabic letters take a fast path (no Unicode tables);
+/// everything else goes through [`fold_char`]. Both give the same tokens
+/// (a property test checks it).
 pub fn tokenize_into(text: &str, out: &mut Vec<Token>, buf: &mut String) {
     out.clear();
     buf.clear();
-    let mut cur: Option<(usize, Class)> = None; // start byte, class
-    let mut pending_sep: Option<(usize, char)> = None; // a separator inside a number
-    let mut end = 0;
-    let flush = |start: usize, end: usize, cls: Class, buf: &mut String, out: &mut Vec<Token>| {
-        if !buf.is_empty() {
-            out.push(Token {
-                span: Span::new(start, end),
-                hash: feature_hash(buf),
-                number: cls == Class::Digit,
-            });
-            buf.clear();
-        }
+    let mut tk = Tokenizer {
+        out,
+        buf,
+        cur: None,
+        pending_sep: None,
+        end: 0,
     };
     for (i, c) in text.char_indices() {
         let next_end = i + c.len_utf8();
-        let mut folded = [char::from(0); 8];
-        let mut n = 0;
-        fold_char(c, &mut |f| {
-            if n < folded.len() {
-                folded[n] = f;
-                n += 1;
-            }
-        });
-        if n == 0 {
-            // Dropped (mark, tatweel, direction mark): part of the token.
-            if cur.is_some() && pending_sep.is_none() {
-                end = next_end;
+        if c.is_ascii() {
+            let cls = if c.is_ascii_alphabetic() {
+                Class::Word
+            } else if c.is_ascii_digit() {
+                Class::Digit
+            } else {
+                Class::Other
+            };
+            tk.feed(i, next_end, c.to_ascii_lowercase(), cls);
+            continue;
+        }
+        if ('\u{0621}'..='\u{064a}').contains(&c) {
+            match fold_arabic(c) {
+                Some('\0') => tk.dropped(next_end),
+                Some(f) => tk.feed(i, next_end, f, Class::Word),
+                None => unreachable!("the Arabic letter block is folded by fold_arabic"),
             }
             continue;
         }
-        for &f in &folded[..n] {
-            let cls = class(f);
-            // Inside one character's expansion (ﷺ → several words), only
-            // word characters count: a token never splits an original char.
-            if n > 1 && cls == Class::Other {
-                continue;
-            }
-            match (cur, cls) {
-                (Some((_, Class::Digit)), Class::Digit) => {
-                    if let Some((_, s)) = pending_sep.take() {
-                        buf.push(s);
-                    }
-                    buf.push(f);
-                    end = next_end;
-                }
-                (Some((start, Class::Digit)), Class::Other)
-                    if pending_sep.is_none() && matches!(f, '.' | ',') =>
-                {
-                    pending_sep = Some((start, f));
-                }
-                (Some((_, Class::Word)), Class::Word) => {
-                    buf.push(f);
-                    end = next_end;
-                }
-                (_, Class::Other) => {
-                    if let Some((start, cl)) = cur.take() {
-                        flush(start, end, cl, buf, out);
-                    }
-                    pending_sep = None;
-                }
-                (_, cls) => {
-                    if let Some((start, cl)) = cur.take() {
-                        flush(start, end, cl, buf, out);
-                    }
-                    pending_sep = None;
-                    cur = Some((i, cls));
-                    buf.push(f);
-                    end = next_end;
-                }
-            }
-        }
+        tokenize_slow(&mut tk, i, next_end, c);
     }
-    if let Some((start, cl)) = cur {
-        flush(start, end, cl, buf, out);
+    tk.flush();
+}
+
+/// The general path of [`tokenize_into`] for one character.
+fn tokenize_slow(tk: &mut Tokenizer<'_>, i: usize, next_end: usize, c: char) {
+    let mut folded = [char::from(0); 8];
+    let mut n = 0;
+    fold_char(c, &mut |f| {
+        if n < folded.len() {
+            folded[n] = f;
+            n += 1;
+        }
+    });
+    if n == 0 {
+        return tk.dropped(next_end);
+    }
+    for &f in &folded[..n] {
+        let cls = class(f);
+        // Inside one character's expansion (ﷺ → several words), only
+        // word characters count: a token never splits an original char.
+        if n > 1 && cls == Class::Other {
+            continue;
+        }
+        tk.feed(i, next_end, f, cls);
     }
 }
 
@@ -410,6 +469,17 @@ mod tests {
         fn normalize_is_idempotent(s in text_strategy()) {
             let once = normalize(&s).text;
             prop_assert_eq!(normalize(&once).text, once);
+        }
+
+        #[test]
+        fn fast_path_equals_general_path(s in text_strategy()) {
+            let fast = tokenize(&s);
+            let mut out = Vec::new();
+            let mut buf = String::new();
+            let mut tk = Tokenizer { out: &mut out, buf: &mut buf, cur: None, pending_sep: None, end: 0 };
+            for (i, c) in s.char_indices() { tokenize_slow(&mut tk, i, i + c.len_utf8(), c); }
+            tk.flush();
+            prop_assert_eq!(fast, out);
         }
 
         #[test]

@@ -35,6 +35,10 @@ pub struct MatchOptions {
     pub min_similarity: f64,
     /// Smallest reported passage, in words on each side (the peers' 8).
     pub min_words: usize,
+    /// Smallest word-3-shingle Jaccard similarity of a reported pair: the
+    /// peers' threshold (MinHash-LSH at 0.5), so that every reported pair is
+    /// a near-duplicate by the measure they are scored with.
+    pub min_jaccard: f64,
 }
 
 impl Default for MatchOptions {
@@ -43,6 +47,7 @@ impl Default for MatchOptions {
             max_hamming: 3,
             min_similarity: 0.5,
             min_words: 8,
+            min_jaccard: 0.5,
         }
     }
 }
@@ -70,11 +75,23 @@ fn fingerprint_doc(
     tokens: &mut Vec<Token>,
     buf: &mut String,
     breaks: &mut Vec<Break>,
-) -> (Vec<ChunkRecord>, usize) {
+) -> (Vec<ChunkRecord>, Vec<ChunkPos>, usize) {
     normalize::tokenize_into(text, tokens, buf);
     *breaks = segment::breaks(text, tokens);
     let units = breaks.iter().filter(|&&b| b >= Break::Sentence).count();
-    let recs = segment::chunks(tokens, breaks)
+    let chunks = segment::chunks(tokens, breaks);
+    let mut pos: Vec<ChunkPos> = chunks
+        .iter()
+        .map(|r| ChunkPos {
+            token: r.start as u32,
+            byte: tokens[r.start].span.start as u32,
+        })
+        .collect();
+    pos.push(ChunkPos {
+        token: tokens.len() as u32,
+        byte: text.len() as u32,
+    });
+    let recs = chunks
         .into_iter()
         .map(|r| ChunkRecord {
             fingerprint: fingerprint::of_tokens(&tokens[r.clone()]).0,
@@ -83,7 +100,18 @@ fn fingerprint_doc(
             len: r.len() as u16,
         })
         .collect();
-    (recs, units)
+    (recs, pos, units)
+}
+
+/// Where a chunk starts: its first token and that token's first byte. A
+/// document's list ends with a sentinel (token count, text length), so
+/// verification can tokenize just a window around a candidate.
+#[derive(Clone, Copy, Debug)]
+pub struct ChunkPos {
+    /// Index of the chunk's first token.
+    pub token: u32,
+    /// Byte offset of that token.
+    pub byte: u32,
 }
 
 /// A verified pair, before claims.
@@ -101,8 +129,11 @@ pub struct Matched {
 
 /// Finds every near-duplicate passage pair across documents.
 pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Vec<Matched> {
+    let tt = std::time::Instant::now();
+    // Phase timings on stderr for benchmarks (docs/performance.md).
+    let timing = std::env::var_os("CROSSCHECK_TIMINGS").is_some();
     // 1. Fingerprint every chunk of every document.
-    let per_doc: Vec<(Vec<ChunkRecord>, usize)> = corpus
+    let per_doc: Vec<(Vec<ChunkRecord>, Vec<ChunkPos>, usize)> = corpus
         .docs
         .par_iter()
         .enumerate()
@@ -111,11 +142,22 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
             |(toks, buf, br), (i, d)| fingerprint_doc(DocId(i as u32), &d.text, toks, buf, br),
         )
         .collect();
-    stats.passages = per_doc.iter().map(|x| x.1).sum();
+    stats.passages = per_doc.iter().map(|x| x.2).sum();
     let mut records: Vec<ChunkRecord> = Vec::with_capacity(per_doc.iter().map(|x| x.0.len()).sum());
-    for (r, _) in per_doc {
+    let mut positions: Vec<Vec<ChunkPos>> = Vec::with_capacity(per_doc.len());
+    for (r, p, _) in per_doc {
         records.extend(r);
+        positions.push(p);
     }
+    let lap = |phase: &str, detail: String| {
+        if timing {
+            eprintln!(
+                "crosscheck: timing: {phase} done at {} ms ({detail})",
+                tt.elapsed().as_millis()
+            );
+        }
+    };
+    lap("fingerprint", format!("{} chunks", records.len()));
     // 2. Group equal fingerprints; find near ones with the block index.
     records.par_sort_unstable();
     let mut fps = Vec::new();
@@ -128,12 +170,30 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
     }
     starts.push(records.len());
     let near = index::near_pairs(&fps, opts.max_hamming);
+    lap(
+        "index",
+        format!(
+            "{} distinct fingerprints, {} near pairs",
+            fps.len(),
+            near.len()
+        ),
+    );
     drop(fps);
     // 3. Seeds, chained into candidate regions.
     let mut seed_stats = SeedStats::default();
     let seeds = candidates::seeds(&records, &starts, &near, &mut seed_stats);
     drop(records);
     let cands = candidates::chain(&seeds);
+    lap(
+        "seeds",
+        format!(
+            "{} seeds, {} candidates, {} common groups",
+            seeds.len(),
+            cands.len(),
+            seed_stats.common_groups
+        ),
+    );
+
     drop(seeds);
     stats.common_groups = seed_stats.common_groups;
     stats.candidates = cands.len();
@@ -141,9 +201,10 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
     let groups: Vec<&[Candidate]> = cands.chunk_by(|x, y| x.a_doc == y.a_doc).collect();
     let mut out: Vec<Matched> = groups
         .par_iter()
-        .flat_map_iter(|group| verify_group(corpus, group, opts))
+        .flat_map_iter(|group| verify_group(corpus, &positions, group, opts))
         .collect();
     out.sort_by(|x, y| (x.a, x.b).cmp(&(y.a, y.b)));
+    lap("verify", format!("{} pairs", out.len()));
     out
 }
 
@@ -157,20 +218,94 @@ fn extend_to_units(units: &[Range<usize>], r: Range<u32>) -> Range<usize> {
     units[first].start.min(s)..units[last].end.max(e)
 }
 
-fn verify_group(corpus: &Corpus, group: &[Candidate], opts: &MatchOptions) -> Vec<Matched> {
+/// Regions of one document pair closer than this (tokens, on both sides)
+/// are aligned as one: an edit that broke the seed chain, not two copies.
+const MERGE_GAP: usize = 40;
+
+/// A unit counts as copied when this share of its tokens align as equal.
+/// 0.8 leaves room for an edited word or two in a sentence, while a
+/// sentence of which only a stock half is shared (a formula, a spliced
+/// quote) does not count.
+pub const UNIT_COVER: f64 = 0.8;
+
+/// A stretch of this many equal words is a copied passage even when it
+/// covers no whole sentence unit of either document (units of unpunctuated
+/// Arabic text are cut at arbitrary places).
+pub const LONG_PASSAGE: usize = 20;
+
+/// Chunks of context on each side of a candidate when its window is
+/// tokenized for verification: 8 chunks are 40 tokens or more, a whole
+/// unit, so extending the candidate to unit boundaries stays inside.
+const MARGIN_CHUNKS: usize = 8;
+
+/// A window of a document, tokenized: tokens `first_token..` of the
+/// document, spans in document bytes.
+struct Window {
+    first_token: usize,
+    tokens: Vec<Token>,
+    keys: Vec<u64>,
+    units: Vec<Range<usize>>,
+}
+
+impl Window {
+    /// Tokenizes the chunks around document tokens `r`.
+    fn around(text: &str, pos: &[ChunkPos], r: &Range<usize>) -> Window {
+        let chunk_of = |t: usize| {
+            pos.partition_point(|p| p.token as usize <= t)
+                .saturating_sub(1)
+        };
+        let (k0, k1) = (chunk_of(r.start), chunk_of(r.end.saturating_sub(1)));
+        let w0 = k0.saturating_sub(MARGIN_CHUNKS);
+        let w1 = (k1 + 1 + MARGIN_CHUNKS).min(pos.len() - 1);
+        let (b0, b1) = (pos[w0].byte as usize, pos[w1].byte as usize);
+        let slice = &text[b0..b1];
+        let mut tokens = normalize::tokenize(slice);
+        let units = segment::units(&segment::breaks(slice, &tokens));
+        for t in &mut tokens {
+            t.span = Span::new(t.span.start + b0, t.span.end + b0);
+        }
+        let keys = tokens.iter().map(|t| t.hash).collect();
+        Window {
+            first_token: pos[w0].token as usize,
+            tokens,
+            keys,
+            units,
+        }
+    }
+
+    /// Document token range `r` as a range of this window's tokens.
+    fn local(&self, r: &Range<usize>) -> Range<usize> {
+        let s = r
+            .start
+            .saturating_sub(self.first_token)
+            .min(self.tokens.len());
+        let e = r
+            .end
+            .saturating_sub(self.first_token)
+            .min(self.tokens.len());
+        s..e
+    }
+}
+
+fn verify_group(
+    corpus: &Corpus,
+    positions: &[Vec<ChunkPos>],
+    group: &[Candidate],
+    opts: &MatchOptions,
+) -> Vec<Matched> {
     let a_doc = DocId(group[0].a_doc);
-    let ta = tokenize_doc(&corpus.get(a_doc).text);
+    let text_a = &corpus.get(a_doc).text;
     let mut out: Vec<Matched> = Vec::new();
     for same_b in group.chunk_by(|x, y| x.b_doc == y.b_doc) {
         let b_doc = DocId(same_b[0].b_doc);
-        let tb = tokenize_doc(&corpus.get(b_doc).text);
-        // Extend each region to whole units, and merge regions that overlap.
+        let text_b = &corpus.get(b_doc).text;
+        // Merge regions that overlap or nearly touch on both sides.
         let mut regions: Vec<(Range<usize>, Range<usize>, u32)> = same_b
             .iter()
             .map(|c| {
                 (
-                    extend_to_units(&ta.units, c.a.clone()),
-                    extend_to_units(&tb.units, c.b.clone()),
+                    c.a.start as usize..c.a.end as usize,
+                    c.b.start as usize..c.b.end as usize,
                     c.hamming,
                 )
             })
@@ -179,7 +314,11 @@ fn verify_group(corpus: &Corpus, group: &[Candidate], opts: &MatchOptions) -> Ve
         let mut merged: Vec<(Range<usize>, Range<usize>, u32)> = Vec::new();
         for r in regions {
             match merged.last_mut() {
-                Some(m) if m.0.end >= r.0.start && m.1.start <= r.1.end && r.1.start <= m.1.end => {
+                Some(m)
+                    if m.0.end + MERGE_GAP >= r.0.start
+                        && m.1.start <= r.1.end + MERGE_GAP
+                        && r.1.start <= m.1.end + MERGE_GAP =>
+                {
                     m.0.end = m.0.end.max(r.0.end);
                     m.1 = m.1.start.min(r.1.start)..m.1.end.max(r.1.end);
                     m.2 = m.2.min(r.2);
@@ -189,27 +328,22 @@ fn verify_group(corpus: &Corpus, group: &[Candidate], opts: &MatchOptions) -> Ve
         }
         let mut found: Vec<Matched> = Vec::new();
         for (ra, rb, hamming) in merged {
-            let full = align::align(&ta.tokens[ra.clone()], &tb.tokens[rb.clone()]);
-            let (ka, kb, al) = full.trim();
-            if ka.len() < opts.min_words
-                || kb.len() < opts.min_words
-                || al.similarity < opts.min_similarity
-            {
+            let wa = Window::around(text_a, &positions[a_doc.index()], &ra);
+            let wb = Window::around(text_b, &positions[b_doc.index()], &rb);
+            let Some(m) = verify_region(&wa, &wb, wa.local(&ra), wb.local(&rb), opts) else {
                 continue;
-            }
-            let sa = segment::span_of(&ta.tokens, &(ra.start + ka.start..ra.start + ka.end));
-            let sb = segment::span_of(&tb.tokens, &(rb.start + kb.start..rb.start + kb.end));
+            };
             let m = Matched {
                 a: Passage {
                     doc: a_doc,
-                    span: sa,
+                    span: m.0,
                 },
                 b: Passage {
                     doc: b_doc,
-                    span: sb,
+                    span: m.1,
                 },
                 hamming,
-                alignment: al,
+                alignment: m.2,
             };
             // Two regions that trimmed to overlapping passages: keep the larger.
             if let Some(prev) = found
@@ -226,6 +360,122 @@ fn verify_group(corpus: &Corpus, group: &[Candidate], opts: &MatchOptions) -> Ve
         out.extend(found);
     }
     out
+}
+
+/// Extends a candidate to whole units, aligns it, trims it to the copied
+/// stretch and checks it is a near-duplicate worth reporting.
+fn verify_region(
+    wa: &Window,
+    wb: &Window,
+    ra: Range<usize>,
+    rb: Range<usize>,
+    opts: &MatchOptions,
+) -> Option<(Span, Span, Alignment)> {
+    if ra.is_empty() || rb.is_empty() {
+        return None;
+    }
+    let ra = extend_to_units(&wa.units, ra.start as u32..ra.end as u32);
+    let rb = extend_to_units(&wb.units, rb.start as u32..rb.end as u32);
+    let full = align::align(&wa.tokens[ra.clone()], &wb.tokens[rb.clone()]);
+    let (pa, pb, al) = full.trim(&wa.keys[ra.clone()], &wb.keys[rb.clone()]);
+    let (pa, pb) = (
+        ra.start + pa.start..ra.start + pa.end,
+        rb.start + pb.start..rb.start + pb.end,
+    );
+    if pa.len() < opts.min_words || pb.len() < opts.min_words || al.similarity < opts.min_similarity
+    {
+        return None;
+    }
+    if shingle_jaccard(&wa.keys[pa.clone()], &wb.keys[pb.clone()]) < opts.min_jaccard {
+        return None;
+    }
+    let (cov_a, cov_b) = copied_units(&al, &wa.units, pa.start, &wb.units, pb.start);
+    if (cov_a < opts.min_words || cov_b < opts.min_words) && al.equal_tokens() < LONG_PASSAGE {
+        return None;
+    }
+    Some((
+        segment::span_of(&wa.tokens, &pa),
+        segment::span_of(&wb.tokens, &pb),
+        al,
+    ))
+}
+
+/// Jaccard similarity of the word-3-shingle sets of two token sequences
+/// (the measure MinHash tools estimate; a short side is one shingle).
+pub fn shingle_jaccard(a: &[u64], b: &[u64]) -> f64 {
+    fn shingles(k: &[u64]) -> Vec<u64> {
+        let mut v: Vec<u64> = if k.len() < 3 {
+            vec![k.iter().fold(0u64, |h, &x| h.rotate_left(21) ^ x)]
+        } else {
+            k.windows(3)
+                .map(|w| w[0].rotate_left(42) ^ w[1].rotate_left(21) ^ w[2])
+                .collect()
+        };
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+    let (sa, sb) = (shingles(a), shingles(b));
+    let (mut i, mut j, mut inter) = (0, 0, 0);
+    while i < sa.len() && j < sb.len() {
+        match sa[i].cmp(&sb[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                inter += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let union = sa.len() + sb.len() - inter;
+    if union == 0 {
+        0.0
+    } else {
+        inter as f64 / union as f64
+    }
+}
+
+/// Tokens, on each side, of the units that the passage copies (at least
+/// [`UNIT_COVER`] of the unit's tokens aligned as equal).
+fn copied_units(
+    al: &Alignment,
+    ua: &[Range<usize>],
+    a0: usize,
+    ub: &[Range<usize>],
+    b0: usize,
+) -> (usize, usize) {
+    let mut eq_a = vec![false; al.a_tokens.len()];
+    let mut eq_b = vec![false; al.b_tokens.len()];
+    // One-sided ops survive trimming only at the ends, as the two halves of
+    // a moved block: copied text too.
+    let last = al.ops.len().saturating_sub(1);
+    let copied = |(i, o): &(usize, &align::AlignOp)| {
+        o.tag == align::OpTag::Equal
+            || ((*i == 0 || *i == last)
+                && matches!(o.tag, align::OpTag::Delete | align::OpTag::Insert))
+    };
+    for (_, op) in al.ops.iter().enumerate().filter(copied) {
+        eq_a[op.a.clone()].iter_mut().for_each(|x| *x = true);
+        eq_b[op.b.clone()].iter_mut().for_each(|x| *x = true);
+    }
+    (covered(&eq_a, ua, a0), covered(&eq_b, ub, b0))
+}
+
+fn covered(eq: &[bool], units: &[Range<usize>], base: usize) -> usize {
+    let end = base + eq.len();
+    let first = units.partition_point(|u| u.end <= base);
+    let mut total = 0;
+    for u in units[first..].iter().take_while(|u| u.start < end) {
+        let n = u.len();
+        let inside = (u.start.max(base)..u.end.min(end))
+            .filter(|&i| eq[i - base])
+            .count();
+        if n > 0 && inside as f64 >= UNIT_COVER * n as f64 {
+            total += n;
+        }
+    }
+    total
 }
 
 /// Runs matching, claims and contradictions over a corpus.

@@ -26,12 +26,19 @@ use std::ops::Range;
 /// to 150 and more.
 pub const MAX_UNIT_TOKENS: usize = 40;
 /// Shortest chunk, in tokens (except at a paragraph's end).
-pub const MIN_CHUNK: usize = 4;
+///
+/// Chunk sizes were chosen on the peers' generated corpus (4,000 documents,
+/// 1,229 planted pairs at Jaccard >= 0.5, strict scoring): 4–12 tokens with
+/// divisor 5 (mean ~9) found 79% of them, 3–10/4 88%, 3–8/3 (mean ~5.5)
+/// 93%, 2–8/2 94% at twice the records and three times the time. Short
+/// chunks resynchronize sooner after an edit, so more of an edited copy
+/// survives as exact seeds.
+pub const MIN_CHUNK: usize = 3;
 /// Longest chunk, in tokens.
-pub const MAX_CHUNK: usize = 12;
+pub const MAX_CHUNK: usize = 8;
 /// A chunk ends after a token whose hash is 0 modulo this, so chunks are
 /// about `MIN_CHUNK + CHUNK_DIVISOR` tokens long on average.
-pub const CHUNK_DIVISOR: u64 = 5;
+pub const CHUNK_DIVISOR: u64 = 3;
 
 /// What separates token `i` from token `i + 1`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -54,6 +61,10 @@ pub fn breaks(text: &str, tokens: &[Token]) -> Vec<Break> {
         let gap = &text[t.span.end..gap_end];
         if i + 1 == tokens.len() {
             out.push(Break::Paragraph);
+            continue;
+        }
+        if gap == " " {
+            out.push(Break::None);
             continue;
         }
         let newlines = gap.matches('\n').count();
@@ -140,13 +151,14 @@ pub fn masked_hash(t: &Token) -> u64 {
 
 /// Content-defined chunks as token ranges, covering every token in order.
 pub fn chunks(tokens: &[Token], breaks: &[Break]) -> Vec<Range<usize>> {
-    let mut out = Vec::with_capacity(tokens.len() / (MIN_CHUNK + CHUNK_DIVISOR as usize) + 1);
+    let (min_chunk, max_chunk, divisor) = (MIN_CHUNK, MAX_CHUNK, CHUNK_DIVISOR);
+    let mut out = Vec::with_capacity(tokens.len() / (min_chunk + divisor as usize) + 1);
     let mut start = 0;
     for (i, t) in tokens.iter().enumerate() {
         let len = i + 1 - start;
         let cut = breaks[i] == Break::Paragraph
-            || len >= MAX_CHUNK
-            || (len >= MIN_CHUNK && (masked_hash(t) >> 32) % CHUNK_DIVISOR == 0);
+            || len >= max_chunk
+            || (len >= min_chunk && (masked_hash(t) >> 32) % divisor == 0);
         if cut {
             out.push(start..i + 1);
             start = i + 1;

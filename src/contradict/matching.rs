@@ -147,12 +147,31 @@ pub fn claim_pairs<'c>(
         let r = regions.entry(uf.find(ops[0])).or_default();
         if side_a { &mut r.0 } else { &mut r.1 }.push(c);
     }
+    // Differing words of each region that no claim covers.
+    let mut extent: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
+    for (k, op) in al.ops.iter().enumerate() {
+        if op.tag != OpTag::Equal {
+            let e = extent.entry(uf.find(k)).or_default();
+            e.0 += op.a.len();
+            e.1 += op.b.len();
+        }
+    }
     let mut out = Vec::new();
-    for (_, (ca, cb)) in regions {
+    for (root, (ca, cb)) in regions {
         if same_digits(&ca, a.text, &cb, b.text) {
             continue; // only the notation differs ("2,804,130" / "2,804.130")
         }
-        pair_region(&ca, &cb, a, b, &mut out);
+        let covered = |cs: &[&Claim], tokens: &[Span]| -> usize {
+            let mut idx: Vec<usize> = cs.iter().flat_map(|c| tokens_in(tokens, c.span)).collect();
+            idx.sort_unstable();
+            idx.dedup();
+            idx.len()
+        };
+        let (ea, eb) = extent.get(&root).copied().unwrap_or_default();
+        let slack = ea
+            .saturating_sub(covered(&ca, &al.a_tokens))
+            .max(eb.saturating_sub(covered(&cb, &al.b_tokens)));
+        pair_region(&ca, &cb, a, b, slack > LOOSE_WORDS, &mut out);
     }
     out
 }
@@ -237,11 +256,17 @@ fn strip_conversion_words(s: &str) -> &str {
     s
 }
 
+/// Differing words around the claims of a region beyond which the region
+/// is rewritten text rather than an edited figure: its claims are paired
+/// only when they count the same thing.
+const LOOSE_WORDS: usize = 3;
+
 fn pair_region<'c>(
     ca: &[&'c Claim],
     cb: &[&'c Claim],
     a: Side<'c>,
     b: Side<'c>,
+    loose: bool,
     out: &mut Vec<(&'c Claim, &'c Claim)>,
 ) {
     for fam in [
@@ -268,15 +293,15 @@ fn pair_region<'c>(
         if xa.is_empty() || xb.is_empty() {
             continue; // omitted on one side: never a conflict
         }
-        if xa.len() == xb.len() {
+        if xa.len() == xb.len() && !loose {
             out.extend(xa.into_iter().zip(xb));
             continue;
         }
-        if fam == Family::Count && (is_total(&xa, &xb) || is_total(&xb, &xa)) {
+        if fam == Family::Count && !loose && (is_total(&xa, &xb) || is_total(&xb, &xa)) {
             continue; // a total on one side, its components on the other
         }
-        // Different counts: pair by what they count, in order; the rest are
-        // omissions.
+        // Different counts, or rewritten text: pair by what they count, in
+        // order; the rest are omissions.
         let mut used = vec![false; xb.len()];
         for x in &xa {
             // Without a unit to tell them apart the pairing would be a

@@ -140,22 +140,10 @@ fn compare_figures(
                     format!("{ta} vs {tb}: the same figure in {ua} vs {ub}"),
                 ));
             }
-            if da == Dimension::Currency {
-                return Some(finding(
-                    FindingKind::Unit,
-                    Severity::Conflict,
-                    x,
-                    y,
-                    format!(
-                        "{} vs {}: different amounts in different currencies ({ua} vs {ub})",
-                        shown(ta, va),
-                        shown(tb, vb)
-                    ),
-                ));
-            }
-            // Same dimension, other unit: a conversion ("10 km" / "6.2 miles")
-            // is not a finding; anything else is left to the base values
-            // claims give, when they give them.
+            // Different amounts in different units or currencies: most often
+            // a conversion ("5.2 مليون دولار" / "19,589,137 ريالا", "10 km" /
+            // "6.2 miles"); currencies are never converted, so nothing can
+            // be concluded.
             return None;
         }
     }
