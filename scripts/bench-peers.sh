@@ -76,7 +76,7 @@ tag, out, nbytes = sys.argv[1], sys.argv[2], int(sys.argv[3])
 ev = json.load(open(f"{out}/{tag}.eval.json"))
 wall, rss_kb, cpu, user, sys_ = open(f"{out}/{tag}.time").read().splitlines()[-1].split()
 r = {"tag": tag, "pairs": ev["pairs_reported"], "wall_s": float(wall), "cpu_s": float(user) + float(sys_),
-     "peak_rss_mb": int(rss_kb) / 1024, "cpu": cpu, "bytes": nbytes,
+     "peak_rss_mb": int(rss_kb) * 1024 / 1e6, "cpu": cpu, "bytes": nbytes,
      "rc": int(open(f"{out}/{tag}.rc").read()), "load": open(f"{out}/{tag}.load").read().strip()}
 r["mb_per_s"] = nbytes / 1e6 / max(r["wall_s"], 1e-9)
 for k in ("recall_detectable", "recall_all", "precision_exact", "precision_planted",
@@ -93,7 +93,7 @@ PYEOF
 
 # crosscheck: the whole process, JSON Lines out, keep the pair lines.
 # shellcheck disable=SC2086
-run crosscheck "$OUT/crosscheck.out.jsonl" "$BIN" check "$DOCS" --format jsonl ${CROSSCHECK_ARGS:-}
+CROSSCHECK_TIMINGS=1 run crosscheck "$OUT/crosscheck.out.jsonl" "$BIN" check "$DOCS" --format jsonl ${CROSSCHECK_ARGS:-}
 rc="$(cat "$OUT/crosscheck.rc")"
 if [ "$rc" -ge 2 ]; then
   echo "bench-peers: crosscheck exited $rc:" >&2; tail -5 "$OUT/crosscheck.stderr" >&2
@@ -132,4 +132,8 @@ if cc:
     print(f"crosscheck recall by language: {cc['recall_by_lang']}")
     print(f"crosscheck recall by Jaccard: {cc['recall_by_jaccard']}")
 PYEOF
+if grep -q 'timing:' "$OUT/crosscheck.stderr"; then
+  echo; echo "crosscheck phase timings (CROSSCHECK_TIMINGS lines; not a stable format):"; echo
+  grep 'timing:' "$OUT/crosscheck.stderr" | sed 's/^/    /'
+fi
 echo "load after: $(load_avg)" >&2

@@ -77,5 +77,5 @@ for r in rows:
     growth = (r["wall"] / base["wall"]) / size if base["wall"] > 0 else float("nan")
     cgrowth = (r["cpu_s"] / base["cpu_s"]) / size if base["cpu_s"] > 0 else float("nan")
     print(f"| {size:.2f}× | {r['docs']} | {r['bytes'] / 1e6:.1f} | {r['pairs']} | {r['wall']:.2f} | "
-          f"{r['bytes'] / 1e6 / max(r['wall'], 1e-9):.1f} | {r['cpu_s']:.2f} ({r['cpu']}) | {r['rss_kb'] / 1024:.0f} | {growth:.2f} | {cgrowth:.2f} | {r['load']} |")
+          f"{r['bytes'] / 1e6 / max(r['wall'], 1e-9):.1f} | {r['cpu_s']:.2f} ({r['cpu']}) | {r['rss_kb'] * 1024 / 1e6:.0f} | {growth:.2f} | {cgrowth:.2f} | {r['load']} |")
 PYEOF

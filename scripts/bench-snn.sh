@@ -7,6 +7,8 @@
 #
 # The corpus is unpacked (zcat) into OUT_DIR (default: a temporary folder,
 # removed at the end) and read as JSON Lines (`content` is the text).
+# crosscheck runs with CROSSCHECK_TIMINGS=1; its phase-timing lines on
+# stderr, if it prints any, are shown after the table.
 # Env: SHARED (default ../shared beside the repo), REPEAT (default 1: runs,
 # the fastest is kept), NO_BENCH=1 (skip the criterion fingerprint bench),
 # CROSSCHECK_ARGS, NO_BUILD=1.  See docs/benchmarks.md.
@@ -43,7 +45,7 @@ for ((r = 0; r < REPEAT; r++)); do
   load="$(load_avg)"
   rc=0
   # shellcheck disable=SC2086
-  /usr/bin/time -f '%e %M %P %U %S' -o "$OUT/snn.time" \
+  CROSSCHECK_TIMINGS=1 /usr/bin/time -f '%e %M %P %U %S' -o "$OUT/snn.time" \
     "$BIN" check "$JSONL" --format jsonl ${CROSSCHECK_ARGS:-} > "$OUT/snn.out.jsonl" 2> "$OUT/snn.stderr" || rc=$?
   [ "$rc" -ge 2 ] && { echo "bench-snn: crosscheck exited $rc:" >&2; tail -3 "$OUT/snn.stderr" >&2; }
   read -r wall rss cpu user sys < <(tail -1 "$OUT/snn.time")
@@ -68,6 +70,19 @@ print(f"| {fbytes / 1e6:.1f} | {tbytes / 1e6:.1f} | {s.get('documents', '-')} | 
       f"{s.get('findings', '-')} | {wall:.2f} | {fbytes / 1e6 / max(wall, 1e-9):.1f} | "
       f"{tbytes / 1e6 / max(wall, 1e-9):.1f} | {cpus} ({cpu}) | {rss / 1e6:.0f} | {rss / fbytes:.2f} | {load} |")
 PYEOF
+# Phase timings, when the binary prints them (CROSSCHECK_TIMINGS; not a stable format).
+if grep -q 'timing:' "$OUT/snn.stderr"; then
+  echo; echo "phase timings of the last run (crosscheck's CROSSCHECK_TIMINGS lines):"; echo
+  grep 'timing:' "$OUT/snn.stderr" | sed 's/^/    /'
+  python3 - "$OUT/snn.stderr" "$TEXT_BYTES" <<'PYEOF'
+import re, sys
+m = re.search(r"timing: fingerprint done at (\d+) ms", open(sys.argv[1], encoding="utf-8", errors="replace").read())
+if m and int(m.group(1)) > 0:
+    ms = int(m.group(1))
+    print(f"\nfingerprint phase (read-in text → chunk fingerprints, all cores, wall): "
+          f"{ms} ms, {int(sys.argv[2]) / 1e6 / (ms / 1000):.0f} MB/s of article text")
+PYEOF
+fi
 
 if [ "${NO_BENCH:-}" != 1 ]; then
   echo >&2
