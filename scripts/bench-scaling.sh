@@ -36,11 +36,14 @@ mapfile -t FILES < <(cd "$SRC" && find . -type f ! -name '.*' | sed 's|^\./||' |
 for stride in "${STRIDES[@]}"; do
   dir="$OUT/sizes/every$stride"
   rm -rf "$dir"; mkdir -p "$dir"
-  for ((i = 0; i < ${#FILES[@]}; i += stride)); do
-    f="${FILES[$i]}"
-    mkdir -p "$dir/$(dirname "$f")"
-    ln -s "$SRC/$f" "$dir/$f"
-  done
+  # One process for all links (a fork per file is slow on 20,000 files).
+  printf '%s\n' "${FILES[@]}" | python3 -c '
+import os, sys
+src, dst, stride = sys.argv[1], sys.argv[2], int(sys.argv[3])
+for i, f in enumerate(sys.stdin.read().splitlines()):
+    if i % stride == 0:
+        os.makedirs(os.path.dirname(os.path.join(dst, f)), exist_ok=True)
+        os.symlink(os.path.join(src, f), os.path.join(dst, f))' "$SRC" "$dir" "$stride"
   n="$(find -L "$dir" -type f | wc -l)"
   bytes="$(corpus_bytes "$dir")"
   best=""
