@@ -93,15 +93,9 @@ pub struct OutputArgs {
     pub threads: Option<usize>,
 }
 
-/// `crosscheck check`.
-#[derive(ClapArgs, Debug, Clone)]
-pub struct CheckArgs {
-    /// Inputs.
-    #[command(flatten)]
-    pub input: InputArgs,
-    /// Output.
-    #[command(flatten)]
-    pub output: OutputArgs,
+/// How passages are matched (shared by `check` and `dedup`).
+#[derive(ClapArgs, Debug, Clone, Default)]
+pub struct MatchArgs {
     /// Largest Hamming distance between two seed fingerprints that still pairs them (0..=7).
     #[arg(long, value_name = "K")]
     pub max_hamming: Option<u32>,
@@ -111,6 +105,20 @@ pub struct CheckArgs {
     /// Smallest passage, in words, for a pair to be reported.
     #[arg(long, value_name = "N")]
     pub min_words: Option<usize>,
+}
+
+/// `crosscheck check`.
+#[derive(ClapArgs, Debug, Clone)]
+pub struct CheckArgs {
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output.
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Matching.
+    #[command(flatten)]
+    pub matching: MatchArgs,
     /// Where a file's source (outlet) comes from when the input gives none:
     /// `dir` (its first folder under the argument), `name` (`id__outlet.txt`),
     /// or a regular expression over the file name whose first group (or
@@ -202,15 +210,9 @@ pub struct DedupArgs {
     /// boilerplate [default: 5].
     #[arg(long, value_name = "N")]
     pub boilerplate_min_docs: Option<usize>,
-    /// Largest Hamming distance between two seed fingerprints that still pairs them (0..=7).
-    #[arg(long, value_name = "K")]
-    pub max_hamming: Option<u32>,
-    /// Smallest word-alignment similarity (0..1) for two passages to match.
-    #[arg(long, value_name = "S")]
-    pub min_similarity: Option<f64>,
-    /// Smallest matching passage, in words.
-    #[arg(long, value_name = "N")]
-    pub min_words: Option<usize>,
+    /// Matching, as in `check`.
+    #[command(flatten)]
+    pub matching: MatchArgs,
 }
 
 /// `dedup --format`.

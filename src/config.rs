@@ -141,19 +141,19 @@ impl CheckConfig {
     /// Validates the flags of `check`.
     pub fn from_args(args: &CheckArgs) -> Result<CheckConfig, ConfigError> {
         let mut matching = MatchOptions::default();
-        if let Some(k) = args.max_hamming {
+        if let Some(k) = args.matching.max_hamming {
             if k > 7 {
                 return Err(ConfigError::Hamming(k));
             }
             matching.max_hamming = k;
         }
-        if let Some(s) = args.min_similarity {
+        if let Some(s) = args.matching.min_similarity {
             if !(0.0..=1.0).contains(&s) {
                 return Err(ConfigError::Similarity(s));
             }
             matching.min_similarity = s;
         }
-        if let Some(n) = args.min_words {
+        if let Some(n) = args.matching.min_words {
             matching.min_words = n;
         }
         if args.output.threads == Some(0) {
@@ -263,9 +263,7 @@ impl DedupConfig {
                 width: None,
                 threads: args.threads,
             },
-            max_hamming: args.max_hamming,
-            min_similarity: args.min_similarity,
-            min_words: args.min_words,
+            matching: args.matching.clone(),
             source_from: args.source_from.clone(),
             cross_source_only: false,
         };
