@@ -807,3 +807,69 @@ pub fn run_dedup(args: &crate::cli::DedupArgs) -> anyhow::Result<i32> {
         crate::exit::ERROR
     })
 }
+
+/// `crosscheck claims`: lists the claims of every document; returns the
+/// exit code (0, or 2 when an input could not be read).
+pub fn run_claims(args: &crate::cli::ClaimsArgs) -> anyhow::Result<i32> {
+    use crate::cli::LangArg;
+    use crate::document::Lang;
+    use crate::report::claims::DocClaims;
+    let check_args = CheckArgs {
+        input: args.input.clone(),
+        output: args.output.clone(),
+        matching: crate::cli::MatchArgs::default(),
+        source_from: None,
+        cross_source_only: false,
+    };
+    let cfg = CheckConfig::from_args(&check_args)?;
+    let loaded = input::read(&cfg.paths, &cfg.input);
+    for e in &loaded.errors {
+        eprintln!("crosscheck: {e}");
+    }
+    let corpus = Corpus::new(loaded.docs);
+    let opts = ClaimOptions {
+        lang: args.lang.map(|l| match l {
+            LangArg::Ar => Lang::Ar,
+            LangArg::En => Lang::En,
+            LangArg::Other => Lang::Other,
+        }),
+    };
+    let found: Vec<(Vec<Claim>, Lang)> = corpus
+        .docs
+        .par_iter()
+        .map(|d| {
+            let lang = opts.lang.unwrap_or_else(|| claims::detect_lang(&d.text));
+            (claims::extract(&d.text, &opts), lang)
+        })
+        .collect();
+    let docs: Vec<DocClaims> = corpus
+        .docs
+        .iter()
+        .zip(&found)
+        .map(|(d, (c, lang))| DocClaims {
+            name: &d.name,
+            text: &d.text,
+            claims: c,
+            lang: *lang,
+        })
+        .collect();
+    let sink: Box<dyn Write> = match &cfg.output {
+        Some(path) => Box::new(
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+        ),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let mut out = std::io::BufWriter::new(sink);
+    let errors = loaded.errors.len();
+    match cfg.format {
+        Format::Jsonl => report::claims::write_jsonl(&mut out, &docs, errors),
+        _ => report::claims::write_text(&mut out, &docs, errors),
+    }
+    .and_then(|_| out.flush())
+    .context("writing the claims")?;
+    Ok(if errors > 0 {
+        crate::exit::ERROR
+    } else {
+        crate::exit::CLEAN
+    })
+}

@@ -176,6 +176,7 @@ pub fn scan(text: &str) -> Vec<Claim> {
                     span.start - lead - open.len_utf8(),
                     end + close_ch.len_utf8(),
                 ),
+                ..Claim::default()
             });
         }
         pos = end + close_ch.len_utf8();
