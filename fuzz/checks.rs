@@ -98,19 +98,33 @@ pub fn claims(text: &str) {
     let mut prev_start = 0;
     for c in &cs {
         assert_span(text, c.span, "claim");
-        assert!(c.span.start >= prev_start, "claims unsorted at {:?}", c.span);
+        assert!(
+            c.span.start >= prev_start,
+            "claims unsorted at {:?}",
+            c.span
+        );
         prev_start = c.span.start;
     }
     let (quotes, others): (Vec<_>, Vec<_>) = cs.iter().partition(|c| c.kind == ClaimKind::Quote);
     for group in [&quotes, &others] {
         for w in group.windows(2) {
-            assert!(w[1].span.start >= w[0].span.end, "claims overlap at {:?} and {:?}", w[0].span, w[1].span);
+            assert!(
+                w[1].span.start >= w[0].span.end,
+                "claims overlap at {:?} and {:?}",
+                w[0].span,
+                w[1].span
+            );
         }
     }
     for q in &quotes {
         for o in &others {
             let inside = o.span.start >= q.span.start && o.span.end <= q.span.end;
-            assert!(inside || !o.span.overlaps(&q.span), "quote {:?} cuts claim {:?}", q.span, o.span);
+            assert!(
+                inside || !o.span.overlaps(&q.span),
+                "quote {:?} cuts claim {:?}",
+                q.span,
+                o.span
+            );
         }
     }
 }

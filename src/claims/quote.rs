@@ -132,8 +132,12 @@ fn ends_speaker(t: &Token) -> bool {
         "قد",
         "وقد",
         "كما",
+        "قوله",
+        "قولها",
+        "قولهم",
     ];
     STOP.contains(&t.norm.as_str())
+        || is_time_word(&t.norm)
         || [
             "لوكاله",
             "لصحيفه",
@@ -146,6 +150,64 @@ fn ends_speaker(t: &Token) -> bool {
         ]
         .iter()
         .any(|p| t.norm.starts_with(p))
+}
+
+/// Words of the time of a statement (مساء الأحد, on Monday), which are not
+/// part of who made it.
+fn is_time_word(w: &str) -> bool {
+    const TIME: &[&str] = &[
+        "مساء",
+        "صباح",
+        "ظهر",
+        "فجر",
+        "ليل",
+        "ليله",
+        "يوم",
+        "الاحد",
+        "الاثنين",
+        "الثلاثاء",
+        "الاربعاء",
+        "الخميس",
+        "الجمعه",
+        "السبت",
+        "earlier",
+        "later",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "tonight",
+    ];
+    TIME.contains(&w)
+}
+
+/// Abbreviations whose full stop does not end a sentence.
+fn is_abbreviation(w: &str) -> bool {
+    const ABBR: &[&str] = &[
+        "mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "sen", "rep", "gov", "jr", "sr", "prof",
+        "maj", "capt", "sgt", "adm", "u", "s", "k", "n", "e", "d", "h", "a",
+    ];
+    ABBR.contains(&w)
+}
+
+/// Token `k` is a full stop (or ! ?) that ends a sentence: not the stop of
+/// an abbreviation (Mr., U.S.), and followed by a space or the end.
+fn ends_sentence(toks: &[Token], k: usize) -> bool {
+    let t = &toks[k];
+    if t.is_punct_in("!?؟") {
+        return true;
+    }
+    if !t.is_punct_in(".") {
+        return false;
+    }
+    let spaced_after = toks
+        .get(k + 1)
+        .is_none_or(|n| n.space_before || n.newline_before);
+    let abbr = k > 0 && !t.space_before && is_abbreviation(&toks[k - 1].norm);
+    spaced_after && !abbr
 }
 
 /// Collects up to `max` speaker tokens from `from` in direction `step`.
@@ -162,14 +224,25 @@ fn take_speaker(
     let mut n = 0;
     while k >= 0 && (k as usize) < toks.len() && (if step > 0 { k < limit } else { k > limit }) {
         let t = &toks[k as usize];
-        if ends_speaker(t) || is_speech_verb(&t.norm) || (n > 0 && t.newline_before && step > 0) {
+        if step < 0 && n == 0 && is_time_word(&t.norm) {
+            // "صدر عن الوزارة مساء الأحد أكدت": the time, then the speaker.
+            k += step;
+            continue;
+        }
+        if ends_speaker(t)
+            || is_speech_verb(&t.norm)
+            || ends_sentence(toks, k as usize)
+            || (n > 0 && t.newline_before && step > 0)
+        {
             break;
         }
         if first.is_none() {
             first = Some(k as usize);
         }
         last = Some(k as usize);
-        n += 1;
+        if t.kind != Tok::Punct {
+            n += 1;
+        }
         if n >= max {
             break;
         }
@@ -213,6 +286,15 @@ fn speaker(text: &str, toks: &[Token], qs: usize, qe: usize) -> Option<String> {
     };
     if let Some(v) = verb {
         if let Some((a, b)) = take_speaker(toks, v as isize + 1, 1, qs as isize, 10) {
+            // "نقلت صحيفة محلية عن مصدر مسؤول قوله": the paper reports, the
+            // source speaks.
+            let reported = matches!(toks[v].norm.trim_start_matches(['و', 'ف']), "نقل" | "نقلت");
+            if reported
+                && toks.get(b + 1).is_some_and(|t| t.is("عن"))
+                && let Some((a2, b2)) = take_speaker(toks, b as isize + 2, 1, qs as isize, 10)
+            {
+                return Some(slice(a2, b2));
+            }
             return Some(slice(a, b));
         }
         // The verb right before the quote: the speaker precedes it.
@@ -332,6 +414,10 @@ mod tests {
         assert_eq!(s.as_deref(), Some("المتحدث باسم الكرملين دميتري بيسكوف"));
         let (t, _) = quote("قال إن ”الوضع صعب“ اليوم");
         assert_eq!(t, "”الوضع صعب“");
+        let (_, s) = quote("وفي بيان صدر عن الوزارة مساء الأحد أكدت أن \"المدارس ستعود\".");
+        assert_eq!(s.as_deref(), Some("الوزارة"));
+        let (_, s) = quote("ونقلت صحيفة محلية عن مصدر مسؤول قوله إن \"المدارس ستعود\".");
+        assert_eq!(s.as_deref(), Some("مصدر مسؤول"));
     }
 
     #[test]
@@ -342,6 +428,11 @@ mod tests {
         assert_eq!(s.as_deref(), Some("the minister"));
         let (_, s) = quote("Lavrov said: „Haftar must be part of it“.");
         assert_eq!(s.as_deref(), Some("Lavrov"));
+        let (_, s) = quote("It met in the U.S. capital. The spokesman said: \"We are ready.\"");
+        assert_eq!(s.as_deref(), Some("The spokesman"));
+        let (_, s) =
+            quote("Officials met. U.S. Secretary of State John Kerry said: \"We are ready.\"");
+        assert_eq!(s.as_deref(), Some("U.S. Secretary of State John Kerry"));
     }
 
     #[test]
