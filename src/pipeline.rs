@@ -203,7 +203,7 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
         .par_iter()
         .flat_map_iter(|group| verify_group(corpus, &positions, group, opts))
         .collect();
-    out.sort_by(|x, y| (x.a, x.b).cmp(&(y.a, y.b)));
+    out.sort_by_key(|x| (x.a, x.b));
     lap("verify", format!("{} pairs", out.len()));
     out
 }
@@ -490,7 +490,7 @@ pub fn check(corpus: Corpus, errors: Vec<input::InputError>, opts: &MatchOptions
         .map(|(d, _)| d)
         .collect::<Vec<_>>()
         .par_iter()
-        .map(|&d| (d, doc_claims(&corpus.get(d).text, &claim_opts)))
+        .map(|&d| (d, claims::extract(&corpus.get(d).text, &claim_opts)))
         .collect();
     let extra = quote_pairs(&corpus, &claims, &matched, opts);
     matched.extend(extra);
@@ -541,17 +541,6 @@ pub fn check(corpus: Corpus, errors: Vec<input::InputError>, opts: &MatchOptions
         errors,
         stats,
     }
-}
-
-/// The claims of one document. While claim extraction does not return
-/// quotations, those of `quotes::scan` are added.
-fn doc_claims(text: &str, opts: &ClaimOptions) -> Vec<Claim> {
-    let mut c = claims::extract(text, opts);
-    if !c.iter().any(|c| c.kind == claims::ClaimKind::Quote) {
-        c.extend(quotes::scan(text));
-        c.sort_by_key(|c| (c.span.start, c.span.end));
-    }
-    c
 }
 
 /// Quotations matched as passages of their own: pairs of close quotations

@@ -196,7 +196,7 @@ fn year_at(toks: &[Token], i: usize) -> Option<(i32, Option<bool>, usize)> {
         return None;
     }
     let y = small_int(&t.norm)? as i32;
-    if t.norm.chars().count() < 4 && !(toks.get(i + 1).is_some_and(|s| suffix(s).is_some())) {
+    if t.norm.chars().count() < 4 && toks.get(i + 1).is_none_or(|s| suffix(s).is_none()) {
         return None;
     }
     let (cal, n) = match toks.get(i + 1).and_then(suffix) {

@@ -335,8 +335,8 @@ pub fn figures(
             end = e;
         } else if let Some((u, e)) = unit::unit_at(toks, end).filter(|&(_, e)| {
             // A symbol followed by a figure belongs to that figure: "$5 $6".
-            !claimed[end..e].iter().any(|&c| c)
-                && !(toks[e - 1].kind == Tok::Punct
+            !(claimed[end..e].iter().any(|&c| c)
+                || toks[e - 1].kind == Tok::Punct
                     && toks.get(e).is_some_and(|t| t.kind == Tok::Num))
         }) {
             found_unit = Some(u);

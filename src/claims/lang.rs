@@ -13,10 +13,10 @@ pub fn detect(text: &str) -> Lang {
             '\u{0600}'..='\u{06ff}'
             | '\u{0750}'..='\u{077f}'
             | '\u{fb50}'..='\u{fdff}'
-            | '\u{fe70}'..='\u{feff}' => {
-                if c.is_alphabetic() {
-                    ar += 1
-                }
+            | '\u{fe70}'..='\u{feff}'
+                if c.is_alphabetic() =>
+            {
+                ar += 1
             }
             'a'..='z' | 'A'..='Z' => latin += 1,
             _ => {}

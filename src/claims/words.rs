@@ -43,6 +43,15 @@ pub enum W {
     Few,
 }
 
+/// A scale word: its singular forms, its dual forms, its plural forms, and
+/// its value.
+type ScaleWords = (
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static [&'static str],
+    f64,
+);
+
 fn ar_lexicon(m: &mut HashMap<String, W>) {
     use W::*;
     let units: &[(&str, f64)] = &[
@@ -130,7 +139,7 @@ fn ar_lexicon(m: &mut HashMap<String, W>) {
     }
     m.insert("مئات".into(), PluralScale(100.0));
     m.insert("عشرات".into(), PluralScale(10.0));
-    let scales: &[(&[&str], &[&str], &[&str], f64)] = &[
+    let scales: &[ScaleWords] = &[
         (
             &["الف", "الفا"],
             &["الفان", "الفين", "الفي"],
@@ -477,7 +486,7 @@ pub fn parse_at_in(
                             Last::Scale => current == 0.0 && v < last_scale && last_scale >= 1000.0,
                             _ => false,
                         };
-                    if current != 0.0 && !below || !(next_scale || below) {
+                    if !(below || current == 0.0 && next_scale) {
                         break;
                     }
                     current += v;
@@ -503,18 +512,17 @@ pub fn parse_at_in(
                     && !pending_conj
                     && (!t.space_before || !short || t.upper)
                     && !dotted
+                    && let Some(s) = scale_abbrev(&t.norm)
                 {
-                    if let Some(s) = scale_abbrev(&t.norm) {
-                        abbrev_m = t.norm == "m" && !t.upper;
-                        current *= s;
-                        last = Last::Scale;
-                        last_scale = s;
-                        end = j + 1;
-                        j += 1;
-                        committed_end = end;
-                        committed = Some((total + current) * sign);
-                        continue;
-                    }
+                    abbrev_m = t.norm == "m" && !t.upper;
+                    current *= s;
+                    last = Last::Scale;
+                    last_scale = s;
+                    end = j + 1;
+                    j += 1;
+                    committed_end = end;
+                    committed = Some((total + current) * sign);
+                    continue;
                 }
                 match lookup(&t.norm) {
                     Some(f) => {
@@ -559,7 +567,7 @@ pub fn parse_at_in(
                             true // ثلاثة عشر
                         } else if v >= 20.0 && v % 10.0 == 0.0 && v < 100.0 {
                             (1.0..10.0).contains(&unit_part) && conj // خمسة وعشرون
-                        } else if v < 10.0 && v >= 1.0 {
+                        } else if (1.0..10.0).contains(&v) {
                             unit_part >= 20.0 && unit_part % 10.0 == 0.0 && !t.is("عشر") // twenty five
                         } else {
                             false
