@@ -141,7 +141,9 @@ pub fn compare(
     let mut out = Vec::new();
     let map = matching::TokenMap::new(alignment);
     for (x, y) in matching::claim_pairs(alignment, &map, a, b) {
-        if let Some(f) = value::compare_claims(x, y, a, b, opts) {
+        if let Some(f) = value::compare_claims(x, y, a, b, opts)
+            && !(f.kind == FindingKind::Number && reordered(x, y, a, b))
+        {
             out.push(f);
         }
     }
@@ -157,6 +159,23 @@ pub fn compare(
         (x.a.span.start, x.b.span.start, x.kind).cmp(&(y.a.span.start, y.b.span.start, y.kind))
     });
     out
+}
+
+/// Each figure of a matched pair also stands, counting the same thing, on
+/// the other side of the passage: a list written in another order ("82
+/// عينة من المياه، و56 عينة زيت" / "المياه (82 عينة)، وزيت الزيتون (56
+/// عينة)"), not a changed figure.
+fn reordered(x: &Claim, y: &Claim, a: Side<'_>, b: Side<'_>) -> bool {
+    let has = |claims: &[Claim], like: &Claim, v: Option<f64>| {
+        claims.iter().any(|c| {
+            c.span != like.span
+                && c.kind == like.kind
+                && c.unit.is_some()
+                && c.unit == like.unit
+                && c.value.zip(v).is_some_and(|(w, v)| value::same_value(w, v))
+        })
+    };
+    x.unit == y.unit && has(b.claims, y, x.value) && has(a.claims, x, y.value)
 }
 
 /// The finding side of a claim.
