@@ -361,7 +361,9 @@ pub fn currency_before(text: &str, toks: &[Token], i: usize) -> Option<(&'static
         }
         if let Some((u, e)) = unit_at(toks, s)
             && u.dim == Dim::Money
-            && (e == i || e + 1 == i && toks[e].is_punct_in("."))
+            // "Rs. 20": the stop of a Latin abbreviation; after an Arabic
+            // word ("ريالًا. 5 -") a stop ends the sentence.
+            && (e == i || e + 1 == i && toks[e].is_punct_in(".") && toks[s].norm.is_ascii())
         {
             // Short lowercase words only when they cannot be English words
             // ("Rs 20" and "RM 42", not "rs").
