@@ -134,7 +134,34 @@ fn stems(word: &str) -> Vec<String> {
     out
 }
 
+/// A folded Arabic word with its hamza seats and its ending spelled one way:
+/// خاطىء/خاطئ, سوريا/سورية (final alef, ta marbuta and ha written for one
+/// ending). Short words keep their ending (له/لا).
+fn spelling_key(word: &str) -> String {
+    let f = fold_str(word);
+    if !is_arabic(&f) {
+        return f;
+    }
+    let mut k: String = f
+        .chars()
+        .map(|c| match c {
+            'ئ' | 'ؤ' | 'أ' | 'إ' | 'آ' => 'ء',
+            'ى' => 'ي',
+            _ => c,
+        })
+        .collect();
+    k = k.replace("يء", "ء");
+    if k.chars().count() >= 4 && (k.ends_with('ا') || k.ends_with('ه')) {
+        k.pop();
+        k.push('ه');
+    }
+    k
+}
+
 fn same_stem(x: &str, y: &str) -> bool {
+    if spelling_key(x) == spelling_key(y) {
+        return true;
+    }
     let sy = stems(y);
     stems(x).iter().any(|s| sy.contains(s))
 }
@@ -155,6 +182,57 @@ pub fn same_wording(xs: &[&str], ys: &[&str]) -> bool {
         return true; // clitics and the article only: أن/بأن, الاحتمالات/احتمالات
     }
     xs.len() == ys.len() && !xs.is_empty() && xs.iter().zip(ys).all(|(x, y)| name_variant(x, y))
+}
+
+/// Religious honorifics that one outlet inserts after a name and another
+/// leaves out (أيده الله, رحمه الله, صلى الله عليه وسلم): not a change of
+/// what was said.
+fn honorific(wa: &[&str], wb: &[&str]) -> bool {
+    const PHRASES: [&str; 12] = [
+        "ايده الله",
+        "حفظه الله",
+        "رعاه الله",
+        "رحمه الله",
+        "يرحمه الله",
+        "رضي الله عنه",
+        "رضي الله عنها",
+        "صلي الله عليه وسلم",
+        "عليه السلام",
+        "عز وجل",
+        "سبحانه وتعالي",
+        "تعالي",
+    ];
+    let (x, y) = if wa.is_empty() { (wb, wa) } else { (wa, wb) };
+    if !y.is_empty() {
+        return false;
+    }
+    let phrase: Vec<String> = x
+        .iter()
+        .map(|w| fold_str(w))
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .collect();
+    PHRASES.contains(&phrase.join(" ").as_str())
+}
+
+/// The differing words on both sides are figures of the same values (number
+/// words against digits, one gender form against the other).
+fn same_figures(ca: &[Claim], sa: Span, cb: &[Claim], sb: Span) -> bool {
+    let values = |cs: &[Claim], s: Span| -> Option<Vec<f64>> {
+        if s.is_empty() {
+            return None;
+        }
+        let v: Vec<f64> = cs
+            .iter()
+            .filter(|c| c.kind != crate::claims::ClaimKind::Quote && c.span.overlaps(&s))
+            .filter_map(|c| c.value)
+            .collect();
+        (!v.is_empty()).then_some(v)
+    };
+    let (Some(va), Some(vb)) = (values(ca, sa), values(cb, sb)) else {
+        return false;
+    };
+    let has = |xs: &[f64], y: f64| xs.iter().any(|&x| super::value::same_value(x, y));
+    va.iter().all(|&x| has(&vb, x)) && vb.iter().all(|&y| has(&va, y))
 }
 
 /// The finding for two matched quotations whose words differ inside both.
@@ -191,11 +269,14 @@ pub fn compare_quotes(
         }
         let wa: Vec<&str> = op.a.clone().map(|i| al.a_tokens[i].slice(a.text)).collect();
         let wb: Vec<&str> = op.b.clone().map(|i| al.b_tokens[i].slice(b.text)).collect();
-        if same_wording(&wa, &wb) {
+        if same_wording(&wa, &wb) || honorific(&wa, &wb) {
             continue;
         }
         let sa = al.a_span(&op.a);
         let sb = al.b_span(&op.b);
+        if same_figures(a.claims, sa, b.claims, sb) {
+            continue; // ثماني / 8, بألف / بـ (1000): notation, not wording
+        }
         let reported = found.iter().any(|f| {
             (!sa.is_empty() && f.a.span.overlaps(&sa)) || (!sb.is_empty() && f.b.span.overlaps(&sb))
         });
@@ -406,6 +487,16 @@ mod tests {
         assert!(same_wording(&["بعضا"], &["البعض"]));
         assert!(!same_wording(&["النهاية"], &["النصر"]));
         assert!(!same_wording(&["وخصوصا"], &["وخاصة"]));
+    }
+
+    #[test]
+    fn spelling_of_hamza_and_endings() {
+        assert!(same_wording(&["خاطىء"], &["خاطئ"]));
+        assert!(same_wording(&["سوريا"], &["سورية"]));
+        assert!(!same_wording(&["له"], &["لا"]));
+        assert!(honorific(&["أيده", "الله"], &[]));
+        assert!(!honorific(&["أيده", "الله"], &["حفظه"]));
+        assert!(!honorific(&["المملكة", "العربية"], &[]));
     }
 
     #[test]
