@@ -140,7 +140,12 @@ fn stems(word: &str) -> Vec<String> {
 fn spelling_key(word: &str) -> String {
     let f = fold_str(word);
     if !is_arabic(&f) {
-        return f;
+        // British and American spellings: realised/realized, labour/labor.
+        return f
+            .replace("ise", "ize")
+            .replace("isa", "iza")
+            .replace("yse", "yze")
+            .replace("our", "or");
     }
     let mut k: String = f
         .chars()
@@ -184,10 +189,10 @@ pub fn same_wording(xs: &[&str], ys: &[&str]) -> bool {
     xs.len() == ys.len() && !xs.is_empty() && xs.iter().zip(ys).all(|(x, y)| name_variant(x, y))
 }
 
-/// Religious honorifics that one outlet inserts after a name and another
-/// leaves out (أيده الله, رحمه الله, صلى الله عليه وسلم): not a change of
-/// what was said.
-fn honorific(wa: &[&str], wb: &[&str]) -> bool {
+/// Asides one outlet inserts and another leaves out: religious honorifics after a name
+/// (أيده الله, رحمه الله, صلى الله عليه وسلم) and a month also named in the other
+/// month system. Not a change of what was said.
+fn aside(wa: &[&str], wb: &[&str]) -> bool {
     const PHRASES: [&str; 12] = [
         "ايده الله",
         "حفظه الله",
@@ -202,9 +207,40 @@ fn honorific(wa: &[&str], wb: &[&str]) -> bool {
         "سبحانه وتعالي",
         "تعالي",
     ];
+    const MONTHS: [&str; 24] = [
+        "يناير",
+        "فبراير",
+        "مارس",
+        "ابريل",
+        "مايو",
+        "يونيو",
+        "يوليو",
+        "اغسطس",
+        "سبتمبر",
+        "اكتوبر",
+        "نوفمبر",
+        "ديسمبر",
+        "كانون",
+        "شباط",
+        "اذار",
+        "نيسان",
+        "ايار",
+        "حزيران",
+        "تموز",
+        "اب",
+        "ايلول",
+        "تشرين",
+        "الثاني",
+        "الاول",
+    ];
     let (x, y) = if wa.is_empty() { (wb, wa) } else { (wa, wb) };
     if !y.is_empty() {
         return false;
+    }
+    // "19 يوليو (تموز)" / "19 تموز": the month named in the other calendar
+    // system as well.
+    if !x.is_empty() && x.iter().all(|w| MONTHS.contains(&fold_str(w).as_str())) {
+        return true;
     }
     let phrase: Vec<String> = x
         .iter()
@@ -269,7 +305,7 @@ pub fn compare_quotes(
         }
         let wa: Vec<&str> = op.a.clone().map(|i| al.a_tokens[i].slice(a.text)).collect();
         let wb: Vec<&str> = op.b.clone().map(|i| al.b_tokens[i].slice(b.text)).collect();
-        if same_wording(&wa, &wb) || honorific(&wa, &wb) {
+        if same_wording(&wa, &wb) || aside(&wa, &wb) {
             continue;
         }
         let sa = al.a_span(&op.a);
@@ -494,9 +530,12 @@ mod tests {
         assert!(same_wording(&["خاطىء"], &["خاطئ"]));
         assert!(same_wording(&["سوريا"], &["سورية"]));
         assert!(!same_wording(&["له"], &["لا"]));
-        assert!(honorific(&["أيده", "الله"], &[]));
-        assert!(!honorific(&["أيده", "الله"], &["حفظه"]));
-        assert!(!honorific(&["المملكة", "العربية"], &[]));
+        assert!(aside(&["أيده", "الله"], &[]));
+        assert!(!aside(&["أيده", "الله"], &["حفظه"]));
+        assert!(!aside(&["المملكة", "العربية"], &[]));
+        assert!(aside(&["يوليو"], &[]));
+        assert!(same_wording(&["realised"], &["realized"]));
+        assert!(!same_wording(&["damages"], &["damaged"]));
     }
 
     #[test]
