@@ -88,18 +88,44 @@ pub fn tokenize_segment(text: &str) {
 }
 
 /// `claims::extract`: every claim's span is in bounds, on char boundaries,
-/// sorted by start and not overlapping the next.
+/// and sorted by start. Figures, dates and other non-quote claims never
+/// overlap one another; a quote may contain them (figures inside a quote
+/// are still compared) but never cuts one in two, and quotes never overlap
+/// each other.
 pub fn claims(text: &str) {
+    use crosscheck::claims::ClaimKind;
     let cs = claims::extract(text, &ClaimOptions::default());
-    let mut prev_end = 0;
+    let mut prev_start = 0;
     for c in &cs {
         assert_span(text, c.span, "claim");
         assert!(
-            c.span.start >= prev_end,
-            "claims overlap or unsorted at {:?}",
+            c.span.start >= prev_start,
+            "claims unsorted at {:?}",
             c.span
         );
-        prev_end = c.span.end;
+        prev_start = c.span.start;
+    }
+    let (quotes, others): (Vec<_>, Vec<_>) = cs.iter().partition(|c| c.kind == ClaimKind::Quote);
+    for group in [&quotes, &others] {
+        for w in group.windows(2) {
+            assert!(
+                w[1].span.start >= w[0].span.end,
+                "claims overlap at {:?} and {:?}",
+                w[0].span,
+                w[1].span
+            );
+        }
+    }
+    for q in &quotes {
+        for o in &others {
+            let inside = o.span.start >= q.span.start && o.span.end <= q.span.end;
+            assert!(
+                inside || !o.span.overlaps(&q.span),
+                "quote {:?} cuts claim {:?}",
+                q.span,
+                o.span
+            );
+        }
     }
 }
 

@@ -37,6 +37,35 @@ pub enum Command {
     },
     /// Print the man page (roff) to standard output (`crosscheck man | man -l -`).
     Man,
+    /// List the claims (figures, dates, quotes) found in each document.
+    ///
+    /// Exit status: 0, or 2 when some input could not be read.
+    Claims(ClaimsArgs),
+}
+
+/// `crosscheck claims`.
+#[derive(ClapArgs, Debug, Clone)]
+pub struct ClaimsArgs {
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output (`--format text` or `jsonl`).
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Language of the documents (default: detected sentence by sentence).
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
+}
+
+/// `--lang`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LangArg {
+    /// Arabic.
+    Ar,
+    /// English.
+    En,
+    /// Another language: only language-neutral rules.
+    Other,
 }
 
 /// Where documents come from.

@@ -12,6 +12,7 @@ fn main() {
         Command::Completions { shell } => crosscheck::cli::write_completions(*shell)
             .map(|_| exit::CLEAN)
             .map_err(Into::into),
+        Command::Claims(a) => crosscheck::pipeline::run_claims(a),
         Command::Man => crosscheck::cli::write_man_page()
             .map(|_| exit::CLEAN)
             .map_err(Into::into),

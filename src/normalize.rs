@@ -182,7 +182,7 @@ fn is_word_mark(c: char) -> bool {
     !c.is_ascii() && !c.is_alphanumeric() && !c.is_whitespace() && !c.is_control() && {
         // General category M*: approximated by the combining-mark ranges
         // that survive folding; punctuation and symbols are not marks.
-        matches!(c as u32, 0x0900..=0x0dff | 0x0e00..=0x0eff | 0x0f00..=0x0fff | 0x1000..=0x109f)
+        matches!(c as u32, 0x0900..=0x109f)
     }
 }
 
@@ -210,14 +210,14 @@ struct Tokenizer<'o> {
 impl Tokenizer<'_> {
     #[inline]
     fn flush(&mut self) {
-        if let Some((start, cls)) = self.cur.take() {
-            if !self.buf.is_empty() {
-                self.out.push(Token {
-                    span: Span::new(start, self.end),
-                    hash: feature_hash(self.buf),
-                    number: cls == Class::Digit,
-                });
-            }
+        if let Some((start, cls)) = self.cur.take()
+            && !self.buf.is_empty()
+        {
+            self.out.push(Token {
+                span: Span::new(start, self.end),
+                hash: feature_hash(self.buf),
+                number: cls == Class::Digit,
+            });
         }
         self.buf.clear();
         self.pending_sep = None;

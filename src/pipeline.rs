@@ -203,7 +203,7 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
         .par_iter()
         .flat_map_iter(|group| verify_group(corpus, &positions, group, opts))
         .collect();
-    out.sort_by(|x, y| (x.a, x.b).cmp(&(y.a, y.b)));
+    out.sort_by_key(|x| (x.a, x.b));
     lap("verify", format!("{} pairs", out.len()));
     out
 }
@@ -566,7 +566,7 @@ pub fn check(corpus: Corpus, errors: Vec<input::InputError>, opts: &MatchOptions
         .map(|(d, _)| d)
         .collect::<Vec<_>>()
         .par_iter()
-        .map(|&d| (d, doc_claims(&corpus.get(d).text, &claim_opts)))
+        .map(|&d| (d, claims::extract(&corpus.get(d).text, &claim_opts)))
         .collect();
     let extra = quote_pairs(&corpus, &claims, &matched, opts);
     matched.extend(extra);
@@ -617,17 +617,6 @@ pub fn check(corpus: Corpus, errors: Vec<input::InputError>, opts: &MatchOptions
         errors,
         stats,
     }
-}
-
-/// The claims of one document. While claim extraction does not return
-/// quotations, those of `quotes::scan` are added.
-fn doc_claims(text: &str, opts: &ClaimOptions) -> Vec<Claim> {
-    let mut c = claims::extract(text, opts);
-    if !c.iter().any(|c| c.kind == claims::ClaimKind::Quote) {
-        c.extend(quotes::scan(text));
-        c.sort_by_key(|c| (c.span.start, c.span.end));
-    }
-    c
 }
 
 /// Quotations matched as passages of their own: pairs of close quotations
@@ -881,5 +870,71 @@ pub fn run_dedup(args: &crate::cli::DedupArgs) -> anyhow::Result<i32> {
         crate::exit::CLEAN
     } else {
         crate::exit::ERROR
+    })
+}
+
+/// `crosscheck claims`: lists the claims of every document; returns the
+/// exit code (0, or 2 when an input could not be read).
+pub fn run_claims(args: &crate::cli::ClaimsArgs) -> anyhow::Result<i32> {
+    use crate::cli::LangArg;
+    use crate::document::Lang;
+    use crate::report::claims::DocClaims;
+    let check_args = CheckArgs {
+        input: args.input.clone(),
+        output: args.output.clone(),
+        matching: crate::cli::MatchArgs::default(),
+        source_from: None,
+        cross_source_only: false,
+    };
+    let cfg = CheckConfig::from_args(&check_args)?;
+    let loaded = input::read(&cfg.paths, &cfg.input);
+    for e in &loaded.errors {
+        eprintln!("crosscheck: {e}");
+    }
+    let corpus = Corpus::new(loaded.docs);
+    let opts = ClaimOptions {
+        lang: args.lang.map(|l| match l {
+            LangArg::Ar => Lang::Ar,
+            LangArg::En => Lang::En,
+            LangArg::Other => Lang::Other,
+        }),
+    };
+    let found: Vec<(Vec<Claim>, Lang)> = corpus
+        .docs
+        .par_iter()
+        .map(|d| {
+            let lang = opts.lang.unwrap_or_else(|| claims::detect_lang(&d.text));
+            (claims::extract(&d.text, &opts), lang)
+        })
+        .collect();
+    let docs: Vec<DocClaims> = corpus
+        .docs
+        .iter()
+        .zip(&found)
+        .map(|(d, (c, lang))| DocClaims {
+            name: &d.name,
+            text: &d.text,
+            claims: c,
+            lang: *lang,
+        })
+        .collect();
+    let sink: Box<dyn Write> = match &cfg.output {
+        Some(path) => Box::new(
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+        ),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let mut out = std::io::BufWriter::new(sink);
+    let errors = loaded.errors.len();
+    match cfg.format {
+        Format::Jsonl => report::claims::write_jsonl(&mut out, &docs, errors),
+        _ => report::claims::write_text(&mut out, &docs, errors),
+    }
+    .and_then(|_| out.flush())
+    .context("writing the claims")?;
+    Ok(if errors > 0 {
+        crate::exit::ERROR
+    } else {
+        crate::exit::CLEAN
     })
 }

@@ -7,10 +7,9 @@
 //! aligns them and keeps the close ones, so a changed word or speaker is
 //! still found.
 //!
-//! [`scan`] is a small quotation scanner used while claim extraction does not
-//! yet return quotes.
+//! The quotations themselves, with their speakers, come from claim
+//! extraction (`crate::claims`, kind `quote`).
 
-use crate::claims::{Claim, ClaimKind};
 use crate::document::{DocId, Passage, Span};
 use crate::normalize;
 use std::collections::HashMap;
@@ -83,173 +82,16 @@ pub fn candidate_pairs(docs: &[DocQuotes<'_>]) -> Vec<(Passage, Passage)> {
     out
 }
 
-/// Opening quote marks and the marks that may close them.
-const MARKS: [(char, &[char]); 6] = [
-    ('"', &['"']),
-    ('“', &['”', '“']),
-    ('«', &['»']),
-    ('„', &['“', '”']),
-    ('‹', &['›']),
-    ('”', &['”']),
-];
-
-/// Verbs that introduce a quotation.
-const SAYS: [&str; 20] = [
-    "قال",
-    "وقال",
-    "صرح",
-    "وصرح",
-    "أكد",
-    "وأكد",
-    "أوضح",
-    "وأوضح",
-    "أضاف",
-    "وأضاف",
-    "أعلن",
-    "وأعلن",
-    "اعتبر",
-    "واعتبر",
-    "said",
-    "says",
-    "told",
-    "added",
-    "stated",
-    "declared",
-];
-
-/// Words between a verb and a quotation that are not the speaker.
-const LINKS: [&str; 12] = [
-    "إن",
-    "أن",
-    "بأن",
-    "ان",
-    "بان",
-    "that",
-    "the",
-    "reporters",
-    "on",
-    "in",
-    "عقب",
-    "في",
-];
-
-/// Quotations of `text` as quote claims (content only, without the marks),
-/// with the speaker when the sentence names one in a simple pattern.
-pub fn scan(text: &str) -> Vec<Claim> {
-    let mut out = Vec::new();
-    let mut pos = 0;
-    while pos < text.len() {
-        let Some((i, open)) = text[pos..]
-            .char_indices()
-            .find(|(_, c)| MARKS.iter().any(|(o, _)| o == c))
-        else {
-            break;
-        };
-        let start = pos + i + open.len_utf8();
-        let closers = MARKS
-            .iter()
-            .find(|(o, _)| *o == open)
-            .map(|m| m.1)
-            .unwrap_or(&[]);
-        let close = text[start..]
-            .char_indices()
-            .take_while(|&(j, c)| j < 2000 && c != '\n')
-            .find(|(_, c)| closers.contains(c));
-        let Some((j, close_ch)) = close else {
-            pos = start;
-            continue;
-        };
-        let end = start + j;
-        let inner = &text[start..end];
-        let t = inner.trim();
-        if !t.is_empty() {
-            let lead = inner.len() - inner.trim_start().len();
-            let span = Span::new(start + lead, start + lead + t.len());
-            out.push(Claim {
-                kind: ClaimKind::Quote,
-                span,
-                value: None,
-                unit: None,
-                qualifier: None,
-                speaker: speaker(
-                    text,
-                    span.start - lead - open.len_utf8(),
-                    end + close_ch.len_utf8(),
-                ),
-            });
-        }
-        pos = end + close_ch.len_utf8();
-    }
-    out
-}
-
-fn words(s: &str) -> Vec<&str> {
-    s.split(|c: char| c.is_whitespace() || matches!(c, ',' | '،' | ':' | ';' | '(' | ')'))
-        .filter(|w| !w.is_empty())
-        .collect()
-}
-
-/// The speaker of a quotation opening at `open` and closing before `after`.
-fn speaker(text: &str, open: usize, after: usize) -> Option<String> {
-    // After the quotation: `…," said X` / `…"، قال X`.
-    let tail: String = text[after..].chars().take(80).collect();
-    let tail = tail.split(['.', '\n']).next().unwrap_or("");
-    let tw = words(tail);
-    if tw.first().is_some_and(|w| SAYS.contains(w)) {
-        let name: Vec<&str> = tw[1..]
-            .iter()
-            .copied()
-            .take_while(|w| {
-                !LINKS.contains(w)
-                    && w.chars()
-                        .next()
-                        .is_some_and(|c| c.is_uppercase() || !c.is_ascii())
-            })
-            .take(5)
-            .collect();
-        if !name.is_empty() {
-            return Some(name.join(" "));
-        }
-    }
-    // Before it, in the same sentence.
-    let head_start = text[..open]
-        .char_indices()
-        .rfind(|&(_, c)| matches!(c, '.' | '\n' | '؟' | '!'))
-        .map_or(0, |(i, c)| i + c.len_utf8());
-    let head = &text[head_start..open];
-    let hw = words(head);
-    let v = hw.iter().rposition(|w| SAYS.contains(w))?;
-    let after_verb: Vec<&str> = hw[v + 1..]
-        .iter()
-        .copied()
-        .take_while(|w| !LINKS.contains(w))
-        .collect();
-    if !after_verb.is_empty() && after_verb.len() <= 8 {
-        return Some(after_verb.join(" "));
-    }
-    let before: Vec<&str> = hw[..v]
-        .iter()
-        .copied()
-        .filter(|w| !matches!(*w, "وكان" | "كان" | "وقد" | "قد"))
-        .collect();
-    let from = before.len().saturating_sub(6);
-    (!before[from..].is_empty()).then(|| before[from..].join(" "))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::claims::{Claim, ClaimKind, ClaimOptions, extract};
 
-    #[test]
-    fn scans_quotes_and_speakers() {
-        let t = "وقال وزير الخارجية سيرغي لافروف إن «حفتر يجب أن يكون جزءًا من الوفاق». وانتهى.";
-        let q = scan(t);
-        assert_eq!(q.len(), 1);
-        assert_eq!(q[0].span.slice(t), "حفتر يجب أن يكون جزءًا من الوفاق");
-        assert_eq!(q[0].speaker.as_deref(), Some("وزير الخارجية سيرغي لافروف"));
-        let e = "\"We will not accept this deal,\" said John Smith on Monday.";
-        let q = scan(e);
-        assert_eq!(q[0].speaker.as_deref(), Some("John Smith"));
+    fn scan(text: &str) -> Vec<Claim> {
+        extract(text, &ClaimOptions::default())
+            .into_iter()
+            .filter(|c| c.kind == ClaimKind::Quote)
+            .collect()
     }
 
     #[test]

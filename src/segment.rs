@@ -158,7 +158,7 @@ pub fn chunks(tokens: &[Token], breaks: &[Break]) -> Vec<Range<usize>> {
         let len = i + 1 - start;
         let cut = breaks[i] == Break::Paragraph
             || len >= max_chunk
-            || (len >= min_chunk && (masked_hash(t) >> 32) % divisor == 0);
+            || (len >= min_chunk && (masked_hash(t) >> 32).is_multiple_of(divisor));
         if cut {
             out.push(start..i + 1);
             start = i + 1;

@@ -296,3 +296,90 @@ fn a_missing_file_is_reported_and_the_rest_still_deduplicated() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("\"clusters\":2"), "{text}");
 }
+
+// ---- Snapshots of every dedup report (insta) --------------------------------
+//
+// `fixtures/dedup/mixed`: an English story in three copies (the reprint
+// changes a figure and adds paragraphs, the blog keeps three of four), an
+// Arabic story in two (a changed figure, an added paragraph), one quoted
+// paragraph in three otherwise different articles and one unrelated article.
+
+/// `crosscheck dedup --color never ARGS… PATH`: stdout, with the exit code
+/// checked (0: no input errors).
+fn report(args: &[&str], path: &str) -> String {
+    let out = cmd()
+        .args(["dedup", "--color", "never"])
+        .args(args)
+        .arg(fixture(path))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+const MIXED: &str = "mixed/docs.jsonl";
+
+#[test]
+fn snapshot_document_text() {
+    insta::assert_snapshot!(report(&["--all"], MIXED));
+}
+
+#[test]
+fn snapshot_document_jsonl() {
+    insta::assert_snapshot!(report(&["--all", "--format", "jsonl"], MIXED));
+}
+
+#[test]
+fn snapshot_document_csv() {
+    insta::assert_snapshot!(report(&["--all", "--format", "csv"], MIXED));
+}
+
+#[test]
+fn snapshot_passage_text() {
+    insta::assert_snapshot!(report(&["--level", "passage"], MIXED));
+}
+
+#[test]
+fn snapshot_passage_jsonl() {
+    insta::assert_snapshot!(report(&["--level", "passage", "--format", "jsonl"], MIXED));
+}
+
+#[test]
+fn snapshot_passage_csv() {
+    insta::assert_snapshot!(report(&["--level", "passage", "--format", "csv"], MIXED));
+}
+
+#[test]
+fn snapshot_unique_with_each_keep() {
+    let mut s = String::new();
+    for keep in ["earliest", "longest", "first"] {
+        s.push_str(&format!("--keep {keep}\n"));
+        s.push_str(&report(&["--unique", "--keep", keep], MIXED));
+    }
+    // Each rule picks a different copy of the English story.
+    assert!(s.contains("en-wire") && s.contains("en-paper") && s.contains("en-blog"));
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn snapshot_boilerplate_text_and_jsonl() {
+    let text = report(&[], "boilerplate/docs.jsonl");
+    let jsonl = report(&["--format", "jsonl"], "boilerplate/docs.jsonl");
+    insta::assert_snapshot!(format!("{text}\n{jsonl}"));
+}
+
+#[test]
+fn snapshot_containment_text() {
+    // Plain files (no dates, no sources): the longest copy represents.
+    let out = cmd()
+        .args(["dedup", "--color", "never", "--all"])
+        .args(containment_files())
+        .output()
+        .unwrap();
+    insta::assert_snapshot!(String::from_utf8(out.stdout).unwrap());
+}

@@ -116,3 +116,49 @@ fn single_files_in_any_order_with_duplicates() {
     };
     assert_eq!(pairs(&folder.1), pairs(&files_only.1));
 }
+
+/// `crosscheck dedup` too: clusters, their numbering, representatives and
+/// boilerplate are the same on 1 and 4 threads and in any path order, at
+/// both levels.
+#[test]
+fn dedup_is_identical_across_thread_counts_and_path_orders() {
+    let dedup = root().join("fixtures/dedup");
+    let mut paths: Vec<PathBuf> = ["mixed", "containment", "unique", "boilerplate"]
+        .iter()
+        .map(|p| dedup.join(p))
+        .collect();
+    let go = |threads: usize, level: &str, paths: &[PathBuf]| {
+        let out = Command::cargo_bin("crosscheck")
+            .unwrap()
+            .args(["dedup", "--format", "jsonl", "--all", "--level", level])
+            .args(["--threads", &threads.to_string()])
+            .args(paths)
+            .output()
+            .unwrap();
+        (out.status.code().unwrap(), out.stdout, out.stderr)
+    };
+    for level in ["document", "passage"] {
+        let base = go(1, level, &paths);
+        assert!(
+            String::from_utf8_lossy(&base.1).contains("\"members\":[{\"doc\":\"en-wire\""),
+            "the inputs produce clusters"
+        );
+        assert_same(
+            &format!("dedup {level}: 1 vs 4 threads"),
+            &base,
+            &go(4, level, &paths),
+        );
+        paths.reverse();
+        assert_same(
+            &format!("dedup {level}: reversed"),
+            &base,
+            &go(4, level, &paths),
+        );
+        paths.rotate_left(1);
+        assert_same(
+            &format!("dedup {level}: rotated"),
+            &base,
+            &go(1, level, &paths),
+        );
+    }
+}

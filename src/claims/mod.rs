@@ -1,18 +1,34 @@
 //! Claims: the figures, dates and quotes of a text, with their values.
 //!
-//! `extract` reads a document's original text and returns every claim it
+//! [`extract`] reads a document's original text and returns every claim it
 //! recognizes, each with a byte span into that text. Contradiction checking
 //! (`crate::contradict`) compares the claims of two aligned passages.
 //!
-//! This first version recognizes numbers written in digits (Western,
-//! Arabic-Indic and Persian digits; Western and Arabic separators) and
-//! percentages. Number words, units, dates and quotes come with the claims
-//! issue.
+//! How it works: the text is split into tokens (`token`), dates are found
+//! first (`date`, with Hijri dates resolved by `hijri`), then figures
+//! (`figure`: digits from `number`, number words from `words`, units and
+//! qualifiers from `unit`), then quotes (`quote`). Each claim carries the
+//! language of its sentence (`lang`). See `docs/claims.md`.
+//!
+//! Spans: sorted by start. Figures and dates never overlap one another. A
+//! quote claim covers its quotation marks and may *contain* figure and date
+//! claims (a quoted figure is still a figure); it never partly overlaps one.
 
 use crate::document::{Lang, Span};
 use serde::Serialize;
 
-mod number;
+mod date;
+mod figure;
+pub mod hijri;
+mod lang;
+pub mod number;
+mod quote;
+mod token;
+mod unit;
+mod words;
+
+pub use date::DateValue;
+pub use lang::detect as detect_lang;
 
 /// What a claim states.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -34,6 +50,21 @@ pub enum ClaimKind {
     Quote,
 }
 
+impl ClaimKind {
+    /// The wire name (`number`, `percent`…).
+    pub fn name(self) -> &'static str {
+        match self {
+            ClaimKind::Number => "number",
+            ClaimKind::Percent => "percent",
+            ClaimKind::Money => "money",
+            ClaimKind::Quantity => "quantity",
+            ClaimKind::Ordinal => "ordinal",
+            ClaimKind::Date => "date",
+            ClaimKind::Quote => "quote",
+        }
+    }
+}
+
 /// One recognized claim.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Claim {
@@ -41,25 +72,93 @@ pub struct Claim {
     pub kind: ClaimKind,
     /// Bytes of the original text.
     pub span: Span,
-    /// The plain number a person would write, if any.
+    /// The plain number a person would write, if any: 4400000000 for
+    /// "أربعة مليارات و 400 مليون", 2 for "زيارتين", 12.5 for "12.5%", the
+    /// year for a date that has one.
     pub value: Option<f64>,
     /// What is counted, as a normalized key (`USD`, `soldier`, `km`, `%`).
     pub unit: Option<String>,
-    /// A qualifier that changes how values compare (`more_than`, `about`…).
+    /// A qualifier that changes how values compare (`more_than`, `about`,
+    /// `nearly`, `at_least`, `up_to`, `at_most`, `less_than`, `exactly`).
     pub qualifier: Option<String>,
     /// For quotes: who said it, as written.
     pub speaker: Option<String>,
+    /// For measured quantities: the value in the base unit of its dimension
+    /// (grams, metres, litres, square metres, seconds).
+    pub base_value: Option<f64>,
+    /// The base unit of `base_value` (`g`, `m`, `l`, `m2`, `s`).
+    pub base_unit: Option<String>,
+    /// For vague quantities (عشرات, آلاف, بضعة, hundreds of): the smallest
+    /// value meant.
+    pub min: Option<f64>,
+    /// For vague quantities: the largest value meant.
+    pub max: Option<f64>,
+    /// For dates: the resolved form.
+    pub date: Option<DateValue>,
+    /// The language of the sentence the claim is in.
+    pub lang: Lang,
+}
+
+impl Default for Claim {
+    /// An empty number claim (for struct-update syntax in tests).
+    fn default() -> Claim {
+        Claim::new(ClaimKind::Number, Span::default(), None)
+    }
+}
+
+impl Claim {
+    /// A claim with only a kind, a span and a value.
+    pub fn new(kind: ClaimKind, span: Span, value: Option<f64>) -> Claim {
+        Claim {
+            kind,
+            span,
+            value,
+            unit: None,
+            qualifier: None,
+            speaker: None,
+            base_value: None,
+            base_unit: None,
+            min: None,
+            max: None,
+            date: None,
+            lang: Lang::Other,
+        }
+    }
 }
 
 /// Options for [`extract`].
 #[derive(Clone, Debug, Default)]
 pub struct ClaimOptions {
-    /// Force a language instead of detecting it.
+    /// Force a language instead of detecting it sentence by sentence.
     pub lang: Option<Lang>,
 }
 
-/// Every claim in `text`, sorted by start, spans not overlapping.
+/// Every claim in `text`, sorted by start (see the module docs for how
+/// spans may nest).
 pub fn extract(text: &str, opts: &ClaimOptions) -> Vec<Claim> {
-    let _ = opts;
-    number::digits(text)
+    let toks = token::tokenize(text);
+    let sentences = lang::sentences(text, opts.lang);
+    let lang_at = |byte: usize| lang::lang_at(&sentences, byte);
+    let mut claimed = vec![false; toks.len()];
+    let mut out = date::dates(text, &toks, &mut claimed, &lang_at);
+    out.extend(figure::figures(text, &toks, &mut claimed, &lang_at));
+    for c in &mut out {
+        c.lang = lang_at(c.span.start);
+    }
+    let mut quotes = quote::quotes(text, &toks);
+    for q in &mut quotes {
+        q.lang = lang_at(q.span.start);
+    }
+    // A quote that would cut a figure in two is dropped (figures win).
+    quotes.retain(|q| {
+        !out.iter().any(|c| {
+            c.span.overlaps(&q.span) && !(q.span.start <= c.span.start && c.span.end <= q.span.end)
+        })
+    });
+    out.extend(quotes);
+    out.sort_by(|a, b| {
+        (a.span.start, std::cmp::Reverse(a.span.end))
+            .cmp(&(b.span.start, std::cmp::Reverse(b.span.end)))
+    });
+    out
 }

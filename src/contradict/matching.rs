@@ -390,6 +390,7 @@ mod tests {
             unit: None,
             qualifier: None,
             speaker: None,
+            ..Claim::default()
         }
     }
 
@@ -419,6 +420,7 @@ mod tests {
             unit: Some("SAR".into()),
             qualifier: None,
             speaker: None,
+            ..Claim::default()
         };
         assert!(parenthesised(&c, t));
         let start = t.find("95").unwrap();

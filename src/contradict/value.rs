@@ -147,7 +147,7 @@ fn compare_figures(
             return None;
         }
     }
-    if same_value(va, vb) {
+    if same_value(va, vb) || same_digits(ta, tb) {
         return None;
     }
     let rounded = rounds(va, vb, opts.rounding_tolerance)
@@ -185,6 +185,59 @@ fn compare_figures(
     Some(finding(FindingKind::Number, severity, x, y, message))
 }
 
+/// The digit groups of a figure's text ("2,804.130" → 2 804 130), digits
+/// folded to ASCII, and its scale words (million, مليون…).
+fn digits_and_scale(text: &str) -> (Vec<String>, Vec<&'static str>) {
+    const SCALES: [(&str, &str); 16] = [
+        ("thousand", "3"),
+        ("million", "6"),
+        ("billion", "9"),
+        ("bn", "9"),
+        ("mn", "6"),
+        ("الف", "3"),
+        ("الاف", "3"),
+        ("مليون", "6"),
+        ("ملايين", "6"),
+        ("مليار", "9"),
+        ("مليارات", "9"),
+        ("بليون", "9"),
+        ("k", "3"),
+        ("m", "6"),
+        ("ترليون", "12"),
+        ("trillion", "12"),
+    ];
+    let f = fold_str(text);
+    let groups = f
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|g| !g.is_empty())
+        .map(str::to_string)
+        .collect();
+    let scales = f
+        .split(|c: char| !c.is_alphanumeric())
+        .filter_map(|w| {
+            let w = w.trim_start_matches(|c: char| c.is_ascii_digit());
+            let w = w
+                .strip_prefix("و")
+                .filter(|r| SCALES.iter().any(|(s, _)| s == r))
+                .unwrap_or(w);
+            SCALES.iter().find(|(s, _)| *s == w).map(|(_, e)| *e)
+        })
+        .collect();
+    (groups, scales)
+}
+
+/// Two figures written with the same digit groups, only the separators
+/// differing ("2,804,130" / "2,804.130", "973،092" / "973,092", "6,6" /
+/// "6.6"), and the same scale words or none on one side (the scale was left
+/// outside a bracket: "(19.999.938) مليون"): a difference of notation that
+/// the value cannot settle, never a finding. "2.5" / "25" (a decimal point
+/// dropped) and "5 million" / "5 billion" still differ.
+fn same_digits(ta: &str, tb: &str) -> bool {
+    let (ga, sa) = digits_and_scale(ta);
+    let (gb, sb) = digits_and_scale(tb);
+    !ga.is_empty() && ga == gb && (sa == sb || sa.is_empty() || sb.is_empty())
+}
+
 fn finding(
     kind: FindingKind,
     severity: Severity,
@@ -201,16 +254,18 @@ fn finding(
     }
 }
 
-/// The claim's text, with its value when the text is not plain digits.
+/// The claim's text, with its value when the text does not show it in plain
+/// digits ("12 people", but "١٥ شخصا (15)", "5 million dollars (5,000,000)").
 fn shown(text: &str, v: f64) -> String {
     let t = text.trim();
-    let digits_only = t
-        .chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | '%' | ' '));
-    if digits_only {
+    let plain = format_value(v);
+    let shows_value = t
+        .split(|c: char| !(c.is_ascii_digit() || matches!(c, ',' | '.')))
+        .any(|w| w.trim_end_matches(['.', ',']) == plain);
+    if shows_value {
         t.to_string()
     } else {
-        format!("{t} ({})", format_value(v))
+        format!("{t} ({plain})")
     }
 }
 
@@ -458,38 +513,61 @@ fn compare_dates(x: &Claim, y: &Claim, a: Side<'_>, b: Side<'_>) -> Option<Findi
                 .map(str::to_string)
                 .collect()
         };
-        if !(same_day && rest(ta) == rest(tb) && weekday(ta).is_some() && weekday(tb).is_some()) {
+        if !(same_day
+            && rest(ta) == rest(tb)
+            && weekday_of(x, ta).is_some()
+            && weekday_of(y, tb).is_some())
+        {
             return None;
         }
     }
-    if let (Some(wa), Some(wb)) = (weekday(ta), weekday(tb)) {
-        if wa == wb {
-            return None;
-        }
-        let message = if wa.eq_ignore_ascii_case(ta.trim()) {
-            format!("{wa} vs {wb}")
-        } else {
-            format!("{} ({wa}) vs {} ({wb})", ta.trim(), tb.trim())
-        };
-        return Some(finding(
+    let conflict = |message: String| {
+        Some(finding(
             FindingKind::Date,
             Severity::Conflict,
             x,
             y,
             message,
-        ));
+        ))
+    };
+    if let (Some(wa), Some(wb)) = (weekday_of(x, ta), weekday_of(y, tb)) {
+        if wa == wb {
+            return None;
+        }
+        return conflict(if wa.eq_ignore_ascii_case(ta.trim()) {
+            format!("{wa} vs {wb}")
+        } else {
+            format!("{} ({wa}) vs {} ({wb})", ta.trim(), tb.trim())
+        });
+    }
+    // Resolved dates (Hijri converted to Gregorian): compare at the
+    // precision both give ("2017-03-12" vs "2017-03" compare by month).
+    let greg = |c: &Claim| c.date.as_ref().and_then(|d| d.gregorian.clone());
+    if let (Some(ga), Some(gb)) = (greg(x), greg(y)) {
+        let n = ga.len().min(gb.len());
+        if ga[..n] == gb[..n] {
+            return None;
+        }
+        let shown = |t: &str, c: &Claim, g: &str| match c.date.as_ref().map(|d| d.calendar) {
+            Some("hijri") => format!("{} (= {g})", t.trim()),
+            _ => t.trim().to_string(),
+        };
+        return conflict(format!("{} vs {}", shown(ta, x, &ga), shown(tb, y, &gb)));
     }
     let (va, vb) = (x.value?, y.value?);
     if same_value(va, vb) {
         return None;
     }
-    Some(finding(
-        FindingKind::Date,
-        Severity::Conflict,
-        x,
-        y,
-        format!("{} vs {}", ta.trim(), tb.trim()),
-    ))
+    conflict(format!("{} vs {}", ta.trim(), tb.trim()))
+}
+
+/// The weekday a date claim names, in English: from the resolved date when
+/// claim extraction found one, else from the text.
+fn weekday_of(c: &Claim, text: &str) -> Option<&'static str> {
+    if let Some(w) = c.date.as_ref().and_then(|d| d.weekday) {
+        return WEEKDAYS[7..].iter().find(|(k, _)| *k == w).map(|(_, e)| *e);
+    }
+    weekday(text)
 }
 
 #[cfg(test)]
@@ -522,6 +600,19 @@ mod tests {
         assert!(is_relative("أمس"));
         assert!(is_relative("الخميس الماضي"));
         assert!(!is_relative("الخميس"));
+    }
+
+    #[test]
+    fn separators_alone_do_not_differ() {
+        assert!(same_digits("2,804,130", "2,804.130 ريال"));
+        assert!(same_digits("973،092 ريال", "973,092 ريالا"));
+        assert!(same_digits("6,6\"", "6.6 ملايين مركبة"));
+        assert!(same_digits("19.999.938", "19,999,938 مليون ريال"));
+        assert!(same_digits("٢٫٩ مليار", "2.9 مليار"));
+        assert!(!same_digits("2.5", "25"));
+        assert!(!same_digits("5 million", "5 billion"));
+        assert!(!same_digits("35", "53"));
+        assert!(!same_digits("1.5 مليون", "1.5 مليار"));
     }
 
     #[test]

@@ -245,7 +245,7 @@ pub fn compare_quotes(
 }
 
 /// Words of a speaker that are titles or roles, not names.
-const TITLES: [&str; 40] = [
+const TITLES: &[&str] = &[
     "وزير",
     "الوزير",
     "رئيس",
@@ -286,6 +286,14 @@ const TITLES: [&str; 40] = [
     "director",
     "the",
     "of",
+    "مصدر",
+    "مصادر",
+    "مسؤول",
+    "مسئول",
+    "source",
+    "sources",
+    "official",
+    "officials",
 ];
 
 /// The name words of a speaker, folded.

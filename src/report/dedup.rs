@@ -29,6 +29,8 @@
 //! A header, then one row per cluster member:
 //! `cluster,level,representative,doc,overlap,source,findings,spans`, with
 //! `spans` as `start-end` joined by `;`. Boilerplate is not in the CSV.
+//! Text cells (ids, sources) are defused against formula injection like
+//! the `check` CSV's ([`super::csv::text_cell`]).
 
 use super::sanitize_terminal;
 use super::wire::SCHEMA_VERSION;
@@ -193,7 +195,7 @@ pub fn write_jsonl<W: Write>(
                 })
                 .collect(),
         };
-        serde_json::to_writer(&mut *out, &w)?;
+        super::jsonl::to_writer(&mut *out, &w)?;
         out.write_all(b"\n")?;
     }
     for b in &o.boilerplate {
@@ -213,10 +215,10 @@ pub fn write_jsonl<W: Write>(
                 })
                 .collect(),
         };
-        serde_json::to_writer(&mut *out, &w)?;
+        super::jsonl::to_writer(&mut *out, &w)?;
         out.write_all(b"\n")?;
     }
-    serde_json::to_writer(&mut *out, &summary(o))?;
+    super::jsonl::to_writer(&mut *out, &summary(o))?;
     out.write_all(b"\n")
 }
 
@@ -234,13 +236,10 @@ fn summary(o: &DedupOutcome) -> WireSummary {
     }
 }
 
-/// A CSV field, quoted when it needs to be.
-fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.contains([',', '"', '\n', '\r']) {
-        std::borrow::Cow::Owned(format!("\"{}\"", s.replace('"', "\"\"")))
-    } else {
-        std::borrow::Cow::Borrowed(s)
-    }
+/// A CSV text field: quoted when it needs to be, control characters made
+/// inert and a leading `=`, `+`, `-`, `@` defused, as in the `check` CSV.
+fn csv_field(s: &str) -> String {
+    super::csv::text_cell(s)
 }
 
 /// Writes CSV: a header and one row per cluster member.
@@ -412,9 +411,12 @@ pub fn write_text<W: Write>(
 }
 
 /// Writes the names of the documents to keep, one per line, in corpus order.
+/// A name holding control characters (a line break would split it, an
+/// escape sequence would reach the terminal) is written with them replaced
+/// as in the text report; the JSON Lines report has every name exact.
 pub fn write_unique<W: Write>(out: &mut W, o: &DedupOutcome, keep: Keep) -> io::Result<()> {
     for d in crate::dedup::unique(&o.corpus, &o.words, &o.clusters, &o.singletons, keep) {
-        writeln!(out, "{}", o.corpus.get(d).name)?;
+        writeln!(out, "{}", sanitize_terminal(&o.corpus.get(d).name))?;
     }
     Ok(())
 }
@@ -428,6 +430,8 @@ mod tests {
         assert_eq!(csv_field("a.txt"), "a.txt");
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+        assert_eq!(csv_field("a\u{1b}[2J"), "a\u{fffd}[2J");
     }
 
     #[test]

@@ -14,17 +14,99 @@
 //! document text, `start <= end`, on UTF-8 character boundaries, and `text`
 //! is exactly that slice. New message types and fields may appear; existing
 //! ones keep their meaning.
+//!
+//! Terminal safety: besides the C0 controls JSON itself escapes, strings
+//! carry DEL, the C1 controls (U+0080–U+009F, among them the one-character
+//! CSI U+009B), the line and paragraph separators and the bidirectional
+//! embeddings, overrides and isolates as `\uXXXX` escapes ([`to_writer`]), so
+//! `cat`ting a report to a terminal cannot run an escape sequence or reorder
+//! what is shown. A JSON parser reads the exact original text back.
 
 use super::wire;
 use crate::summary::CheckOutcome;
+use serde::Serialize;
+use serde_json::ser::{CompactFormatter, Formatter, Serializer};
 use std::io::{self, Write};
 
 /// Writes every pair, then the summary line.
 pub fn write<W: Write>(out: &mut W, outcome: &CheckOutcome) -> io::Result<()> {
     for p in &outcome.pairs {
-        serde_json::to_writer(&mut *out, &wire::pair(&outcome.corpus, p))?;
+        to_writer(&mut *out, &wire::pair(&outcome.corpus, p))?;
         out.write_all(b"\n")?;
     }
-    serde_json::to_writer(&mut *out, &wire::summary(outcome))?;
+    to_writer(&mut *out, &wire::summary(outcome))?;
     out.write_all(b"\n")
+}
+
+/// Writes `value` as compact JSON like `serde_json::to_writer`, but with
+/// every code point that [`needs_escape`] as a `\uXXXX` escape.
+pub fn to_writer<W: Write, T: Serialize + ?Sized>(out: W, value: &T) -> io::Result<()> {
+    let mut ser = Serializer::with_formatter(out, TerminalSafe);
+    value.serialize(&mut ser).map_err(io::Error::from)
+}
+
+/// Code points escaped in JSON strings beyond what JSON requires: DEL, the
+/// C1 controls, U+2028/U+2029 and the explicit bidirectional controls
+/// (LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI). All are in the Basic
+/// Multilingual Plane, so one `\uXXXX` each. The marks LRM, RLM and ALM,
+/// common in Arabic text and harmless, are kept as they are.
+pub fn needs_escape(c: char) -> bool {
+    matches!(
+        c,
+        '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+    )
+}
+
+/// `serde_json`'s compact formatter, escaping [`needs_escape`] code points
+/// in the unescaped stretches of strings (C0 controls, `"` and `\\` are
+/// escaped by `serde_json` before they get here).
+struct TerminalSafe;
+
+impl Formatter for TerminalSafe {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        let mut at = 0;
+        for (i, c) in fragment.char_indices() {
+            if needs_escape(c) {
+                CompactFormatter.write_string_fragment(writer, &fragment[at..i])?;
+                write!(writer, "\\u{:04x}", c as u32)?;
+                at = i + c.len_utf8();
+            }
+        }
+        CompactFormatter.write_string_fragment(writer, &fragment[at..])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn json(v: &serde_json::Value) -> String {
+        let mut out = Vec::new();
+        to_writer(&mut out, v).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn terminal_dangerous_code_points_are_escaped_and_round_trip() {
+        let s = "a\u{1b}[2J\u{7f}\u{85}\u{9b}6n\u{2028}\u{202e}x\u{2069} ب\u{200f}\"\\";
+        let v = serde_json::json!({ "t\u{9b}": s });
+        let out = json(&v);
+        assert_eq!(
+            out,
+            "{\"t\\u009b\":\"a\\u001b[2J\\u007f\\u0085\\u009b6n\\u2028\\u202ex\\u2069 ب\u{200f}\\\"\\\\\"}"
+        );
+        assert!(!out.chars().any(|c| c.is_control() || needs_escape(c)));
+        let back: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(back, v);
+    }
+
+    #[test]
+    fn plain_text_is_as_serde_json_writes_it() {
+        let v = serde_json::json!({"a": "خبر «عاجل» — 12,400", "n": [1, 2.5, null]});
+        assert_eq!(json(&v), serde_json::to_string(&v).unwrap());
+    }
 }

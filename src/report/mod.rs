@@ -2,6 +2,7 @@
 //! self-contained HTML page and CSV for spreadsheets. Every reporter writes
 //! to an `io::Write`; none prints directly.
 
+pub mod claims;
 pub mod csv;
 pub mod dedup;
 pub mod html;

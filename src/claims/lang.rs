@@ -1,0 +1,122 @@
+//! Language of a text, and of each sentence of a mixed text, from its
+//! script and a few frequent words.
+
+use crate::document::Lang;
+
+/// The language of `text`: Arabic when Arabic letters outnumber Latin ones,
+/// English when Latin letters dominate and common English words occur,
+/// otherwise `Other`.
+pub fn detect(text: &str) -> Lang {
+    let (mut ar, mut latin) = (0usize, 0usize);
+    for c in text.chars() {
+        match c {
+            '\u{0600}'..='\u{06ff}'
+            | '\u{0750}'..='\u{077f}'
+            | '\u{fb50}'..='\u{fdff}'
+            | '\u{fe70}'..='\u{feff}'
+                if c.is_alphabetic() =>
+            {
+                ar += 1
+            }
+            'a'..='z' | 'A'..='Z' => latin += 1,
+            _ => {}
+        }
+    }
+    if ar == 0 && latin == 0 {
+        return Lang::Other;
+    }
+    if ar >= latin {
+        return Lang::Ar;
+    }
+    const EN: &[&str] = &[
+        "the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "was", "with", "said",
+        "he", "it", "by", "as", "at", "from", "his", "have", "has", "are", "be", "an", "this",
+        "were", "not", "will", "who", "one", "two",
+    ];
+    let words = text
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| !w.is_empty());
+    let (mut total, mut hits) = (0usize, 0usize);
+    for w in words.take(400) {
+        total += 1;
+        if EN.iter().any(|e| e.eq_ignore_ascii_case(w)) {
+            hits += 1;
+        }
+    }
+    // Short texts ("3 km", "twenty") have too few words to judge: Latin
+    // letters are taken as English.
+    if total < 8 || hits * 10 >= total {
+        Lang::En
+    } else {
+        Lang::Other
+    }
+}
+
+/// Sentences of `text` as `(start, end, lang)`; with `force`, every
+/// sentence gets that language.
+pub fn sentences(text: &str, force: Option<Lang>) -> Vec<(usize, usize, Lang)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    for (i, c) in text.char_indices() {
+        let end = i + c.len_utf8();
+        let is_end = matches!(c, '\n' | '!' | '?' | '؟' | '\u{2029}')
+            || (c == '.' && bytes.get(end).is_none_or(|b| b.is_ascii_whitespace()));
+        if is_end {
+            out.push((start, end, Lang::Other));
+            start = end;
+        }
+    }
+    if start < text.len() || out.is_empty() {
+        out.push((start, text.len(), Lang::Other));
+    }
+    let doc = force.unwrap_or_else(|| detect(text));
+    for s in &mut out {
+        s.2 = match force {
+            Some(l) => l,
+            None => match detect(&text[s.0..s.1]) {
+                Lang::Other => doc,
+                l => l,
+            },
+        };
+    }
+    out
+}
+
+/// The language of the sentence holding `byte`.
+pub fn lang_at(sentences: &[(usize, usize, Lang)], byte: usize) -> Lang {
+    let i = sentences.partition_point(|s| s.1 <= byte);
+    sentences
+        .get(i)
+        .or(sentences.last())
+        .map_or(Lang::Other, |s| s.2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects() {
+        assert_eq!(detect("قال الوزير إن 1000 جندي وصلوا"), Lang::Ar);
+        assert_eq!(
+            detect("The minister said that 1,000 soldiers arrived on Thursday."),
+            Lang::En
+        );
+        assert_eq!(detect("12345"), Lang::Other);
+        assert_eq!(
+            detect("Le ministre a dit que les soldats sont arrivés dans la ville hier soir."),
+            Lang::Other
+        );
+    }
+
+    #[test]
+    fn mixed_by_sentence() {
+        let t = "Russia sent troops. وصل ألف جندي أمريكي.";
+        let s = sentences(t, None);
+        assert_eq!(lang_at(&s, 0), Lang::En);
+        assert_eq!(lang_at(&s, t.find('و').unwrap()), Lang::Ar);
+        let s = sentences(t, Some(Lang::En));
+        assert_eq!(lang_at(&s, t.len() - 1), Lang::En);
+    }
+}

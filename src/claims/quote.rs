@@ -1,0 +1,452 @@
+//! Quotes: quoted spans in every quote style news uses (" " “ ” « » „ ‹ ›,
+//! including the reversed pairs of Arabic sites), with the speaker when the
+//! sentence names one: قال/صرح/أكد/أوضح X إن "…", X said "…", "…," said X.
+
+use super::token::{Tok, Token};
+use super::{Claim, ClaimKind};
+use crate::document::Span;
+
+/// Longest quotation considered, in bytes.
+const MAX_QUOTE: usize = 4000;
+
+fn closers(open: char) -> &'static [char] {
+    match open {
+        '"' => &['"'],
+        '“' => &['”', '“'],
+        '”' => &['“', '”'],
+        '„' => &['“', '”'],
+        '«' => &['»'],
+        '»' => &['«'],
+        '‹' => &['›'],
+        '›' => &['‹'],
+        _ => &[],
+    }
+}
+
+/// Speech verbs (folded), Arabic and English.
+fn is_speech_verb(w: &str) -> bool {
+    const AR: &[&str] = &[
+        "قال",
+        "قالت",
+        "صرح",
+        "صرحت",
+        "اكد",
+        "اكدت",
+        "اوضح",
+        "اوضحت",
+        "اضاف",
+        "اضافت",
+        "ذكر",
+        "ذكرت",
+        "اعلن",
+        "اعلنت",
+        "تابع",
+        "تابعت",
+        "تساءل",
+        "اعتبر",
+        "اعتبرت",
+        "شدد",
+        "شددت",
+        "اشار",
+        "اشارت",
+        "اعرب",
+        "كتب",
+        "كتبت",
+        "يقول",
+        "تقول",
+        "قالوا",
+        "افاد",
+        "افادت",
+        "ردد",
+        "نقل",
+        "نقلت",
+        "حذر",
+        "حذرت",
+        "لفت",
+        "لفتت",
+    ];
+    const EN: &[&str] = &[
+        "said",
+        "says",
+        "told",
+        "added",
+        "stated",
+        "declared",
+        "asked",
+        "wrote",
+        "warned",
+        "explained",
+        "insisted",
+        "noted",
+    ];
+    if EN.contains(&w) || AR.contains(&w) {
+        return true;
+    }
+    ["و", "ف"]
+        .iter()
+        .any(|p| w.strip_prefix(p).is_some_and(|r| AR.contains(&r)))
+}
+
+/// Words that end a speaker's name and title.
+fn ends_speaker(t: &Token) -> bool {
+    if t.kind == Tok::Punct {
+        return !t.is_punct_in("-'’.");
+    }
+    const STOP: &[&str] = &[
+        "ان",
+        "إن",
+        "بان",
+        "انه",
+        "انها",
+        "في",
+        "خلال",
+        "عبر",
+        "على",
+        "علي",
+        "عن",
+        "امام",
+        "مع",
+        "اليوم",
+        "امس",
+        "that",
+        "in",
+        "on",
+        "at",
+        "to",
+        "during",
+        "after",
+        "before",
+        "when",
+        "yesterday",
+        "today",
+        "عقب",
+        "بعد",
+        "قبل",
+        "لدى",
+        "لدي",
+        "اثناء",
+        "كان",
+        "وكان",
+        "كانت",
+        "وكانت",
+        "قد",
+        "وقد",
+        "كما",
+        "قوله",
+        "قولها",
+        "قولهم",
+    ];
+    STOP.contains(&t.norm.as_str())
+        || is_time_word(&t.norm)
+        || [
+            "لوكاله",
+            "لصحيفه",
+            "لقناه",
+            "لموقع",
+            "لتلفزيون",
+            "لاذاعه",
+            "للصحفيين",
+            "لوسائل",
+        ]
+        .iter()
+        .any(|p| t.norm.starts_with(p))
+}
+
+/// Words of the time of a statement (مساء الأحد, on Monday), which are not
+/// part of who made it.
+fn is_time_word(w: &str) -> bool {
+    const TIME: &[&str] = &[
+        "مساء",
+        "صباح",
+        "ظهر",
+        "فجر",
+        "ليل",
+        "ليله",
+        "يوم",
+        "الاحد",
+        "الاثنين",
+        "الثلاثاء",
+        "الاربعاء",
+        "الخميس",
+        "الجمعه",
+        "السبت",
+        "earlier",
+        "later",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "tonight",
+    ];
+    TIME.contains(&w)
+}
+
+/// Abbreviations whose full stop does not end a sentence.
+fn is_abbreviation(w: &str) -> bool {
+    const ABBR: &[&str] = &[
+        "mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "sen", "rep", "gov", "jr", "sr", "prof",
+        "maj", "capt", "sgt", "adm", "u", "s", "k", "n", "e", "d", "h", "a",
+    ];
+    ABBR.contains(&w)
+}
+
+/// Token `k` is a full stop (or ! ?) that ends a sentence: not the stop of
+/// an abbreviation (Mr., U.S.), and followed by a space or the end.
+fn ends_sentence(toks: &[Token], k: usize) -> bool {
+    let t = &toks[k];
+    if t.is_punct_in("!?؟") {
+        return true;
+    }
+    if !t.is_punct_in(".") {
+        return false;
+    }
+    let spaced_after = toks
+        .get(k + 1)
+        .is_none_or(|n| n.space_before || n.newline_before);
+    let abbr = k > 0 && !t.space_before && is_abbreviation(&toks[k - 1].norm);
+    spaced_after && !abbr
+}
+
+/// Collects up to `max` speaker tokens from `from` in direction `step`.
+fn take_speaker(
+    toks: &[Token],
+    from: isize,
+    step: isize,
+    limit: isize,
+    max: usize,
+) -> Option<(usize, usize)> {
+    let mut k = from;
+    let mut first = None;
+    let mut last = None;
+    let mut n = 0;
+    while k >= 0 && (k as usize) < toks.len() && (if step > 0 { k < limit } else { k > limit }) {
+        let t = &toks[k as usize];
+        if step < 0 && n == 0 && is_time_word(&t.norm) {
+            // "صدر عن الوزارة مساء الأحد أكدت": the time, then the speaker.
+            k += step;
+            continue;
+        }
+        if ends_speaker(t)
+            || is_speech_verb(&t.norm)
+            || ends_sentence(toks, k as usize)
+            || (n > 0 && t.newline_before && step > 0)
+        {
+            break;
+        }
+        if first.is_none() {
+            first = Some(k as usize);
+        }
+        last = Some(k as usize);
+        if t.kind != Tok::Punct {
+            n += 1;
+        }
+        if n >= max {
+            break;
+        }
+        if step < 0 && t.newline_before {
+            break;
+        }
+        k += step;
+    }
+    let (a, b) = (first?, last?);
+    Some(if a <= b { (a, b) } else { (b, a) })
+}
+
+/// The speaker of a quote spanning tokens `qs..qe` (exclusive), as written.
+fn speaker(text: &str, toks: &[Token], qs: usize, qe: usize) -> Option<String> {
+    let sentence_break = |t: &Token| t.is_punct_in(".!?؟") || t.newline_before;
+    // Before: "قال X إن «…»", "X said: "…"".
+    let mut k = qs;
+    let mut verb = None;
+    // A quote opening a paragraph has nothing before it in its sentence.
+    if toks.get(qs).is_some_and(|t| t.newline_before) {
+        k = 0;
+    }
+    while k > 0 && qs - k < 25 {
+        k -= 1;
+        if is_speech_verb(&toks[k].norm) {
+            verb = Some(k);
+            break;
+        }
+        if sentence_break(&toks[k]) {
+            break;
+        }
+        if toks[k].newline_before {
+            break;
+        }
+    }
+    let slice = |a: usize, b: usize| {
+        text[toks[a].start..toks[b].end]
+            .trim()
+            .trim_end_matches(['.', ',', ':', '،'])
+            .to_string()
+    };
+    if let Some(v) = verb {
+        if let Some((a, b)) = take_speaker(toks, v as isize + 1, 1, qs as isize, 10) {
+            // "نقلت صحيفة محلية عن مصدر مسؤول قوله": the paper reports, the
+            // source speaks.
+            let reported = matches!(toks[v].norm.trim_start_matches(['و', 'ف']), "نقل" | "نقلت");
+            if reported
+                && toks.get(b + 1).is_some_and(|t| t.is("عن"))
+                && let Some((a2, b2)) = take_speaker(toks, b as isize + 2, 1, qs as isize, 10)
+            {
+                return Some(slice(a2, b2));
+            }
+            return Some(slice(a, b));
+        }
+        // The verb right before the quote: the speaker precedes it.
+        let stop = v.saturating_sub(10) as isize - 1;
+        if v > 0
+            && !toks[v].newline_before
+            && let Some((a, b)) = take_speaker(toks, v as isize - 1, -1, stop, 8)
+        {
+            return Some(slice(a, b));
+        }
+    }
+    // After: "…," said X / "…," X said / «…» قال X.
+    let mut k = qe;
+    if toks.get(k).is_some_and(|t| t.is_punct_in(",،")) {
+        k += 1;
+    }
+    if toks
+        .get(k)
+        .is_some_and(|t| is_speech_verb(&t.norm) && !t.newline_before)
+    {
+        let limit = (k + 12).min(toks.len()) as isize;
+        return take_speaker(toks, k as isize + 1, 1, limit, 8).map(|(a, b)| slice(a, b));
+    }
+    // "…," the minister said.
+    let mut j = k;
+    while j < toks.len() && j < k + 8 && !toks[j].newline_before {
+        if is_speech_verb(&toks[j].norm) && j > k {
+            return Some(slice(k, j - 1));
+        }
+        if toks[j].kind == Tok::Punct {
+            break;
+        }
+        j += 1;
+    }
+    None
+}
+
+/// Finds the quotes of `text`.
+pub fn quotes(text: &str, toks: &[Token]) -> Vec<Claim> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while let Some((off, open)) = text[pos..]
+        .char_indices()
+        .find(|(_, c)| !closers(*c).is_empty())
+    {
+        let start = pos + off;
+        let body = start + open.len_utf8();
+        pos = body;
+        // 5" is inches, not a quote.
+        if open == '"'
+            && text[..start]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_ascii_digit())
+        {
+            continue;
+        }
+        let limit = (body + MAX_QUOTE).min(text.len());
+        let mut limit = limit;
+        while !text.is_char_boundary(limit) {
+            limit -= 1;
+        }
+        let window = &text[body..limit];
+        let stop = window.find(['\n', '\r']).unwrap_or(window.len());
+        let Some((rel, close)) = window[..stop]
+            .char_indices()
+            .find(|(_, c)| closers(open).contains(c))
+        else {
+            continue;
+        };
+        let end = body + rel + close.len_utf8();
+        let inner = text[body..body + rel].trim();
+        if inner.chars().filter(|c| c.is_alphabetic()).count() < 2 {
+            continue;
+        }
+        let qs = toks.partition_point(|t| t.start < start);
+        let qe = toks.partition_point(|t| t.start < end);
+        let mut c = Claim::new(ClaimKind::Quote, Span::new(start, end), None);
+        c.speaker = speaker(text, toks, qs, qe).filter(|s| {
+            let f = crate::normalize::fold_str(s);
+            !s.is_empty()
+                && !matches!(
+                    f.as_str(),
+                    "لكنها" | "لكنه" | "لكن" | "انه" | "انها" | "it" | "he" | "she" | "they"
+                )
+        });
+        out.push(c);
+        pos = end;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::claims::{ClaimKind, ClaimOptions, extract};
+
+    fn quote(s: &str) -> (String, Option<String>) {
+        let c = extract(s, &ClaimOptions::default());
+        let q = c
+            .iter()
+            .find(|c| c.kind == ClaimKind::Quote)
+            .unwrap_or_else(|| panic!("{s}: {c:?}"));
+        (q.span.slice(s).to_string(), q.speaker.clone())
+    }
+
+    #[test]
+    fn arabic_speakers() {
+        let (t, s) = quote(
+            "وكان وزير الخارجية الروسي سيرجي لافروف صرح عقب لقائه نظيره بأن \"حفتر يجب أن يكون جزءًا\".",
+        );
+        assert_eq!(t, "\"حفتر يجب أن يكون جزءًا\"");
+        assert_eq!(s.as_deref(), Some("وزير الخارجية الروسي سيرجي لافروف"));
+        let (_, s) = quote("وقال وزير الخارجية الإيطالي إنجيلينو ألفانو إن «الحل سياسي».");
+        assert_eq!(s.as_deref(), Some("وزير الخارجية الإيطالي إنجيلينو ألفانو"));
+        let (_, s) =
+            quote("وأكد المتحدث باسم الكرملين دميتري بيسكوف لوكالة “تاس” الروسية أن اللقاء تم.");
+        assert_eq!(s.as_deref(), Some("المتحدث باسم الكرملين دميتري بيسكوف"));
+        let (t, _) = quote("قال إن ”الوضع صعب“ اليوم");
+        assert_eq!(t, "”الوضع صعب“");
+        let (_, s) = quote("وفي بيان صدر عن الوزارة مساء الأحد أكدت أن \"المدارس ستعود\".");
+        assert_eq!(s.as_deref(), Some("الوزارة"));
+        let (_, s) = quote("ونقلت صحيفة محلية عن مصدر مسؤول قوله إن \"المدارس ستعود\".");
+        assert_eq!(s.as_deref(), Some("مصدر مسؤول"));
+    }
+
+    #[test]
+    fn english_speakers() {
+        let (_, s) = quote("\"We will not leave,\" said Foreign Minister Sergei Lavrov.");
+        assert_eq!(s.as_deref(), Some("Foreign Minister Sergei Lavrov"));
+        let (_, s) = quote("“We will not leave,” the minister said.");
+        assert_eq!(s.as_deref(), Some("the minister"));
+        let (_, s) = quote("Lavrov said: „Haftar must be part of it“.");
+        assert_eq!(s.as_deref(), Some("Lavrov"));
+        let (_, s) = quote("It met in the U.S. capital. The spokesman said: \"We are ready.\"");
+        assert_eq!(s.as_deref(), Some("The spokesman"));
+        let (_, s) =
+            quote("Officials met. U.S. Secretary of State John Kerry said: \"We are ready.\"");
+        assert_eq!(s.as_deref(), Some("U.S. Secretary of State John Kerry"));
+    }
+
+    #[test]
+    fn quotes_contain_figures() {
+        let t = "قال إن \"1000 جندي وصلوا\"";
+        let c = extract(t, &ClaimOptions::default());
+        assert_eq!(c.len(), 2, "{c:?}");
+        assert_eq!(c[0].kind, ClaimKind::Quote);
+        assert_eq!(c[1].value, Some(1000.0));
+    }
+
+    #[test]
+    fn inches_are_not_quotes() {
+        let c = extract("a 5\" screen and a 7\" one", &ClaimOptions::default());
+        assert!(c.iter().all(|c| c.kind != ClaimKind::Quote), "{c:?}");
+    }
+}

@@ -1,0 +1,235 @@
+//! The claim tokenizer: words, numbers in digits and single punctuation
+//! characters, each with its byte span in the original text and a folded
+//! form for matching (see `crate::normalize::fold_char`).
+//!
+//! Numbers keep their separators here (`18,839,519`, `٢٫٩`, `000ر22`,
+//! `80 937`); [`super::number::parse_digits`] gives them a value.
+
+use super::number::digit_value;
+use crate::normalize::fold_char;
+
+/// What a token is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tok {
+    /// Letters (any script), with inner marks.
+    Word,
+    /// Digits with inner separators.
+    Num,
+    /// One character that is neither.
+    Punct,
+}
+
+/// One token.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Token {
+    /// What it is.
+    pub kind: Tok,
+    /// First byte in the original text.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+    /// Folded form (lowercase, Arabic letter forms unified, no tashkeel).
+    /// For numbers, the original text.
+    pub norm: String,
+    /// Whitespace precedes the token.
+    pub space_before: bool,
+    /// A line break precedes the token.
+    pub newline_before: bool,
+    /// The original word carries a fathatan (ألفاً: accusative, not dual).
+    pub tanween: bool,
+    /// The original word is written in capitals (`USD`, `M`).
+    pub upper: bool,
+}
+
+impl Token {
+    /// True when the token is the word `w` (folded).
+    pub fn is(&self, w: &str) -> bool {
+        self.norm == w
+    }
+    /// True for one of the punctuation characters in `set`.
+    pub fn is_punct_in(&self, set: &str) -> bool {
+        self.kind == Tok::Punct && self.norm.chars().next().is_some_and(|c| set.contains(c))
+    }
+}
+
+/// Letters and the marks that stay inside a word.
+fn is_word_char(c: char) -> bool {
+    (c.is_alphabetic() && digit_value(c).is_none())
+        || matches!(
+            c,
+            '\u{064b}'..='\u{065f}' | '\u{0670}' | '\u{0640}' | '\u{200c}' | '\u{200d}'
+        )
+}
+
+/// Invisible characters skipped between tokens (direction marks, BOM…).
+pub fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200b}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}' | '\u{ad}' | '\u{61c}')
+}
+
+fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        fold_char(c, &mut |f| out.push(f));
+    }
+    out
+}
+
+/// Length in bytes of a digit run at the start of `s` (0 when none).
+fn digit_run(s: &str) -> (usize, usize) {
+    let mut bytes = 0;
+    let mut count = 0;
+    for c in s.chars() {
+        if digit_value(c).is_some() {
+            bytes += c.len_utf8();
+            count += 1;
+        } else {
+            break;
+        }
+    }
+    (bytes, count)
+}
+
+/// Scans a number starting at `start` (a digit), returning its end.
+fn scan_number(text: &str, start: usize) -> usize {
+    let (b, mut last_group) = digit_run(&text[start..]);
+    let mut end = start + b;
+    let mut seps = 0;
+    loop {
+        let rest = &text[end..];
+        let mut chars = rest.chars();
+        let Some(s) = chars.next() else { break };
+        let after = &rest[s.len_utf8()..];
+        match s {
+            '.' | ',' | '٫' | '٬' | '،' | 'ر' => {
+                // A hidden right-to-left mark may sit between a separator
+                // and the digits ("6.\u{200f}2").
+                let skip = if after.starts_with('\u{200f}') && s == '.' {
+                    3
+                } else {
+                    0
+                };
+                let (db, dc) = digit_run(&after[skip..]);
+                if db == 0 {
+                    break;
+                }
+                // The SPA `ر` and the Arabic comma only sit between digits.
+                end += s.len_utf8() + skip + db;
+                last_group = dc;
+                seps += 1;
+            }
+            ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}' => {
+                // A space as thousands separator: groups of exactly three
+                // digits after a first group of one to three.
+                let (db, dc) = digit_run(after);
+                let next_is_digit_or_word = after[db..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| digit_value(c).is_some() || c == ',' && seps > 0);
+                if dc == 3
+                    && last_group <= 3
+                    && (seps == 0 || last_group == 3)
+                    && !next_is_digit_or_word
+                    && !text[start..end].contains(['.', ',', '٫', '٬', '،', 'ر'])
+                {
+                    end += s.len_utf8() + db;
+                    last_group = dc;
+                    seps += 1;
+                } else {
+                    break;
+                }
+            }
+            _ => break,
+        }
+    }
+    end
+}
+
+/// Splits `text` into tokens.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    let mut space = false;
+    let mut newline = false;
+    while let Some(c) = text[pos..].chars().next() {
+        let start = pos;
+        if c.is_whitespace() || c.is_control() || is_invisible(c) {
+            space |= c.is_whitespace() || c.is_control();
+            newline |= c == '\n' || c == '\r' || c == '\u{2029}';
+            pos += c.len_utf8();
+            continue;
+        }
+        let leading_decimal = matches!(c, '.' | '٫')
+            && text[start + c.len_utf8()..]
+                .chars()
+                .next()
+                .is_some_and(|d| digit_value(d).is_some())
+            && (start == 0 || space);
+        let (kind, end) = if digit_value(c).is_some() {
+            (Tok::Num, scan_number(text, start))
+        } else if leading_decimal {
+            (Tok::Num, scan_number(text, start + c.len_utf8()))
+        } else if is_word_char(c) {
+            let mut end = start;
+            for ch in text[start..].chars() {
+                if is_word_char(ch) {
+                    end += ch.len_utf8();
+                } else {
+                    break;
+                }
+            }
+            (Tok::Word, end)
+        } else {
+            (Tok::Punct, start + c.len_utf8())
+        };
+        let raw = &text[start..end];
+        let norm = if kind == Tok::Num {
+            raw.to_string()
+        } else {
+            fold(raw)
+        };
+        // A word made only of dropped marks (a lone tatweel) is kept, with
+        // its original text as the folded form, so no token is empty.
+        let norm = if norm.is_empty() {
+            raw.to_string()
+        } else {
+            norm
+        };
+        out.push(Token {
+            kind,
+            start,
+            end,
+            norm,
+            space_before: space,
+            newline_before: newline,
+            tanween: kind == Tok::Word && raw.contains('\u{64b}'),
+            upper: kind == Tok::Word && raw.chars().all(|c| c.is_uppercase()),
+        });
+        space = false;
+        newline = false;
+        pos = end;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(s: &str) -> Vec<&str> {
+        tokenize(s).iter().map(|t| &s[t.start..t.end]).collect()
+    }
+
+    #[test]
+    fn numbers_and_words() {
+        assert_eq!(toks("بـ4.4 مليار"), ["بـ", "4.4", "مليار"]);
+        assert_eq!(toks("4عقارات"), ["4", "عقارات"]);
+        assert_eq!(toks("1 500 000 people"), ["1 500 000", "people"]);
+        assert_eq!(toks("80 937 شخصا"), ["80 937", "شخصا"]);
+        assert_eq!(toks("000ر22 ريال"), ["000ر22", "ريال"]);
+        assert_eq!(toks("157،7 مليون"), ["157،7", "مليون"]);
+        assert_eq!(toks("$2.5bn."), ["$", "2.5", "bn", "."]);
+        assert_eq!(toks("6.\u{200f}2%"), ["6.\u{200f}2", "%"]);
+        assert_eq!(toks("1, 234, 567"), ["1", ",", "234", ",", "567"]);
+        assert_eq!(toks("عام 2015 100 شخص"), ["عام", "2015", "100", "شخص"]);
+    }
+}
