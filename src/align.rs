@@ -163,17 +163,18 @@ impl Alignment {
             .unwrap_or(first);
         // Shed equal runs at either end that do not pay for the difference
         // separating them from the rest: a word or two that happen to match
-        // beyond the copied stretch ("… it is"). Scored as equal words minus
-        // differing words, accumulated from the end inwards (BLAST's
-        // extension score), so a scatter of stock words ("in the … the")
+        // beyond the copied stretch ("… it is"). Scored with an affine cost
+        // (BLAST's extension score, in half words): an equal word gains 1, a
+        // difference costs 1.5 plus half a word per word, accumulated from the
+        // end inwards, so a scatter of stock words ("in the … the")
         // in unrelated text is shed as a whole; the cut is where the score
         // counted from the outer end is lowest (innermost on a tie: a run
         // must gain more words than its difference costs).
         let score = |o: &AlignOp| -> i64 {
             if o.tag == OpTag::Equal {
-                o.a.len() as i64
+                2 * o.a.len() as i64
             } else {
-                -(o.a.len().max(o.b.len()) as i64)
+                -(DIFF_OPEN_COST + o.a.len().max(o.b.len()) as i64)
             }
         };
         let (mut s, mut low) = (0i64, 0i64);
@@ -276,6 +277,12 @@ impl Alignment {
 /// tokens: the words at the seam of a swapped clause are often cut or
 /// edited, and trimming sheds a short matching run there.
 const MOVED_EDGE_TOKENS: usize = 8;
+
+/// Opening cost of a difference in `Alignment::trim`'s extension score, in
+/// half words (each differing word then costs half a word): an inserted
+/// paragraph between two copied ones stays inside the passage, a stray
+/// "in the" after a few unrelated words does not.
+const DIFF_OPEN_COST: i64 = 3;
 
 /// Smallest moved block worth keeping, in tokens.
 const MIN_MOVED_TOKENS: usize = 4;

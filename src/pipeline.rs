@@ -368,6 +368,9 @@ fn verify_group(
 /// alignment finds them and trimming drops what is not copied.
 const WIDEN_TOKENS: usize = 24;
 
+/// Equal words the widened alignment must add to replace the narrow one.
+const MIN_WIDEN_GAIN: usize = 1;
+
 /// Smallest share of words (as a multiset, `2 * shared / (len a + len b)`)
 /// that the two unit-extended regions of a candidate must have in common to
 /// be aligned at all. Every planted copy of the peers' corpus (Jaccard >=
@@ -377,7 +380,9 @@ const MIN_SHARED_WORDS: f64 = 0.5;
 /// Verifies a candidate: a cheap shared-word filter, then the alignment of
 /// its unit-extended regions; a passage that reaches the edge of a region is
 /// aligned again over a region widened by [`WIDEN_TOKENS`], and the wider
-/// result is kept when it passes with more equal words.
+/// result is kept when it passes, overlaps the narrow passage on both sides
+/// (it is the same copy, not a neighbouring one) and has [`MIN_WIDEN_GAIN`]
+/// more equal words.
 fn verify_region(
     wa: &Window,
     wb: &Window,
@@ -410,7 +415,15 @@ fn verify_region(
             extend_to_units(&w.units, r.start as u32..r.end as u32)
         };
         match verify_aligned(wa, wb, widen(wa, &ua), widen(wb, &ub), opts) {
-            Some(w) if w.2.equal_tokens() > narrow.2.equal_tokens() => w,
+            Some(w)
+                if w.2.equal_tokens() >= narrow.2.equal_tokens() + MIN_WIDEN_GAIN
+                    && w.0.start < narrow.0.end
+                    && narrow.0.start < w.0.end
+                    && w.1.start < narrow.1.end
+                    && narrow.1.start < w.1.end =>
+            {
+                w
+            }
             _ => narrow,
         }
     };
