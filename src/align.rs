@@ -156,40 +156,47 @@ impl Alignment {
         let Some(first) = self.ops.iter().position(|o| o.tag == OpTag::Equal) else {
             return (0..0, 0..0, Alignment::default());
         };
-        let mut last = self
+        let last = self
             .ops
             .iter()
             .rposition(|o| o.tag == OpTag::Equal)
             .unwrap_or(first);
-        // Shed equal runs at either end that are shorter than the
-        // difference separating them from the rest: a word or two that
-        // happen to match beyond the copied stretch ("… it is").
-        let mut first = first;
-        let gap = |ops: &[AlignOp]| ops.iter().map(|o| o.a.len().max(o.b.len())).sum::<usize>();
-        while first < last {
-            let next = first
-                + 1
-                + self.ops[first + 1..]
-                    .iter()
-                    .position(|o| o.tag == OpTag::Equal)
-                    .unwrap_or(0);
-            if next > first + 1 && self.ops[first].a.len() < gap(&self.ops[first + 1..next]) {
-                first = next;
+        // Shed equal runs at either end that do not pay for the difference
+        // separating them from the rest: a word or two that happen to match
+        // beyond the copied stretch ("… it is"). Scored with an affine cost
+        // (BLAST's extension score, in half words): an equal word gains 1, a
+        // difference costs 1.5 plus half a word per word, accumulated from the
+        // end inwards, so a scatter of stock words ("in the … the")
+        // in unrelated text is shed as a whole; the cut is where the score
+        // counted from the outer end is lowest (innermost on a tie: a run
+        // must gain more words than its difference costs).
+        let score = |o: &AlignOp| -> i64 {
+            if o.tag == OpTag::Equal {
+                2 * o.a.len() as i64
             } else {
-                break;
+                -(DIFF_OPEN_COST + o.a.len().max(o.b.len()) as i64)
             }
-        }
-        while last > first {
-            let prev = self.ops[..last]
-                .iter()
-                .rposition(|o| o.tag == OpTag::Equal)
-                .unwrap_or(last);
-            if prev + 1 < last && self.ops[last].a.len() < gap(&self.ops[prev + 1..last]) {
-                last = prev;
-            } else {
-                break;
+        };
+        let (mut s, mut low) = (0i64, 0i64);
+        let mut cut = first;
+        for i in first..=last {
+            if self.ops[i].tag == OpTag::Equal && s <= low {
+                low = s;
+                cut = i;
             }
+            s += score(&self.ops[i]);
         }
+        let first = cut;
+        let (mut s, mut low) = (0i64, 0i64);
+        let mut cut = last;
+        for i in (first..=last).rev() {
+            if self.ops[i].tag == OpTag::Equal && s <= low {
+                low = s;
+                cut = i;
+            }
+            s += score(&self.ops[i]);
+        }
+        let last = cut;
         let lo = if first > 0 && keep(&self.ops[first - 1]) {
             first - 1
         } else {
@@ -266,6 +273,17 @@ impl Alignment {
     }
 }
 
+/// How far from the aligned stretch a moved block may start (or end), in
+/// tokens: the words at the seam of a swapped clause are often cut or
+/// edited, and trimming sheds a short matching run there.
+const MOVED_EDGE_TOKENS: usize = 8;
+
+/// Opening cost of a difference in `Alignment::trim`'s extension score, in
+/// half words (each differing word then costs half a word): an inserted
+/// paragraph between two copied ones stays inside the passage, a stray
+/// "in the" after a few unrelated words does not.
+const DIFF_OPEN_COST: i64 = 3;
+
 /// Smallest moved block worth keeping, in tokens.
 const MIN_MOVED_TOKENS: usize = 4;
 
@@ -292,8 +310,7 @@ fn moved_block(before: &[u64], after: &[u64]) -> Option<(usize, usize, usize)> {
     // end of `before` and the very start of `after` (within an edit).
     let (len_a, len_b) = (before.len() - s, e);
     let dense = 2 * matched * 10 >= 6 * (len_a + len_b);
-    let edge =
-        before.len() - last.0.end <= EDGE_REPLACE_TOKENS && first.1.start <= EDGE_REPLACE_TOKENS;
+    let edge = before.len() - last.0.end <= MOVED_EDGE_TOKENS && first.1.start <= MOVED_EDGE_TOKENS;
     (matched >= MIN_MOVED_TOKENS && dense && edge).then_some((s, e, matched))
 }
 

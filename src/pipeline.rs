@@ -362,8 +362,27 @@ fn verify_group(
     out
 }
 
-/// Extends a candidate to whole units, aligns it, trims it to the copied
-/// stretch and checks it is a near-duplicate worth reporting.
+/// Tokens by which a passage that reaches the edge of its candidate region
+/// is widened on each side and aligned again: seeds miss the edited
+/// stretches at a copy's ends (and formulae too common to seed); the
+/// alignment finds them and trimming drops what is not copied.
+const WIDEN_TOKENS: usize = 24;
+
+/// Equal words the widened alignment must add to replace the narrow one.
+const MIN_WIDEN_GAIN: usize = 1;
+
+/// Smallest share of words (as a multiset, `2 * shared / (len a + len b)`)
+/// that the two unit-extended regions of a candidate must have in common to
+/// be aligned at all. Every planted copy of the peers' corpus (Jaccard >=
+/// 0.5) is above it; candidates below it cost most of the alignment time.
+const MIN_SHARED_WORDS: f64 = 0.5;
+
+/// Verifies a candidate: a cheap shared-word filter, then the alignment of
+/// its unit-extended regions; a passage that reaches the edge of a region is
+/// aligned again over a region widened by [`WIDEN_TOKENS`], and the wider
+/// result is kept when it passes, overlaps the narrow passage on both sides
+/// (it is the same copy, not a neighbouring one) and has [`MIN_WIDEN_GAIN`]
+/// more equal words.
 fn verify_region(
     wa: &Window,
     wb: &Window,
@@ -374,8 +393,61 @@ fn verify_region(
     if ra.is_empty() || rb.is_empty() {
         return None;
     }
-    let ra = extend_to_units(&wa.units, ra.start as u32..ra.end as u32);
-    let rb = extend_to_units(&wb.units, rb.start as u32..rb.end as u32);
+    let (ua, ub) = (
+        extend_to_units(&wa.units, ra.start as u32..ra.end as u32),
+        extend_to_units(&wb.units, rb.start as u32..rb.end as u32),
+    );
+    let shared = shared_tokens(&wa.keys[ua.clone()], &wb.keys[ub.clone()]);
+    if (2 * shared) as f64 <= MIN_SHARED_WORDS * (ua.len() + ub.len()) as f64 {
+        return None;
+    }
+    let narrow = verify_aligned(wa, wb, ua.clone(), ub.clone(), opts)?;
+    let inner = narrow.0.start > ua.start
+        && narrow.0.end < ua.end
+        && narrow.1.start > ub.start
+        && narrow.1.end < ub.end;
+    let best = if inner {
+        narrow
+    } else {
+        let widen = |w: &Window, r: &Range<usize>| {
+            let r =
+                r.start.saturating_sub(WIDEN_TOKENS)..(r.end + WIDEN_TOKENS).min(w.tokens.len());
+            extend_to_units(&w.units, r.start as u32..r.end as u32)
+        };
+        match verify_aligned(wa, wb, widen(wa, &ua), widen(wb, &ub), opts) {
+            Some(w)
+                if w.2.equal_tokens() >= narrow.2.equal_tokens() + MIN_WIDEN_GAIN
+                    && w.0.start < narrow.0.end
+                    && narrow.0.start < w.0.end
+                    && w.1.start < narrow.1.end
+                    && narrow.1.start < w.1.end =>
+            {
+                w
+            }
+            _ => narrow,
+        }
+    };
+    let (pa, pb, al) = best;
+    Some((
+        segment::span_of(&wa.tokens, &pa),
+        segment::span_of(&wb.tokens, &pb),
+        al,
+    ))
+}
+
+/// Aligns tokens `ra` and `rb` of two windows, trims the alignment to the
+/// copied stretch and checks it is a near-duplicate worth reporting.
+/// Returns the trimmed token ranges.
+fn verify_aligned(
+    wa: &Window,
+    wb: &Window,
+    ra: Range<usize>,
+    rb: Range<usize>,
+    opts: &MatchOptions,
+) -> Option<(Range<usize>, Range<usize>, Alignment)> {
+    if ra.is_empty() || rb.is_empty() {
+        return None;
+    }
     let full = align::align(&wa.tokens[ra.clone()], &wb.tokens[rb.clone()]);
     let (pa, pb, al) = full.trim(&wa.keys[ra.clone()], &wb.keys[rb.clone()]);
     let (pa, pb) = (
@@ -393,11 +465,28 @@ fn verify_region(
     if (cov_a < opts.min_words || cov_b < opts.min_words) && al.equal_tokens() < LONG_PASSAGE {
         return None;
     }
-    Some((
-        segment::span_of(&wa.tokens, &pa),
-        segment::span_of(&wb.tokens, &pb),
-        al,
-    ))
+    Some((pa, pb, al))
+}
+
+/// Size of the multiset intersection of two token key sequences.
+fn shared_tokens(a: &[u64], b: &[u64]) -> usize {
+    let mut sa = a.to_vec();
+    let mut sb = b.to_vec();
+    sa.sort_unstable();
+    sb.sort_unstable();
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < sa.len() && j < sb.len() {
+        match sa[i].cmp(&sb[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
 }
 
 /// Jaccard similarity of the word-3-shingle sets of two token sequences
@@ -563,12 +652,19 @@ fn quote_pairs(
                 .collect(),
         })
         .collect();
+    // The matched spans of each (a, b) document pair: a scan of all of
+    // `matched` per quotation pair took minutes on 20,000 documents.
+    let mut by_docs: HashMap<(DocId, DocId), Vec<(Span, Span)>> = HashMap::new();
+    for m in matched {
+        by_docs
+            .entry((m.a.doc, m.b.doc))
+            .or_default()
+            .push((m.a.span, m.b.span));
+    }
     let covered = |a: &Passage, b: &Passage| {
-        matched.iter().any(|m| {
-            m.a.doc == a.doc
-                && m.b.doc == b.doc
-                && m.a.span.overlaps(&a.span)
-                && m.b.span.overlaps(&b.span)
+        by_docs.get(&(a.doc, b.doc)).is_some_and(|v| {
+            v.iter()
+                .any(|(sa, sb)| sa.overlaps(&a.span) && sb.overlaps(&b.span))
         })
     };
     quotes::candidate_pairs(&docs)
