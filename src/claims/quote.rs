@@ -375,7 +375,7 @@ pub fn quotes(text: &str, toks: &[Token]) -> Vec<Claim> {
         };
         let end = body + rel + close.len_utf8();
         let inner = text[body..body + rel].trim();
-        if inner.chars().filter(|c| c.is_alphabetic()).count() < 2 {
+        if inner.chars().filter(|&c| super::token::is_alpha(c)).count() < 2 {
             continue;
         }
         let qs = toks.partition_point(|t| t.start < start);
