@@ -171,8 +171,14 @@ def main():
     p.add_argument("docs")
     p.add_argument("truth")
     p.add_argument("--out", default=tempfile.gettempdir())
+    for sp in (s, p):  # --bin also after the subcommand
+        sp.add_argument("--bin", default=argparse.SUPPRESS)
     p.add_argument("extra", nargs="*", help="more flags for crosscheck dedup")
-    args = ap.parse_args()
+    args, rest = ap.parse_known_args()
+    if args.cmd == "passage":  # flags it does not know go to crosscheck dedup
+        args.extra = [a for a in args.extra + rest if a != "--"]
+    elif rest:
+        ap.error(f"unrecognized arguments: {' '.join(rest)}")
     if not os.path.isdir(SHARED):
         print(f"skipped: {SHARED} is absent", file=sys.stderr)
         return

@@ -545,31 +545,15 @@ fn number(clusters: &mut [Cluster]) {
             .cmp(&x.members.len())
             .then(x.representative.cmp(&y.representative))
             .then_with(|| x.members[0].spans.cmp(&y.members[0].spans))
+            .then_with(|| {
+                let key = |c: &Cluster| -> Vec<(DocId, Vec<Span>)> {
+                    c.members.iter().map(|m| (m.doc, m.spans.clone())).collect()
+                };
+                key(x).cmp(&key(y))
+            })
     });
     for (i, c) in clusters.iter_mut().enumerate() {
         c.id = i + 1;
-    }
-}
-
-/// Minimal union–find over indices.
-struct UnionFind(Vec<usize>);
-
-impl UnionFind {
-    fn new(n: usize) -> Self {
-        UnionFind((0..n).collect())
-    }
-    fn find(&mut self, mut x: usize) -> usize {
-        while self.0[x] != x {
-            self.0[x] = self.0[self.0[x]];
-            x = self.0[x];
-        }
-        x
-    }
-    fn union(&mut self, x: usize, y: usize) {
-        let (x, y) = (self.find(x), self.find(y));
-        if x != y {
-            self.0[x.max(y)] = x.min(y);
-        }
     }
 }
 
@@ -579,6 +563,52 @@ impl UnionFind {
 /// shorter) chained fragments of different sentences into one passage of
 /// 17,000 occurrences on the peers' generated corpus.
 pub const SAME_OCCURRENCE_OVERLAP: f64 = 0.8;
+
+/// The node of every occurrence: the index of its anchor, the longest
+/// occurrence of its document it agrees with (overlap of at least
+/// [`SAME_OCCURRENCE_OVERLAP`] of the longer; an anchor is its own node).
+/// Occurrences are taken longest first (then by position, then by index),
+/// each joining the first anchor it agrees with, so every member of a node
+/// agrees with its anchor and spans never grow by chaining.
+fn occurrence_nodes(occ: &[Passage]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..occ.len()).collect();
+    order.sort_by_key(|&i| (occ[i].doc, Reverse(occ[i].span.len()), occ[i].span.start, i));
+    let mut node_of: Vec<usize> = (0..occ.len()).collect();
+    // Anchors of the current document by start.
+    let mut anchors: std::collections::BTreeMap<(usize, usize), usize> = Default::default();
+    let mut doc = None;
+    for &i in &order {
+        let x = occ[i];
+        if doc != Some(x.doc) {
+            anchors.clear();
+            doc = Some(x.doc);
+        }
+        // An anchor A (at least as long) agrees with x only if their starts
+        // differ by at most (1 - SAME_OCCURRENCE_OVERLAP) * |A| <= |x| / 4.
+        let slack = x.span.len() / 4 + 1;
+        let lo = x.span.start.saturating_sub(slack);
+        let hit = anchors
+            .range((lo, 0)..=(x.span.start + slack, usize::MAX))
+            .map(|(_, &a)| a)
+            .find(|&a| {
+                let y = occ[a].span;
+                let ov = x
+                    .span
+                    .end
+                    .min(y.end)
+                    .saturating_sub(x.span.start.max(y.start));
+                let longer = x.span.len().max(y.len()).max(1);
+                ov as f64 >= SAME_OCCURRENCE_OVERLAP * longer as f64
+            });
+        match hit {
+            Some(a) => node_of[i] = a,
+            None => {
+                anchors.insert((x.span.start, i), i);
+            }
+        }
+    }
+    node_of
+}
 
 /// Clusters of reused passages. Occurrences (the sides of the verified
 /// pairs) that cover nearly the same bytes of one document are one node;
@@ -595,24 +625,12 @@ pub fn passage_clusters(
     similarity: impl Fn(Passage, Passage) -> f64,
 ) -> Vec<Cluster> {
     let occ: Vec<Passage> = pairs.iter().flat_map(|p| [p.a, p.b]).collect();
-    // 1. Nodes: nearly equal occurrences in one document.
-    let mut uf = UnionFind::new(occ.len());
-    let mut order: Vec<usize> = (0..occ.len()).collect();
-    order.sort_by_key(|&i| (occ[i], i));
-    for (k, &i) in order.iter().enumerate() {
-        for &j in order[k + 1..].iter() {
-            let (x, y) = (occ[i], occ[j]);
-            if y.doc != x.doc || y.span.start >= x.span.end {
-                break;
-            }
-            let ov = x.span.end.min(y.span.end) - y.span.start;
-            let longer = x.span.len().max(y.span.len()).max(1);
-            if ov as f64 >= SAME_OCCURRENCE_OVERLAP * longer as f64 {
-                uf.union(i, j);
-            }
-        }
-    }
-    let node_of: Vec<usize> = (0..occ.len()).map(|i| uf.find(i)).collect();
+    // 1. Nodes: occurrences in one document that agree with the node's
+    // anchor, its longest occurrence (overlap of at least
+    // SAME_OCCURRENCE_OVERLAP of the longer). Anchors are taken longest
+    // first and nothing chains: a fragment that only agrees with another
+    // fragment of the anchor stays a node of its own.
+    let node_of = occurrence_nodes(&occ);
     // 2. Node edges, most similar first.
     let mut edges: Vec<(f64, usize, usize)> = pairs
         .iter()
@@ -663,23 +681,44 @@ pub fn passage_clusters(
         }
         nodes.get_mut(&keep).expect("live group").extend(moved);
     }
-    let mut comps: HashMap<usize, Vec<usize>> = HashMap::new();
-    for (i, n) in node_of.iter().enumerate() {
-        if let Some(&g) = group.get(n) {
-            comps.entry(g).or_default().push(i);
-        }
+    // 4. A verified pair whose nodes ended in different groups (one of
+    // them matched too few of the other's group) is a cluster of its own,
+    // so that every pair matching found is in some cluster.
+    let mut left: Vec<(usize, usize)> = edges
+        .iter()
+        .filter(|e| group[&e.1] != group[&e.2])
+        .map(|e| (e.1, e.2))
+        .collect();
+    left.sort_unstable();
+    left.dedup();
+    let mut occ_of: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (i, &n) in node_of.iter().enumerate() {
+        occ_of.entry(n).or_default().push(i);
     }
-    let mut clusters: Vec<Cluster> = comps
+    let sets = nodes
         .into_values()
+        .chain(left.into_iter().map(|(x, y)| vec![x, y]));
+    let mut clusters: Vec<Cluster> = sets
+        .map(|set| {
+            set.iter()
+                .flat_map(|n| occ_of[n].iter().copied())
+                .collect::<Vec<_>>()
+        })
         .map(|idx| {
-            // Per document, the covers of its overlapping occurrences.
+            // Per document, the spans of its nodes (each its anchor, an
+            // occurrence as matched), in order.
             let mut per_doc: HashMap<DocId, Vec<Span>> = HashMap::new();
             for &i in &idx {
-                per_doc.entry(occ[i].doc).or_default().push(occ[i].span);
+                if node_of[i] == i {
+                    per_doc.entry(occ[i].doc).or_default().push(occ[i].span);
+                }
             }
             let mut docs: Vec<(DocId, Vec<Span>)> = per_doc
                 .into_iter()
-                .map(|(d, s)| (d, merge_spans(s)))
+                .map(|(d, mut s)| {
+                    s.sort();
+                    (d, s)
+                })
                 .collect();
             docs.sort();
             let longest = |s: &[Span]| s.iter().map(Span::len).max().unwrap_or(0);
@@ -969,6 +1008,49 @@ mod tests {
         assert_eq!(c[0].members.len(), 3);
         assert_eq!(c[0].members[0].spans, vec![Span::new(0, 100)]);
         assert_eq!(c[1].members.len(), 2);
+    }
+
+    #[test]
+    fn every_pair_is_in_a_cluster_with_its_spans_as_matched() {
+        let corpus = Corpus {
+            docs: ["a", "b", "c", "d", "e", "f", "g", "h"]
+                .iter()
+                .map(|n| doc(n, None, None))
+                .collect(),
+        };
+        let pairs = vec![
+            // One paragraph in a, b, c (all pairs matched); d matched a only.
+            pair(0, (0, 100), 1, (0, 100)),
+            pair(0, (0, 100), 2, (0, 100)),
+            pair(1, (0, 100), 2, (0, 100)),
+            pair(3, (0, 100), 0, (0, 100)),
+            // Three shifted extents in e: the first two agree (85 %), the
+            // second and third too, the first and third do not (70 %).
+            pair(4, (0, 100), 5, (0, 100)),
+            pair(4, (15, 115), 6, (0, 100)),
+            pair(4, (30, 130), 7, (0, 100)),
+        ];
+        let c = passage_clusters(&corpus, &pairs, |_, _| 0.9);
+        let view: Vec<Vec<(u32, Vec<Span>)>> = c
+            .iter()
+            .map(|c| {
+                let mut m: Vec<(u32, Vec<Span>)> = c
+                    .members
+                    .iter()
+                    .map(|m| (m.doc.0, m.spans.clone()))
+                    .collect();
+                m.sort();
+                m
+            })
+            .collect();
+        let s = |a, b| vec![Span::new(a, b)];
+        // d~a does not join a, b, c (it matched one of three) but is kept.
+        assert!(view.contains(&vec![(0, s(0, 100)), (1, s(0, 100)), (2, s(0, 100))]));
+        assert!(view.contains(&vec![(0, s(0, 100)), (3, s(0, 100))]));
+        // e's spans are occurrences as matched, never a chained union.
+        assert!(view.contains(&vec![(4, s(0, 100)), (5, s(0, 100)), (6, s(0, 100))]));
+        assert!(view.contains(&vec![(4, s(30, 130)), (7, s(0, 100))]));
+        assert_eq!(c.len(), 4);
     }
 
     #[test]
