@@ -8,7 +8,7 @@
 # (SaudiNewsNet files are named id__outlet.txt, so sources come from
 # `--source-from name`), writes every finding to target/contradict-<set>.tsv
 # and prints a seeded random sample of SAMPLE findings with both texts and
-# the message, to be judged by a person.
+# the message, to be judged by a person (SEED=N picks another sample).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 shared="$here/../shared/corpora"
@@ -51,9 +51,9 @@ echo "set=$set_name clusters=$(echo "$dirs" | wc -l) pairs=$pairs findings=$tota
 cut -f5,6 "$out" | sort | uniq -c | sort -rn
 echo "--- sample of $sample (seeded) ---"
 python3 - "$out" "$sample" <<'PY'
-import random, sys
+import os, random, sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1], encoding="utf-8")]
-random.seed(42)
+random.seed(int(os.environ.get("SEED", "42")))
 for i, r in enumerate(random.sample(rows, min(int(sys.argv[2]), len(rows))), 1):
     print(f"{i:2}. [{r[0]}] {r[1]} ~ {r[2]} same_source={r[3]} {r[4]}/{r[5]}")
     print(f"    a: {r[6]}\n    b: {r[7]}\n    {r[8]}")

@@ -45,6 +45,9 @@ for t in "${targets[@]}"; do
         -max_total_time="$secs" -rss_limit_mb=2048 -max_len=65536 -timeout=20 \
         -print_final_stats=1 >"$log" 2>&1 || status=$?
     took=$(( $(date +%s) - start ))
+    # libFuzzer's own run length (the wall time above also counts a rebuild).
+    ran=$(grep -o 'Done [0-9]* runs in [0-9]* second' "$log" | grep -o 'in [0-9]*' | grep -o '[0-9]*' || true)
+    [ -n "$ran" ] && took="$ran"
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')
     speed=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')
     files=$(find "$corpus" -type f | wc -l)

@@ -70,9 +70,7 @@ pub fn breaks(text: &str, tokens: &[Token]) -> Vec<Break> {
         let newlines = gap.matches('\n').count();
         let b = if newlines >= 2 {
             Break::Paragraph
-        } else if newlines == 1 {
-            Break::Sentence
-        } else if gap.contains(['!', '?', '؟', '؛', ';', '…', '\u{6d4}']) {
+        } else if newlines == 1 || gap.contains(['!', '?', '؟', '؛', ';', '…', '\u{6d4}']) {
             Break::Sentence
         } else if gap.contains('.') {
             if is_abbreviation(t.span.slice(text)) {

@@ -6,11 +6,9 @@
 //! `expected.json`: `{"findings":[{"kind","a","b","severity"?}], "requires"?}`.
 //! A reported finding matches an expected one when the kinds (and severity,
 //! if given) are equal and each side's text contains the expected text, or
-//! is contained in it. A case whose `requires` names a claim feature that
-//! claim extraction does not recognize yet is listed as skipped and left out
-//! of the score.
+//! is contained in it. `requires` names the claim feature a case depends
+//! on (documentation only: every case is scored).
 
-use crosscheck::claims::{self, ClaimKind, ClaimOptions};
 use crosscheck::document::Corpus;
 use crosscheck::input::{self, InputOptions};
 use crosscheck::pipeline::{self, MatchOptions};
@@ -20,7 +18,9 @@ use std::path::{Path, PathBuf};
 #[derive(Deserialize, Debug)]
 struct Expected {
     findings: Vec<ExpectedFinding>,
-    requires: Option<String>,
+    /// The claim feature the case depends on (documentation only).
+    #[serde(rename = "requires")]
+    _requires: Option<String>,
 }
 
 #[derive(Deserialize, Debug)]
@@ -32,25 +32,6 @@ struct ExpectedFinding {
 }
 
 /// Whether claim extraction recognizes a feature a case relies on.
-fn supported(feature: &str) -> bool {
-    let opts = ClaimOptions::default();
-    match feature {
-        "number_words" => claims::extract("وجود ألفي جندي", &opts)
-            .iter()
-            .any(|c| c.value == Some(2000.0)),
-        "ordinals" => claims::extract("the third visit", &opts)
-            .iter()
-            .any(|c| c.kind == ClaimKind::Ordinal),
-        "weekdays" => claims::extract("نشر يوم الخميس", &opts)
-            .iter()
-            .any(|c| c.kind == ClaimKind::Date),
-        "units" => claims::extract("بلغ 2.9 مليار دينار", &opts)
-            .iter()
-            .any(|c| c.unit.is_some()),
-        other => panic!("unknown feature {other}"),
-    }
-}
-
 fn cases() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/contradict");
     let mut v: Vec<PathBuf> = std::fs::read_dir(&root)
@@ -73,19 +54,12 @@ fn contradiction_fixtures_precision_and_recall() {
     assert!(cases.len() >= 40, "only {} cases", cases.len());
     let (mut tp, mut predicted, mut expected_n) = (0usize, 0usize, 0usize);
     let mut unpaired = Vec::new();
-    let mut skipped = Vec::new();
     let mut wrong = Vec::new();
     for dir in &cases {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
         let exp: Expected =
             serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap())
                 .unwrap_or_else(|e| panic!("{name}/expected.json: {e}"));
-        if let Some(f) = &exp.requires
-            && !supported(f)
-        {
-            skipped.push(format!("{name} (needs {f})"));
-            continue;
-        }
         let loaded = input::read(std::slice::from_ref(dir), &InputOptions::default());
         assert!(loaded.errors.is_empty(), "{name}: {:?}", loaded.errors);
         let docs: Vec<_> = loaded
@@ -150,15 +124,7 @@ fn contradiction_fixtures_precision_and_recall() {
     } else {
         tp as f64 / expected_n as f64
     };
-    println!(
-        "contradiction fixtures: {} cases, {} scored, {} skipped",
-        cases.len(),
-        cases.len() - skipped.len(),
-        skipped.len()
-    );
-    for s in &skipped {
-        println!("  skipped: {s}");
-    }
+    println!("contradiction fixtures: {} cases", cases.len());
     for w in &wrong {
         println!("  {w}");
     }

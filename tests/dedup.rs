@@ -120,7 +120,7 @@ fn singletons_are_counted_and_listed_only_with_all() {
         .output()
         .unwrap();
     let text = String::from_utf8(text.stdout).unwrap();
-    assert!(text.contains("1 singletons"), "{text}");
+    assert!(text.contains("1 singleton"), "{text}");
     assert!(!text.contains("unrelated.txt"), "{text}");
     let text = cmd()
         .args(["dedup", "--all"])

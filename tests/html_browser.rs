@@ -194,7 +194,7 @@ fn injected_markup_stays_text_in_chromium() {
     // and the title is still ours.
     assert!(!dom.contains("<script"), "{dom}");
     assert!(!dom.contains("<img"), "{dom}");
-    assert!(dom.contains("<title>crosscheck report: 1 pairs, 1 findings</title>"));
+    assert!(dom.contains("<title>crosscheck report: 1 pair, 1 finding</title>"));
     assert!(dom.contains("&lt;script&gt;alert(\"pwned\")&lt;/script&gt;"));
     assert_eq!(dom.matches("<mark").count(), 2);
     assert!(dom.contains("<del>210</del>") && dom.contains("<ins>120</ins>"));

@@ -199,6 +199,16 @@ fn year_at(toks: &[Token], i: usize) -> Option<(i32, Option<bool>, usize)> {
     if t.norm.chars().count() < 4 && toks.get(i + 1).is_none_or(|s| suffix(s).is_none()) {
         return None;
     }
+    // "5210 م٢", "1000م2": square metres, not the year 5210.
+    if toks.get(i + 1).is_some_and(|s| s.is("م"))
+        && toks.get(i + 2).is_some_and(|d| {
+            d.kind == Tok::Num
+                && !d.space_before
+                && small_int(&d.norm).is_some_and(|v| v == 2 || v == 3)
+        })
+    {
+        return None;
+    }
     let (cal, n) = match toks.get(i + 1).and_then(suffix) {
         Some((h, n)) => (Some(h), 2 + n),
         None => (None, 1),

@@ -136,9 +136,18 @@ pub fn figures(
         {
             let mut end = i + 1;
             let mut v = v;
-            // الحادي عشر, الثالث عشر
+            // الحادي عشر, الثالث عشر; السادسة والثلاثين, الخامس والأربعون
             if v < 10.0 && toks.get(i + 1).is_some_and(|t| t.is("عشر") || t.is("عشره")) {
                 v += 10.0;
+                end += 1;
+            } else if v < 10.0
+                && let Some(tens) = toks
+                    .get(i + 1)
+                    .and_then(|t| t.norm.strip_prefix('و'))
+                    .map(|w| w.strip_prefix("ال").unwrap_or(w))
+                    .and_then(tens_word)
+            {
+                v += tens;
                 end += 1;
             }
             out.push(Claim::new(
@@ -259,6 +268,24 @@ pub fn figures(
             }
         }
         let english = lang_at(toks[i].start) == Lang::En;
+        // Digits/digits that is not a fraction with a usual denominator is a
+        // day/month ("الخميس 10/14"), a plan or file number ("مخطط 193/3"):
+        // not a figure.
+        if toks[i].kind == Tok::Num
+            && let (Some(sl), Some(den)) = (toks.get(i + 1), toks.get(i + 2))
+            && sl.is_punct_in("/")
+            && !sl.space_before
+            && !den.space_before
+            && den.kind == Tok::Num
+            && !claimed[i + 1]
+            && !claimed[i + 2]
+            && let (Some(a), Some(b)) = (parse_digits(&toks[i].norm), parse_digits(&den.norm))
+            && !usual_fraction(a, b)
+        {
+            claimed[i..i + 3].iter_mut().for_each(|c| *c = true);
+            i += 3;
+            continue;
+        }
         // A fraction in digits: 3/4, ٧٧/١٠٠ (dates were taken before).
         let fraction = if toks[i].kind == Tok::Num
             && let (Some(sl), Some(den)) = (toks.get(i + 1), toks.get(i + 2))
@@ -540,6 +567,15 @@ pub fn figures(
     out
 }
 
+/// `a/b` reads as a fraction: over a denominator news uses (halves to
+/// tenths, hundredths, thousandths), proper unless over tens ("11/10").
+/// "10/13" is a day and month, "193/3" a plan number.
+fn usual_fraction(a: f64, b: f64) -> bool {
+    a.fract() == 0.0
+        && (a < b || [10.0, 100.0, 1000.0].contains(&b))
+        && [2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 100.0, 1000.0].contains(&b)
+}
+
 /// The value of an ordinal word (third, الثالث, الثالثة).
 fn ordinal_word(w: &str) -> Option<f64> {
     const EN: &[&str] = &[
@@ -571,14 +607,27 @@ fn ordinal_word(w: &str) -> Option<f64> {
         return Some(i as f64 + 1.0);
     }
     let stem = w.strip_prefix("ال")?;
-    if stem == "حادي" {
-        return Some(1.0);
-    }
     if stem == "اولي" {
         return Some(1.0);
     }
     let stem = stem.strip_suffix('ه').unwrap_or(stem);
-    AR.iter().position(|&a| a == stem).map(|i| i as f64 + 1.0)
+    if stem == "حادي" {
+        return Some(1.0);
+    }
+    AR.iter()
+        .position(|&a| a == stem)
+        .map(|i| i as f64 + 1.0)
+        .or_else(|| tens_word(stem))
+}
+
+/// The value of a tens word (عشرون/عشرين … تسعون/تسعين), folded, without
+/// its article: 20 … 90.
+fn tens_word(w: &str) -> Option<f64> {
+    const TENS: &[&str] = &["عشر", "ثلاث", "اربع", "خمس", "ست", "سبع", "ثمان", "تسع"];
+    let stem = w.strip_suffix("ين").or_else(|| w.strip_suffix("ون"))?;
+    TENS.iter()
+        .position(|&t| t == stem)
+        .map(|i| (i as f64 + 2.0) * 10.0)
 }
 
 fn kind_of(u: &Unit) -> ClaimKind {

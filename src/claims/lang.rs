@@ -14,7 +14,7 @@ pub fn detect(text: &str) -> Lang {
             | '\u{0750}'..='\u{077f}'
             | '\u{fb50}'..='\u{fdff}'
             | '\u{fe70}'..='\u{feff}'
-                if c.is_alphabetic() =>
+                if super::token::is_alpha(c) =>
             {
                 ar += 1
             }

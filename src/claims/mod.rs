@@ -133,6 +133,35 @@ pub struct ClaimOptions {
     pub lang: Option<Lang>,
 }
 
+/// A bare small number that numbers an item of a list ("…ريالًا. 8 - أمانة
+/// منطقة الجوف", "\n3) The"): at the start of a line or after a sentence
+/// end, followed by a dash or a closing bracket. It counts nothing.
+fn list_marker(text: &str, c: &Claim) -> bool {
+    if c.kind != ClaimKind::Number || c.unit.is_some() || c.qualifier.is_some() {
+        return false;
+    }
+    if !c
+        .value
+        .is_some_and(|v| v.fract() == 0.0 && (0.0..100.0).contains(&v))
+    {
+        return false;
+    }
+    let body = c.span.slice(text);
+    if !body.chars().all(|ch| ch.is_numeric()) {
+        return false;
+    }
+    let before = text[..c.span.start].trim_end_matches([' ', '\t', '\u{a0}']);
+    let opens =
+        before.is_empty() || before.ends_with(['\n', '\r', '.', ':', '؛', ';', '!', '?', '؟']);
+    let after = text[c.span.end..].trim_start_matches([' ', '\t', '\u{a0}']);
+    let mut rest = after.chars();
+    let marked = matches!(rest.next(), Some('-' | '–' | '—' | ')'))
+        && rest
+            .next()
+            .is_none_or(|ch| ch.is_whitespace() || ch.is_alphabetic());
+    opens && marked
+}
+
 /// Every claim in `text`, sorted by start (see the module docs for how
 /// spans may nest).
 pub fn extract(text: &str, opts: &ClaimOptions) -> Vec<Claim> {
@@ -142,6 +171,7 @@ pub fn extract(text: &str, opts: &ClaimOptions) -> Vec<Claim> {
     let mut claimed = vec![false; toks.len()];
     let mut out = date::dates(text, &toks, &mut claimed, &lang_at);
     out.extend(figure::figures(text, &toks, &mut claimed, &lang_at));
+    out.retain(|c| !list_marker(text, c));
     for c in &mut out {
         c.lang = lang_at(c.span.start);
     }

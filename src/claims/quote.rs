@@ -136,7 +136,13 @@ fn ends_speaker(t: &Token) -> bool {
         "قولها",
         "قولهم",
     ];
+    let bare = t
+        .norm
+        .strip_prefix(['و', 'ف'])
+        .filter(|r| r.chars().count() >= 2)
+        .unwrap_or(&t.norm);
     STOP.contains(&t.norm.as_str())
+        || STOP.contains(&bare)
         || is_time_word(&t.norm)
         || [
             "لوكاله",
@@ -303,7 +309,9 @@ fn speaker(text: &str, toks: &[Token], qs: usize, qe: usize) -> Option<String> {
             && !toks[v].newline_before
             && let Some((a, b)) = take_speaker(toks, v as isize - 1, -1, stop, 8)
         {
-            return Some(slice(a, b));
+            // "وعن راموس قال «…»": about Ramos, someone said.
+            let about = a > 0 && matches!(toks[a - 1].norm.as_str(), "وعن" | "فعن");
+            return (!about).then(|| slice(a, b));
         }
     }
     // After: "…," said X / "…," X said / «…» قال X.
@@ -367,7 +375,7 @@ pub fn quotes(text: &str, toks: &[Token]) -> Vec<Claim> {
         };
         let end = body + rel + close.len_utf8();
         let inner = text[body..body + rel].trim();
-        if inner.chars().filter(|c| c.is_alphabetic()).count() < 2 {
+        if inner.chars().filter(|&c| super::token::is_alpha(c)).count() < 2 {
             continue;
         }
         let qs = toks.partition_point(|t| t.start < start);
@@ -418,6 +426,8 @@ mod tests {
         assert_eq!(s.as_deref(), Some("الوزارة"));
         let (_, s) = quote("ونقلت صحيفة محلية عن مصدر مسؤول قوله إن \"المدارس ستعود\".");
         assert_eq!(s.as_deref(), Some("مصدر مسؤول"));
+        let (_, s) = quote("وعن راموس قال «راموس لاعب فريقنا».");
+        assert_eq!(s, None);
     }
 
     #[test]

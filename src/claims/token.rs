@@ -52,9 +52,27 @@ impl Token {
     }
 }
 
+/// `char::is_alphabetic`, with ASCII and the Arabic block answered from a
+/// table: the standard lookup is a binary search that took 45% of claim
+/// extraction on Arabic news.
+pub fn is_alpha(c: char) -> bool {
+    static ARABIC: std::sync::OnceLock<[bool; 256]> = std::sync::OnceLock::new();
+    match c as u32 {
+        0..=0x7f => c.is_ascii_alphabetic(),
+        0x600..=0x6ff => ARABIC.get_or_init(|| {
+            let mut t = [false; 256];
+            for (i, x) in t.iter_mut().enumerate() {
+                *x = char::from_u32(0x600 + i as u32).is_some_and(char::is_alphabetic);
+            }
+            t
+        })[c as usize - 0x600],
+        _ => c.is_alphabetic(),
+    }
+}
+
 /// Letters and the marks that stay inside a word.
 fn is_word_char(c: char) -> bool {
-    (c.is_alphabetic() && digit_value(c).is_none())
+    (is_alpha(c) && digit_value(c).is_none())
         || matches!(
             c,
             '\u{064b}'..='\u{065f}' | '\u{0670}' | '\u{0640}' | '\u{200c}' | '\u{200d}'
@@ -214,6 +232,15 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn table_alphabetic_is_the_standard_one() {
+        for u in 0..0x800u32 {
+            if let Some(c) = char::from_u32(u) {
+                assert_eq!(is_alpha(c), c.is_alphabetic(), "U+{u:04X}");
+            }
+        }
+    }
 
     fn toks(s: &str) -> Vec<&str> {
         tokenize(s).iter().map(|t| &s[t.start..t.end]).collect()

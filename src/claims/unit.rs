@@ -127,8 +127,8 @@ hl|V|100|hectolitre,hectolitres,hectoliter,hectoliters,هكتوليتر,هكتو
 gal|V|3.785411784|gallon,gallons,gal,gals,جالون,جالونات,غالون,غالونات
 cup|V|0.2365882365|cup,cups,كوب,اكواب,كوبين*2
 barrel|V|158.987294928|barrel,barrels,برميل,براميل,برميلا,bpd
-km2|A|1000000|square kilometers,square kilometres,sq km,km2,km²,كيلومتر مربع,كيلومترات مربعه,كلم مربع,كم مربع,كم2,كلم2
-m2|A|1|square meters,square metres,sq m,m2,m²,متر مربع,امتار مربعه,مترا مربعا
+km2|A|1000000|square kilometers,square kilometres,sq km,km2,km²,كيلومتر مربع,كيلومترات مربعه,كلم مربع,كم مربع,كم2,كلم2,كم 2,كلم 2,كم ٢,كلم ٢
+m2|A|1|square meters,square metres,sq m,m2,m²,متر مربع,امتار مربعه,مترا مربعا,م 2,م ٢,م²
 ha|A|10000|hectare,hectares,هكتار,هكتارات
 donum|A|1000|دونم,دونمات,dunam,dunams
 year|T|31557600|year,years,yr,yrs,سنه,سنوات,سنين,عام,اعوام,عاما,سنتين*2,سنتان*2,عامين*2,عامان*2
@@ -361,7 +361,9 @@ pub fn currency_before(text: &str, toks: &[Token], i: usize) -> Option<(&'static
         }
         if let Some((u, e)) = unit_at(toks, s)
             && u.dim == Dim::Money
-            && (e == i || e + 1 == i && toks[e].is_punct_in("."))
+            // "Rs. 20": the stop of a Latin abbreviation; after an Arabic
+            // word ("ريالًا. 5 -") a stop ends the sentence.
+            && (e == i || e + 1 == i && toks[e].is_punct_in(".") && toks[s].norm.is_ascii())
         {
             // Short lowercase words only when they cannot be English words
             // ("Rs 20" and "RM 42", not "rs").

@@ -422,6 +422,19 @@ pub fn parse_at_in(
         if j > i && t.newline_before {
             break;
         }
+        // "( 100 ) ألف سلة", "\"1.7\" مليون": the scale word left outside
+        // the brackets or quotes.
+        if last == Last::Digits
+            && t.is_punct_in(")\"”»")
+            && toks.get(j + 1).is_some_and(|n| {
+                !n.newline_before
+                    && lookup(&n.norm)
+                        .is_some_and(|f| matches!(f.w, W::Scale(_) | W::PluralScale(_)))
+            })
+        {
+            j += 1;
+            continue;
+        }
         // Conjunctions between elements.
         if last != Last::None && !pending_conj {
             let is_conj = (t.kind == Tok::Word && (t.is("و") || t.is("and")))
@@ -627,7 +640,12 @@ pub fn parse_at_in(
                         && last != Last::A;
                     let original = &t.norm;
                     let _ = original;
-                    if dual || (bare_alfa && first && !has_tanween(t)) {
+                    // "مليارا وتسعة وخمسين مليون": an accusative singular
+                    // joined to more figures, not a dual ("مليارا دولار").
+                    let joined = toks.get(j + 1).is_some_and(|n| {
+                        n.norm.starts_with('و') && n.norm.chars().count() > 1 || n.is("و")
+                    });
+                    if dual || (bare_alfa && first && !has_tanween(t) && !joined) {
                         if current != 0.0 {
                             false
                         } else {

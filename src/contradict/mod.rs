@@ -14,7 +14,7 @@
 //! both publication dates resolve them to different days.
 
 use crate::align::Alignment;
-use crate::claims::Claim;
+use crate::claims::{Claim, ClaimKind};
 use crate::document::Span;
 use serde::Serialize;
 
@@ -141,7 +141,9 @@ pub fn compare(
     let mut out = Vec::new();
     let map = matching::TokenMap::new(alignment);
     for (x, y) in matching::claim_pairs(alignment, &map, a, b) {
-        if let Some(f) = value::compare_claims(x, y, a, b, opts) {
+        if let Some(f) = value::compare_claims(x, y, a, b, opts)
+            && !(f.kind == FindingKind::Number && reordered(x, y, a, b))
+        {
             out.push(f);
         }
     }
@@ -157,6 +159,35 @@ pub fn compare(
         (x.a.span.start, x.b.span.start, x.kind).cmp(&(y.a.span.start, y.b.span.start, y.kind))
     });
     out
+}
+
+/// The figures of the two passages are the same, only in another order: a
+/// list written differently ("82 عينة من المياه، و56 عينة زيت" / "المياه (82
+/// عينة)، وزيت الزيتون (56 عينة)"), not a changed figure. Both figures of
+/// the matched pair must stand on the other side too, counting the same
+/// thing, and the two passages must hold the same figures overall.
+fn reordered(x: &Claim, y: &Claim, a: Side<'_>, b: Side<'_>) -> bool {
+    let figures = |claims: &[Claim]| -> Vec<(u64, Option<String>)> {
+        let mut v: Vec<_> = claims
+            .iter()
+            .filter(|c| c.kind != ClaimKind::Quote && c.kind != ClaimKind::Date)
+            .filter_map(|c| Some((c.value?.to_bits(), c.unit.clone())))
+            .collect();
+        v.sort();
+        v
+    };
+    let has = |claims: &[Claim], like: &Claim, v: Option<f64>| {
+        claims.iter().any(|c| {
+            c.span != like.span
+                && c.kind == like.kind
+                && c.unit == like.unit
+                && c.value.zip(v).is_some_and(|(w, v)| value::same_value(w, v))
+        })
+    };
+    x.unit == y.unit
+        && has(b.claims, y, x.value)
+        && has(a.claims, x, y.value)
+        && figures(a.claims) == figures(b.claims)
 }
 
 /// The finding side of a claim.

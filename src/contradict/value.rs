@@ -308,11 +308,13 @@ fn last_digit_unit(v: f64) -> f64 {
 }
 
 /// `r` is `e` rounded: fewer significant digits, within half a unit of the
-/// last one, and close in relative terms.
+/// last one (or cut short: "4.3 ملايين" for 4,365,980), and close in
+/// relative terms.
 fn rounds(r: f64, e: f64, tolerance: f64) -> bool {
     let (ur, ue) = (last_digit_unit(r), last_digit_unit(e));
     let diff = (r - e).abs();
-    ur > ue && diff <= ur / 2.0 + 1e-9 && diff <= tolerance * e.abs().max(r.abs())
+    let truncated = r.abs() < e.abs() && diff < ur;
+    ur > ue && (diff <= ur / 2.0 + 1e-9 || truncated) && diff <= tolerance * e.abs().max(r.abs())
 }
 
 fn qualifier_is(c: &Claim, words: &[&str]) -> bool {
@@ -582,6 +584,8 @@ mod tests {
         assert!(!rounds(35.0, 53.0, 0.05));
         assert!(!rounds(407_516.0, 400_000.0, 0.05));
         assert!(!rounds(1000.0, 2000.0, 0.05));
+        assert!(rounds(4_300_000.0, 4_365_980.0, 0.05));
+        assert!(!rounds(4_400_000.0, 4_365_980.0 - 100_000.0, 0.05));
     }
 
     #[test]

@@ -183,13 +183,15 @@ pub fn write_text<W: Write>(out: &mut W, docs: &[DocClaims], errors: usize) -> i
         .collect();
     writeln!(
         out,
-        "{} documents, {total} claims ({}), {errors} errors",
-        docs.len(),
+        "{}, {} ({}), {}",
+        super::counted(docs.len(), "document"),
+        super::counted(total, "claim"),
         if kinds.is_empty() {
             "none".to_string()
         } else {
             kinds.join(", ")
-        }
+        },
+        super::counted(errors, "error")
     )
 }
 

@@ -32,6 +32,7 @@
 //! Text cells (ids, sources) are defused against formula injection like
 //! the `check` CSV's ([`super::csv::text_cell`]).
 
+use super::counted;
 use super::sanitize_terminal;
 use super::wire::SCHEMA_VERSION;
 use crate::dedup::{Cluster, DedupOutcome, Keep, Level, Member};
@@ -399,13 +400,22 @@ pub fn write_text<W: Write>(
     match o.level {
         Level::Document => writeln!(
             out,
-            "{} documents, {} clusters holding {} documents, {} singletons, {} boilerplate passages, {} errors",
-            s.documents, s.clusters, s.clustered_documents, s.singletons, s.boilerplate, s.errors
+            "{}, {} holding {}, {}, {}, {}",
+            counted(s.documents, "document"),
+            counted(s.clusters, "cluster"),
+            counted(s.clustered_documents, "document"),
+            counted(s.singletons, "singleton"),
+            counted(s.boilerplate, "boilerplate passage"),
+            counted(s.errors, "error")
         ),
         Level::Passage => writeln!(
             out,
-            "{} documents, {} reused passages in {} documents, {} boilerplate passages, {} errors",
-            s.documents, s.clusters, s.clustered_documents, s.boilerplate, s.errors
+            "{}, {} in {}, {}, {}",
+            counted(s.documents, "document"),
+            counted(s.clusters, "reused passage"),
+            counted(s.clustered_documents, "document"),
+            counted(s.boilerplate, "boilerplate passage"),
+            counted(s.errors, "error")
         ),
     }
 }

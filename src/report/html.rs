@@ -80,10 +80,10 @@ fn page(h: &mut String, o: &CheckOutcome) -> std::fmt::Result {
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta name=\"generator\" content=\"crosscheck {}\">\n\
-         <title>crosscheck report: {} pairs, {} findings</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+         <title>crosscheck report: {}, {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
         env!("CARGO_PKG_VERSION"),
-        o.pairs.len(),
-        findings
+        super::counted(o.pairs.len(), "pair"),
+        super::counted(findings, "finding")
     )?;
     h.push_str("<header>\n<h1>crosscheck report</h1>\n");
     summary(h, o)?;

@@ -42,6 +42,15 @@ impl Default for ReportOptions {
     }
 }
 
+/// "1 pair", "2 pairs": a count with its noun, for summary lines.
+pub fn counted(n: usize, singular: &str) -> String {
+    match (n, singular) {
+        (1, _) => format!("1 {singular}"),
+        (_, s) if s.ends_with('y') => format!("{n} {}ies", &s[..s.len() - 1]),
+        _ => format!("{n} {singular}s"),
+    }
+}
+
 /// Writes `outcome` as the text report.
 pub fn write_text<W: Write>(
     out: &mut W,
@@ -147,6 +156,13 @@ pub(crate) fn tokens_overlapping(tokens: &[Span], span: &Span) -> std::ops::Rang
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_with_their_noun() {
+        assert_eq!(counted(1, "pair"), "1 pair");
+        assert_eq!(counted(0, "pair"), "0 pairs");
+        assert_eq!(counted(2, "boilerplate passage"), "2 boilerplate passages");
+    }
 
     #[test]
     fn sanitize_strips_escapes_and_bidi_overrides() {

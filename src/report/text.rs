@@ -87,11 +87,11 @@ pub fn write<W: Write>(out: &mut W, o: &CheckOutcome, opts: &ReportOptions) -> i
     }
     writeln!(
         w.out,
-        "{} documents, {} pairs, {} findings, {} errors",
-        o.corpus.len(),
-        o.pairs.len(),
-        o.findings(),
-        o.errors.len()
+        "{}, {}, {}, {}",
+        super::counted(o.corpus.len(), "document"),
+        super::counted(o.pairs.len(), "pair"),
+        super::counted(o.findings(), "finding"),
+        super::counted(o.errors.len(), "error")
     )
 }
 
