@@ -551,11 +551,11 @@ impl<'o> Reader<'o> {
     fn finish(mut self) -> Loaded {
         if self.not_read > 0 {
             let reason = format!(
-                "{} more input(s) not read: --max-input-size {} reached",
+                "{} reached; {} more input(s) not read (raise it with --max-input-size SIZE)",
+                human_size(self.opts.max_input_size),
                 self.not_read,
-                human_size(self.opts.max_input_size)
             );
-            self.error("crosscheck", None, reason);
+            self.error("--max-input-size", None, reason);
         }
         // Order by (id, origin), so which copy keeps the id does not depend
         // on the order the paths were given in.

@@ -422,9 +422,10 @@ pub fn parse_at_in(
         if j > i && t.newline_before {
             break;
         }
-        // "( 100 ) ألف سلة": the scale word left outside the brackets.
+        // "( 100 ) ألف سلة", "\"1.7\" مليون": the scale word left outside
+        // the brackets or quotes.
         if last == Last::Digits
-            && t.is_punct_in(")")
+            && t.is_punct_in(")\"”»")
             && toks.get(j + 1).is_some_and(|n| {
                 !n.newline_before
                     && lookup(&n.norm)
