@@ -383,3 +383,37 @@ fn snapshot_containment_text() {
         .unwrap();
     insta::assert_snapshot!(String::from_utf8(out.stdout).unwrap());
 }
+
+/// A short quotation shared by two unrelated articles: `check` pairs it (for
+/// the quote finding), but it is no reused passage at the passage level
+/// unless `--min-words` allows passages that short.
+#[test]
+fn a_short_shared_quotation_is_not_a_reused_passage() {
+    let docs = [
+        fixture("quote/en-harbour.txt"),
+        fixture("quote/en-townhall.txt"),
+    ];
+    let out = cmd()
+        .args(["check", "--format", "jsonl"])
+        .args(&docs)
+        .output()
+        .unwrap();
+    let pairs = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter(|l| l.contains("\"type\":\"pair\""))
+        .count();
+    assert_eq!(pairs, 1, "check pairs the quotations");
+    let clusters = |extra: &[&str]| {
+        let mut args = vec!["--level", "passage"];
+        args.extend_from_slice(extra);
+        jsonl(&args, &docs)
+            .into_iter()
+            .filter(|v| v["type"] == "cluster")
+            .collect::<Vec<_>>()
+    };
+    assert!(clusters(&[]).is_empty());
+    let short = clusters(&["--min-words", "5"]);
+    assert_eq!(short.len(), 1);
+    assert_eq!(short[0]["members"].as_array().unwrap().len(), 2);
+}
