@@ -284,6 +284,9 @@ const MOVED_EDGE_TOKENS: usize = 8;
 /// "in the" after a few unrelated words does not.
 const DIFF_OPEN_COST: i64 = 3;
 
+/// Longest stretch, in tokens, searched for a moved block on each side.
+const MAX_MOVED_TOKENS: usize = 64;
+
 /// Smallest moved block worth keeping, in tokens.
 const MIN_MOVED_TOKENS: usize = 4;
 
@@ -293,6 +296,19 @@ const MIN_MOVED_TOKENS: usize = 4;
 /// many of its tokens match.
 fn moved_block(before: &[u64], after: &[u64]) -> Option<(usize, usize, usize)> {
     if before.len() < MIN_MOVED_TOKENS || after.len() < MIN_MOVED_TOKENS {
+        return None;
+    }
+    // Only the stretch next to the aligned one can hold the block (a moved
+    // clause is a sentence's half); and the block touches both edges, so a
+    // word near each edge must occur on the other side. Both keep Myers off
+    // long unrelated context.
+    let cut = before.len().saturating_sub(MAX_MOVED_TOKENS);
+    let before = &before[cut..];
+    let after = &after[..after.len().min(MAX_MOVED_TOKENS)];
+    let near_end = &before[before.len().saturating_sub(MOVED_EDGE_TOKENS + 1)..];
+    let near_start = &after[..after.len().min(MOVED_EDGE_TOKENS + 1)];
+    if !near_end.iter().any(|k| after.contains(k)) || !near_start.iter().any(|k| before.contains(k))
+    {
         return None;
     }
     let ops = similar::capture_diff_slices(similar::Algorithm::Myers, before, after);
@@ -311,7 +327,7 @@ fn moved_block(before: &[u64], after: &[u64]) -> Option<(usize, usize, usize)> {
     let (len_a, len_b) = (before.len() - s, e);
     let dense = 2 * matched * 10 >= 6 * (len_a + len_b);
     let edge = before.len() - last.0.end <= MOVED_EDGE_TOKENS && first.1.start <= MOVED_EDGE_TOKENS;
-    (matched >= MIN_MOVED_TOKENS && dense && edge).then_some((s, e, matched))
+    (matched >= MIN_MOVED_TOKENS && dense && edge).then_some((cut + s, e, matched))
 }
 
 #[cfg(test)]
