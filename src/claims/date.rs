@@ -44,7 +44,9 @@ const WEEKDAYS: [&str; 7] = [
     "sunday",
 ];
 
-fn weekday_of(w: &str) -> Option<usize> {
+/// The weekday a folded word names (0 = Monday): English, or Arabic with
+/// its article (الخميس, والخميس).
+pub(super) fn weekday_of(w: &str) -> Option<usize> {
     let ar = [
         "الاثنين",
         "الثلاثاء",
