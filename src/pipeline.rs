@@ -667,9 +667,12 @@ fn quote_pairs(
                 .any(|(sa, sb)| sa.overlaps(&a.span) && sb.overlaps(&b.span))
         })
     };
-    quotes::candidate_pairs(&docs)
+    let candidates: Vec<(Passage, Passage)> = quotes::candidate_pairs(&docs)
         .into_iter()
         .filter(|(a, b)| !covered(a, b))
+        .collect();
+    candidates
+        .into_par_iter()
         .filter_map(|(a, b)| {
             let ta = normalize::tokenize(&corpus.get(a.doc).text[a.span.start..a.span.end]);
             let tb = normalize::tokenize(&corpus.get(b.doc).text[b.span.start..b.span.end]);
@@ -681,6 +684,17 @@ fn quote_pairs(
             let (mut ta, mut tb) = (ta, tb);
             shift(&mut ta, a.span.start);
             shift(&mut tb, b.span.start);
+            // The bar of passage pairs: enough words, and word-3-shingle
+            // Jaccard at least `min_jaccard` (formulae quoted in many texts
+            // otherwise pair every text that quotes them with a variant).
+            if ta.len() < opts.min_words || tb.len() < opts.min_words {
+                return None;
+            }
+            let ka: Vec<u64> = ta.iter().map(|t| t.hash).collect();
+            let kb: Vec<u64> = tb.iter().map(|t| t.hash).collect();
+            if shingle_jaccard(&ka, &kb) < opts.min_jaccard {
+                return None;
+            }
             let al = align::align(&ta, &tb);
             (al.similarity >= opts.min_similarity.max(0.6)).then_some(Matched {
                 a,

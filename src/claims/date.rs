@@ -44,7 +44,9 @@ const WEEKDAYS: [&str; 7] = [
     "sunday",
 ];
 
-fn weekday_of(w: &str) -> Option<usize> {
+/// The weekday a folded word names (0 = Monday): English, or Arabic with
+/// its article (الخميس, والخميس).
+pub(super) fn weekday_of(w: &str) -> Option<usize> {
     let ar = [
         "الاثنين",
         "الثلاثاء",
@@ -379,7 +381,7 @@ pub fn dates(
                 None,
             );
             c.value = v.year.map(f64::from).filter(|_| v.relative.is_none());
-            c.date = Some(v);
+            c.date = Some(Box::new(v));
             claimed[i..end].iter_mut().for_each(|c| *c = true);
             out.push(c);
             i = end;
@@ -768,7 +770,7 @@ mod tests {
             .iter()
             .find(|c| c.kind == ClaimKind::Date)
             .unwrap_or_else(|| panic!("{s}: {c:?}"));
-        (d.span.slice(s).to_string(), d.date.clone().unwrap())
+        (d.span.slice(s).to_string(), *d.date.clone().unwrap())
     }
 
     #[test]

@@ -681,41 +681,53 @@ mod tests {
 
     #[test]
     fn seeds() {
-        let (k, v, u, _, t) = one("وجود ألف جندي أمريكي.");
-        assert_eq!(
-            (k, v, u.as_deref(), t.as_str()),
+        // The seeds' own figures: text, kind, value, unit, claimed span.
+        let cases = [
             (
+                "وجود ألف جندي أمريكي.",
                 ClaimKind::Quantity,
-                Some(1000.0),
-                Some("soldier"),
-                "ألف جندي"
-            )
-        );
-        let (k, v, u, _, _) = one("أدى زيارتين لموسكو");
-        assert_eq!(
-            (k, v, u.as_deref()),
-            (ClaimKind::Quantity, Some(2.0), Some("visit"))
-        );
-        let (k, v, u, _, _) = one("أربعة مليارات دولار");
-        assert_eq!(
-            (k, v, u.as_deref()),
-            (ClaimKind::Money, Some(4e9), Some("USD"))
-        );
-        let (k, v, u, _, _) = one("بقيمة 2.9 مليار دولار");
-        assert_eq!(
-            (k, v, u.as_deref()),
-            (ClaimKind::Money, Some(2.9e9), Some("USD"))
-        );
-        let (k, v, u, _, _) = one("مسافة 450 كلم");
-        assert_eq!(
-            (k, v, u.as_deref()),
-            (ClaimKind::Quantity, Some(450.0), Some("km"))
-        );
-        let (k, v, u, _, t) = one("قتل أولاده الستة");
-        assert_eq!(
-            (k, v, u.as_deref(), t.as_str()),
-            (ClaimKind::Quantity, Some(6.0), Some("child"), "أولاده الستة")
-        );
+                1000.0,
+                "soldier",
+                "ألف جندي",
+            ),
+            (
+                "أدى زيارتين لموسكو",
+                ClaimKind::Quantity,
+                2.0,
+                "visit",
+                "زيارتين",
+            ),
+            (
+                "أربعة مليارات دولار",
+                ClaimKind::Money,
+                4e9,
+                "USD",
+                "أربعة مليارات دولار",
+            ),
+            (
+                "بقيمة 2.9 مليار دولار",
+                ClaimKind::Money,
+                2.9e9,
+                "USD",
+                "2.9 مليار دولار",
+            ),
+            ("مسافة 450 كلم", ClaimKind::Quantity, 450.0, "km", "450 كلم"),
+            (
+                "قتل أولاده الستة",
+                ClaimKind::Quantity,
+                6.0,
+                "child",
+                "أولاده الستة",
+            ),
+        ];
+        for (text, kind, value, unit, span) in cases {
+            let (k, v, u, _, t) = one(text);
+            assert_eq!(
+                (k, v, u.as_deref(), t.as_str()),
+                (kind, Some(value), Some(unit), span),
+                "{text}"
+            );
+        }
     }
 
     #[test]

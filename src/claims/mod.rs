@@ -94,7 +94,7 @@ pub struct Claim {
     /// For vague quantities: the largest value meant.
     pub max: Option<f64>,
     /// For dates: the resolved form.
-    pub date: Option<DateValue>,
+    pub date: Option<Box<DateValue>>,
     /// The language of the sentence the claim is in.
     pub lang: Lang,
 }

@@ -162,32 +162,9 @@ fn ends_speaker(t: &Token) -> bool {
 /// part of who made it.
 fn is_time_word(w: &str) -> bool {
     const TIME: &[&str] = &[
-        "مساء",
-        "صباح",
-        "ظهر",
-        "فجر",
-        "ليل",
-        "ليله",
-        "يوم",
-        "الاحد",
-        "الاثنين",
-        "الثلاثاء",
-        "الاربعاء",
-        "الخميس",
-        "الجمعه",
-        "السبت",
-        "earlier",
-        "later",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "tonight",
+        "مساء", "صباح", "ظهر", "فجر", "ليل", "ليله", "يوم", "earlier", "later", "tonight",
     ];
-    TIME.contains(&w)
+    TIME.contains(&w) || super::date::weekday_of(w).is_some()
 }
 
 /// Abbreviations whose full stop does not end a sentence.

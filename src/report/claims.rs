@@ -90,7 +90,7 @@ pub fn write_jsonl<W: Write>(out: &mut W, docs: &[DocClaims], errors: usize) -> 
                 base_unit: c.base_unit.as_deref(),
                 min: c.min,
                 max: c.max,
-                date: c.date.as_ref(),
+                date: c.date.as_deref(),
                 lang: c.lang,
             };
             serde_json::to_writer(&mut *out, &w)?;
