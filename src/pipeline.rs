@@ -843,17 +843,10 @@ pub fn dedup(
                 let ty = normalize::tokenize(y.span.slice(&outcome.corpus.get(y.doc).text));
                 align::align(&tx, &ty).similarity
             };
-            // A reused passage has --min-words words on each side, as every
-            // passage pair has: the quotation pairs `check` adds for claims
-            // (a short quoted sentence) are not passages.
-            let long = |p: &Passage| words[p.doc.0 as usize].words_in(p.span) >= matching.min_words;
-            let pairs: Vec<_> = outcome
-                .pairs
-                .iter()
-                .filter(|p| long(&p.a) && long(&p.b))
-                .cloned()
-                .collect();
-            (dedup::passage_clusters(&corpus, &pairs, sim), Vec::new())
+            (
+                dedup::passage_clusters(&corpus, &outcome.pairs, sim),
+                Vec::new(),
+            )
         }
     };
     dedup::DedupOutcome {

@@ -384,26 +384,30 @@ fn snapshot_containment_text() {
     insta::assert_snapshot!(String::from_utf8(out.stdout).unwrap());
 }
 
-/// A short quotation shared by two unrelated articles: `check` pairs it (for
-/// the quote finding), but it is no reused passage at the passage level
-/// unless `--min-words` allows passages that short.
+/// A short quotation shared by two unrelated articles is no reused passage:
+/// `check` does not pair it (a passage has `--min-words` words on each side,
+/// quotations too) and neither do passage clusters; with `--min-words 5`
+/// both do, the cluster holding the spans `check` matched.
 #[test]
-fn a_short_shared_quotation_is_not_a_reused_passage() {
+fn passage_clusters_hold_the_pairs_check_reports() {
     let docs = [
         fixture("quote/en-harbour.txt"),
         fixture("quote/en-townhall.txt"),
     ];
-    let out = cmd()
-        .args(["check", "--format", "jsonl"])
-        .args(&docs)
-        .output()
-        .unwrap();
-    let pairs = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .filter(|l| l.contains("\"type\":\"pair\""))
-        .count();
-    assert_eq!(pairs, 1, "check pairs the quotations");
+    let check_pairs = |extra: &[&str]| -> Vec<Value> {
+        let out = cmd()
+            .args(["check", "--format", "jsonl"])
+            .args(extra)
+            .args(&docs)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap())
+            .filter(|v| v["type"] == "pair")
+            .collect()
+    };
     let clusters = |extra: &[&str]| {
         let mut args = vec!["--level", "passage"];
         args.extend_from_slice(extra);
@@ -412,8 +416,27 @@ fn a_short_shared_quotation_is_not_a_reused_passage() {
             .filter(|v| v["type"] == "cluster")
             .collect::<Vec<_>>()
     };
+    assert!(check_pairs(&[]).is_empty());
     assert!(clusters(&[]).is_empty());
+    let pairs = check_pairs(&["--min-words", "5"]);
+    assert_eq!(pairs.len(), 1);
     let short = clusters(&["--min-words", "5"]);
     assert_eq!(short.len(), 1);
-    assert_eq!(short[0]["members"].as_array().unwrap().len(), 2);
+    let span = |v: &Value| (v["start"].as_u64().unwrap(), v["end"].as_u64().unwrap());
+    let mut got: Vec<(String, (u64, u64))> = short[0]["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["doc"].as_str().unwrap().to_string(), span(&m["spans"][0])))
+        .collect();
+    got.sort();
+    let mut want: Vec<(String, (u64, u64))> = ["a", "b"]
+        .iter()
+        .map(|k| {
+            let side = &pairs[0][*k];
+            (side["doc"].as_str().unwrap().to_string(), span(side))
+        })
+        .collect();
+    want.sort();
+    assert_eq!(got, want);
 }
