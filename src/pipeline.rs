@@ -921,6 +921,9 @@ pub fn run_claims(args: &crate::cli::ClaimsArgs) -> anyhow::Result<i32> {
         cross_source_only: false,
     };
     let cfg = CheckConfig::from_args(&check_args)?;
+    if matches!(cfg.format, Format::Html | Format::Csv) {
+        anyhow::bail!("`crosscheck claims` writes --format text or jsonl, not html or csv");
+    }
     let loaded = input::read(&cfg.paths, &cfg.input);
     for e in &loaded.errors {
         eprintln!("crosscheck: {e}");
@@ -962,7 +965,9 @@ pub fn run_claims(args: &crate::cli::ClaimsArgs) -> anyhow::Result<i32> {
     let errors = loaded.errors.len();
     match cfg.format {
         Format::Jsonl => report::claims::write_jsonl(&mut out, &docs, errors),
-        _ => report::claims::write_text(&mut out, &docs, errors),
+        Format::Text | Format::Html | Format::Csv => {
+            report::claims::write_text(&mut out, &docs, errors)
+        }
     }
     .and_then(|_| out.flush())
     .context("writing the claims")?;

@@ -241,3 +241,16 @@ fn cli_claims_missing_file() {
         .code(2)
         .stderr(predicates::str::contains("crosscheck-claims.txt"));
 }
+
+#[test]
+fn cli_claims_rejects_report_only_formats() {
+    let out = Command::cargo_bin("crosscheck")
+        .unwrap()
+        .args(["claims", "--format", "csv", "-"])
+        .write_stdin("5 people")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("text or jsonl"), "{err}");
+}
