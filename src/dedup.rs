@@ -168,7 +168,8 @@ pub struct BoilerplateFound {
 }
 
 /// The group a document's boilerplate is counted in: its source, else the
-/// host of its URL, else `None` (every document without either).
+/// host of its URL, else `None`: a document without either is not searched
+/// for boilerplate.
 fn source_key(d: &crate::document::Document) -> Option<String> {
     if let Some(s) = &d.source {
         return Some(s.clone());
@@ -198,6 +199,12 @@ pub fn find_boilerplate(
     }
     let mut holders: HashMap<(u32, u64), Vec<u32>> = HashMap::new();
     for (i, w) in words.iter().enumerate() {
+        // Without a source (JSONL `source`, `--source-from`, or a URL host)
+        // a unit recurring in many documents may as well be a wire story
+        // many outlets reprinted — what dedup is for — as a site's footer.
+        if keys[i].is_none() {
+            continue;
+        }
         let s = source_ids[&keys[i]];
         for u in w.units.iter().filter(|u| u.words >= BOILERPLATE_MIN_WORDS) {
             let v = holders.entry((s, u.key)).or_default();
@@ -971,9 +978,19 @@ mod tests {
                 units: vec![unit(200, 30, 0), unit(201, 30, 20), unit(300 + i, 5, 40)],
             });
         }
+        // Six documents without a source, each its own story plus one
+        // shared sentence (a formula, a quoted line): never boilerplate.
+        for i in 0..6 {
+            docs.push(doc(&format!("n{i}"), None, None));
+            w.push(DocWords {
+                word_starts: Vec::new(),
+                units: vec![unit(400 + i, 50, 0), unit(8, 5, 60)],
+            });
+        }
         let corpus = Corpus { docs };
         let found = find_boilerplate(&corpus, &w, &DedupOptions::default());
         assert_eq!(found.units.len(), 1);
+        assert!(found.masks[12..].iter().all(Vec::is_empty));
         assert_eq!(found.units[0].source.as_deref(), Some("site"));
         assert_eq!(found.units[0].occurrences.len(), 6);
         assert_eq!(found.masks[0], vec![Span::new(20, 30)]);

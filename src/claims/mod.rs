@@ -167,7 +167,20 @@ fn list_marker(text: &str, c: &Claim) -> bool {
 pub fn extract(text: &str, opts: &ClaimOptions) -> Vec<Claim> {
     let toks = token::tokenize(text);
     let sentences = lang::sentences(text, opts.lang);
-    let lang_at = |byte: usize| lang::lang_at(&sentences, byte);
+    // Asked for nearly every token, mostly in text order: try the sentence
+    // of the last answer before searching.
+    let last = std::cell::Cell::new(0usize);
+    let lang_at = |byte: usize| {
+        if let Some(&(start, end, lang)) = sentences.get(last.get())
+            && start <= byte
+            && byte < end
+        {
+            return lang;
+        }
+        let i = sentences.partition_point(|s| s.1 <= byte);
+        last.set(i.min(sentences.len().saturating_sub(1)));
+        lang::lang_at(&sentences, byte)
+    };
     let mut claimed = vec![false; toks.len()];
     let mut out = date::dates(text, &toks, &mut claimed, &lang_at);
     out.extend(figure::figures(text, &toks, &mut claimed, &lang_at));
@@ -180,10 +193,15 @@ pub fn extract(text: &str, opts: &ClaimOptions) -> Vec<Claim> {
         q.lang = lang_at(q.span.start);
     }
     // A quote that would cut a figure in two is dropped (figures win).
+    // Figures and dates never overlap one another, so sorted by start their
+    // ends are sorted too: look only at those that reach into the quote.
+    out.sort_by_key(|c| (c.span.start, c.span.end));
     quotes.retain(|q| {
-        !out.iter().any(|c| {
-            c.span.overlaps(&q.span) && !(q.span.start <= c.span.start && c.span.end <= q.span.end)
-        })
+        let first = out.partition_point(|c| c.span.end <= q.span.start);
+        !out[first..]
+            .iter()
+            .take_while(|c| c.span.start < q.span.end)
+            .any(|c| !(q.span.start <= c.span.start && c.span.end <= q.span.end))
     });
     out.extend(quotes);
     out.sort_by(|a, b| {
