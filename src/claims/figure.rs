@@ -268,34 +268,21 @@ pub fn figures(
             }
         }
         let english = lang_at(toks[i].start) == Lang::En;
-        // Digits/digits that is not a fraction with a usual denominator is a
-        // day/month ("الخميس 10/14"), a plan or file number ("مخطط 193/3"):
-        // not a figure.
-        if toks[i].kind == Tok::Num
-            && let (Some(sl), Some(den)) = (toks.get(i + 1), toks.get(i + 2))
-            && sl.is_punct_in("/")
-            && !sl.space_before
-            && !den.space_before
-            && den.kind == Tok::Num
-            && !claimed[i + 1]
-            && !claimed[i + 2]
-            && let (Some(a), Some(b)) = (parse_digits(&toks[i].norm), parse_digits(&den.norm))
+        // Digits/digits ("3/4", "10/14"; dates were taken before).
+        let slashed = (toks[i].kind == Tok::Num)
+            .then(|| slash_pair(toks, i, claimed))
+            .flatten();
+        // Not a fraction with a usual denominator: a day/month ("الخميس
+        // 10/14"), a plan or file number ("مخطط 193/3"): not a figure.
+        if let Some((a, b)) = slashed
             && !usual_fraction(a, b)
         {
             claimed[i..i + 3].iter_mut().for_each(|c| *c = true);
             i += 3;
             continue;
         }
-        // A fraction in digits: 3/4, ٧٧/١٠٠ (dates were taken before).
-        let fraction = if toks[i].kind == Tok::Num
-            && let (Some(sl), Some(den)) = (toks.get(i + 1), toks.get(i + 2))
-            && sl.is_punct_in("/")
-            && !sl.space_before
-            && !den.space_before
-            && den.kind == Tok::Num
-            && !claimed[i + 1]
-            && !claimed[i + 2]
-            && let (Some(a), Some(b)) = (parse_digits(&toks[i].norm), parse_digits(&den.norm))
+        // A fraction in digits: 3/4, ٧٧/١٠٠.
+        let fraction = if let Some((a, b)) = slashed
             && b != 0.0
             && !toks
                 .get(i + 3)
@@ -565,6 +552,17 @@ pub fn figures(
         i = end;
     }
     out
+}
+
+/// Digits, "/", digits glued at token `i` (none of them claimed yet): the
+/// two numbers.
+fn slash_pair(toks: &[Token], i: usize, claimed: &[bool]) -> Option<(f64, f64)> {
+    let (sl, den) = (toks.get(i + 1)?, toks.get(i + 2)?);
+    let glued = sl.is_punct_in("/") && !sl.space_before && !den.space_before;
+    if !glued || den.kind != Tok::Num || claimed[i + 1] || claimed[i + 2] {
+        return None;
+    }
+    Some((parse_digits(&toks[i].norm)?, parse_digits(&den.norm)?))
 }
 
 /// `a/b` reads as a fraction: over a denominator news uses (halves to
