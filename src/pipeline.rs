@@ -939,10 +939,7 @@ pub fn run_claims(args: &crate::cli::ClaimsArgs) -> anyhow::Result<i32> {
     let found: Vec<(Vec<Claim>, Lang)> = corpus
         .docs
         .par_iter()
-        .map(|d| {
-            let lang = opts.lang.unwrap_or_else(|| claims::detect_lang(&d.text));
-            (claims::extract(&d.text, &opts), lang)
-        })
+        .map(|d| claims::extract_with_lang(&d.text, &opts))
         .collect();
     let docs: Vec<DocClaims> = corpus
         .docs

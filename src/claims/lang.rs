@@ -2,6 +2,7 @@
 //! script and a few frequent words.
 
 use crate::document::Lang;
+use std::cell::Cell;
 
 /// The language of `text`: Arabic when Arabic letters outnumber Latin ones,
 /// English when Latin letters dominate and common English words occur,
@@ -52,9 +53,38 @@ pub fn detect(text: &str) -> Lang {
     }
 }
 
-/// Sentences of `text` as `(start, end, lang)`; with `force`, every
-/// sentence gets that language.
-pub fn sentences(text: &str, force: Option<Lang>) -> Vec<(usize, usize, Lang)> {
+/// The sentences of a text with their languages, and the whole text's.
+pub struct Sentences {
+    /// `(start, end, lang)` per sentence, in text order.
+    spans: Vec<(usize, usize, Lang)>,
+    /// The language of the whole text.
+    pub doc: Lang,
+    /// The sentence of the last answer of [`Sentences::lang_at`]: asked for
+    /// nearly every token, mostly in text order, it is tried first.
+    last: Cell<usize>,
+}
+
+impl Sentences {
+    /// The language of the sentence holding `byte`.
+    pub fn lang_at(&self, byte: usize) -> Lang {
+        if let Some(&(start, end, lang)) = self.spans.get(self.last.get())
+            && start <= byte
+            && byte < end
+        {
+            return lang;
+        }
+        let i = self
+            .spans
+            .partition_point(|s| s.1 <= byte)
+            .min(self.spans.len() - 1);
+        self.last.set(i);
+        self.spans[i].2
+    }
+}
+
+/// Sentences of `text` with their languages; with `force`, every sentence
+/// (and the text) gets that language.
+pub fn sentences(text: &str, force: Option<Lang>) -> Sentences {
     let mut out = Vec::new();
     let mut start = 0;
     let bytes = text.as_bytes();
@@ -80,16 +110,11 @@ pub fn sentences(text: &str, force: Option<Lang>) -> Vec<(usize, usize, Lang)> {
             },
         };
     }
-    out
-}
-
-/// The language of the sentence holding `byte`.
-pub fn lang_at(sentences: &[(usize, usize, Lang)], byte: usize) -> Lang {
-    let i = sentences.partition_point(|s| s.1 <= byte);
-    sentences
-        .get(i)
-        .or(sentences.last())
-        .map_or(Lang::Other, |s| s.2)
+    Sentences {
+        spans: out,
+        doc,
+        last: Cell::new(0),
+    }
 }
 
 #[cfg(test)]
@@ -114,9 +139,12 @@ mod tests {
     fn mixed_by_sentence() {
         let t = "Russia sent troops. وصل ألف جندي أمريكي.";
         let s = sentences(t, None);
-        assert_eq!(lang_at(&s, 0), Lang::En);
-        assert_eq!(lang_at(&s, t.find('و').unwrap()), Lang::Ar);
+        assert_eq!(s.lang_at(0), Lang::En);
+        assert_eq!(s.lang_at(t.find('و').unwrap()), Lang::Ar);
+        assert_eq!(s.lang_at(0), Lang::En);
+        assert_eq!(s.lang_at(t.len() + 5), Lang::Ar);
         let s = sentences(t, Some(Lang::En));
-        assert_eq!(lang_at(&s, t.len() - 1), Lang::En);
+        assert_eq!(s.lang_at(t.len() - 1), Lang::En);
+        assert_eq!(s.doc, Lang::En);
     }
 }

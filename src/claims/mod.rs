@@ -126,6 +126,16 @@ impl Claim {
     }
 }
 
+/// The scale a folded word names (thousand, ألف, آلاف, مليون, million, bn,
+/// k…): 1e3, 1e6… — from the number-word lexicon claim extraction uses.
+pub fn scale_word(w: &str) -> Option<f64> {
+    use words::W;
+    match words::lookup(w).map(|f| f.w) {
+        Some(W::Scale(s) | W::DualScale(s) | W::PluralScale(s)) => Some(s),
+        _ => words::scale_abbrev(w),
+    }
+}
+
 /// Options for [`extract`].
 #[derive(Clone, Debug, Default)]
 pub struct ClaimOptions {
@@ -165,22 +175,15 @@ fn list_marker(text: &str, c: &Claim) -> bool {
 /// Every claim in `text`, sorted by start (see the module docs for how
 /// spans may nest).
 pub fn extract(text: &str, opts: &ClaimOptions) -> Vec<Claim> {
+    extract_with_lang(text, opts).0
+}
+
+/// [`extract`], with the language of the whole text (`opts.lang` when
+/// given, else detected).
+pub fn extract_with_lang(text: &str, opts: &ClaimOptions) -> (Vec<Claim>, Lang) {
     let toks = token::tokenize(text);
     let sentences = lang::sentences(text, opts.lang);
-    // Asked for nearly every token, mostly in text order: try the sentence
-    // of the last answer before searching.
-    let last = std::cell::Cell::new(0usize);
-    let lang_at = |byte: usize| {
-        if let Some(&(start, end, lang)) = sentences.get(last.get())
-            && start <= byte
-            && byte < end
-        {
-            return lang;
-        }
-        let i = sentences.partition_point(|s| s.1 <= byte);
-        last.set(i.min(sentences.len().saturating_sub(1)));
-        lang::lang_at(&sentences, byte)
-    };
+    let lang_at = |byte: usize| sentences.lang_at(byte);
     let mut claimed = vec![false; toks.len()];
     let mut out = date::dates(text, &toks, &mut claimed, &lang_at);
     out.extend(figure::figures(text, &toks, &mut claimed, &lang_at));
@@ -208,5 +211,5 @@ pub fn extract(text: &str, opts: &ClaimOptions) -> Vec<Claim> {
         (a.span.start, std::cmp::Reverse(a.span.end))
             .cmp(&(b.span.start, std::cmp::Reverse(b.span.end)))
     });
-    out
+    (out, sentences.doc)
 }
