@@ -186,26 +186,8 @@ fn compare_figures(
 }
 
 /// The digit groups of a figure's text ("2,804.130" → 2 804 130), digits
-/// folded to ASCII, and its scale words (million, مليون…).
-fn digits_and_scale(text: &str) -> (Vec<String>, Vec<&'static str>) {
-    const SCALES: [(&str, &str); 16] = [
-        ("thousand", "3"),
-        ("million", "6"),
-        ("billion", "9"),
-        ("bn", "9"),
-        ("mn", "6"),
-        ("الف", "3"),
-        ("الاف", "3"),
-        ("مليون", "6"),
-        ("ملايين", "6"),
-        ("مليار", "9"),
-        ("مليارات", "9"),
-        ("بليون", "9"),
-        ("k", "3"),
-        ("m", "6"),
-        ("ترليون", "12"),
-        ("trillion", "12"),
-    ];
+/// folded to ASCII, and its scale words (million, مليون…) as their values.
+fn digits_and_scale(text: &str) -> (Vec<String>, Vec<f64>) {
     let f = fold_str(text);
     let groups = f
         .split(|c: char| !c.is_ascii_digit())
@@ -214,14 +196,9 @@ fn digits_and_scale(text: &str) -> (Vec<String>, Vec<&'static str>) {
         .collect();
     let scales = f
         .split(|c: char| !c.is_alphanumeric())
-        .filter_map(|w| {
-            let w = w.trim_start_matches(|c: char| c.is_ascii_digit());
-            let w = w
-                .strip_prefix("و")
-                .filter(|r| SCALES.iter().any(|(s, _)| s == r))
-                .unwrap_or(w);
-            SCALES.iter().find(|(s, _)| *s == w).map(|(_, e)| *e)
-        })
+        .map(|w| w.trim_start_matches(|c: char| c.is_ascii_digit()))
+        .filter(|w| !w.is_empty())
+        .filter_map(crate::claims::scale_word)
         .collect();
     (groups, scales)
 }
