@@ -191,8 +191,9 @@ pub fn same_wording(xs: &[&str], ys: &[&str]) -> bool {
 
 /// Asides one outlet inserts and another leaves out: religious honorifics after a name
 /// (أيده الله, رحمه الله, صلى الله عليه وسلم) and a month also named in the other
-/// month system. Not a change of what was said.
-fn aside(wa: &[&str], wb: &[&str]) -> bool {
+/// month system, right beside it (`beside`: the words before and after the
+/// inserted ones). Not a change of what was said.
+fn aside(wa: &[&str], wb: &[&str], beside: [Option<&str>; 2]) -> bool {
     const PHRASES: [&str; 12] = [
         "ايده الله",
         "حفظه الله",
@@ -238,8 +239,14 @@ fn aside(wa: &[&str], wb: &[&str]) -> bool {
         return false;
     }
     // "19 يوليو (تموز)" / "19 تموز": the month named in the other calendar
-    // system as well.
-    if !x.is_empty() && x.iter().all(|w| MONTHS.contains(&fold_str(w).as_str())) {
+    // system as well. الثاني/الاول only complete تشرين/كانون, and "اب" is
+    // also "father": a month word must stand beside the inserted ones.
+    let month = |w: &str| MONTHS.contains(&fold_str(w).as_str());
+    let core_month = |w: &str| month(w) && !matches!(fold_str(w).as_str(), "الثاني" | "الاول");
+    if x.iter().all(|w| month(w))
+        && x.iter().any(|w| core_month(w))
+        && beside.iter().flatten().any(|w| core_month(w))
+    {
         return true;
     }
     let phrase: Vec<String> = x
@@ -305,7 +312,15 @@ pub fn compare_quotes(
         }
         let wa: Vec<&str> = op.a.clone().map(|i| al.a_tokens[i].slice(a.text)).collect();
         let wb: Vec<&str> = op.b.clone().map(|i| al.b_tokens[i].slice(b.text)).collect();
-        if same_wording(&wa, &wb) || aside(&wa, &wb) {
+        // The words beside the inserted ones, on the side that has them.
+        let (tokens, r, text) = if op.b.is_empty() {
+            (&al.a_tokens, &op.a, a.text)
+        } else {
+            (&al.b_tokens, &op.b, b.text)
+        };
+        let word = |i: Option<usize>| i.and_then(|i| tokens.get(i)).map(|t| t.slice(text));
+        let beside = [word(r.start.checked_sub(1)), word(Some(r.end))];
+        if same_wording(&wa, &wb) || aside(&wa, &wb, beside) {
             continue;
         }
         let sa = al.a_span(&op.a);
@@ -530,10 +545,14 @@ mod tests {
         assert!(same_wording(&["خاطىء"], &["خاطئ"]));
         assert!(same_wording(&["سوريا"], &["سورية"]));
         assert!(!same_wording(&["له"], &["لا"]));
-        assert!(aside(&["أيده", "الله"], &[]));
-        assert!(!aside(&["أيده", "الله"], &["حفظه"]));
-        assert!(!aside(&["المملكة", "العربية"], &[]));
-        assert!(aside(&["يوليو"], &[]));
+        let none = [None, None];
+        assert!(aside(&["أيده", "الله"], &[], none));
+        assert!(!aside(&["أيده", "الله"], &["حفظه"], none));
+        assert!(!aside(&["المملكة", "العربية"], &[], none));
+        assert!(aside(&["يوليو"], &[], [Some("19"), Some("تموز")]));
+        assert!(!aside(&["يوليو"], &[], [Some("19"), Some("الماضي")]));
+        assert!(!aside(&["أب"], &[], [Some("قال"), Some("الطفل")]));
+        assert!(!aside(&["الأول"], &[], [Some("تشرين"), None]));
         assert!(same_wording(&["realised"], &["realized"]));
         assert!(!same_wording(&["damages"], &["damaged"]));
     }
