@@ -19,23 +19,23 @@ fn cmd() -> Command {
     c
 }
 
-/// Runs `dedup --format jsonl ARGS…` and parses every line.
-fn jsonl(args: &[&str], paths: &[PathBuf]) -> Vec<Value> {
-    let out = cmd()
-        .arg("dedup")
-        .args(["--format", "jsonl"])
-        .args(args)
-        .args(paths)
-        .output()
-        .unwrap();
+/// `crosscheck dedup ARGS… PATHS…`: stdout, with the exit code checked (0:
+/// no input errors).
+fn dedup_ok(args: &[&str], paths: &[PathBuf]) -> String {
+    let out = cmd().arg("dedup").args(args).args(paths).output().unwrap();
     assert_eq!(
         out.status.code(),
         Some(0),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    String::from_utf8(out.stdout)
-        .unwrap()
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Runs `dedup --format jsonl ARGS…` and parses every line.
+fn jsonl(args: &[&str], paths: &[PathBuf]) -> Vec<Value> {
+    let args: Vec<&str> = ["--format", "jsonl"].iter().chain(args).copied().collect();
+    dedup_ok(&args, paths)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
@@ -307,19 +307,8 @@ fn a_missing_file_is_reported_and_the_rest_still_deduplicated() {
 /// `crosscheck dedup --color never ARGS… PATH`: stdout, with the exit code
 /// checked (0: no input errors).
 fn report(args: &[&str], path: &str) -> String {
-    let out = cmd()
-        .args(["dedup", "--color", "never"])
-        .args(args)
-        .arg(fixture(path))
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    let args: Vec<&str> = ["--color", "never"].iter().chain(args).copied().collect();
+    dedup_ok(&args, &[fixture(path)])
 }
 
 const MIXED: &str = "mixed/docs.jsonl";
