@@ -273,6 +273,19 @@ impl Window {
         }
     }
 
+    /// The whole document, tokenized.
+    fn whole(text: &str) -> Window {
+        let tokens = normalize::tokenize(text);
+        let units = segment::units(&segment::breaks(text, &tokens));
+        let keys = tokens.iter().map(|t| t.hash).collect();
+        Window {
+            first_token: 0,
+            tokens,
+            keys,
+            units,
+        }
+    }
+
     /// Document token range `r` as a range of this window's tokens.
     fn local(&self, r: &Range<usize>) -> Range<usize> {
         let s = r
@@ -296,6 +309,9 @@ fn verify_group(
     let a_doc = DocId(group[0].a_doc);
     let text_a = &corpus.get(a_doc).text;
     let mut out: Vec<Matched> = Vec::new();
+    // Document a is tokenized once for all its candidates; each b only
+    // around its region.
+    let wa = Window::whole(text_a);
     for same_b in group.chunk_by(|x, y| x.b_doc == y.b_doc) {
         let b_doc = DocId(same_b[0].b_doc);
         let text_b = &corpus.get(b_doc).text;
@@ -328,7 +344,6 @@ fn verify_group(
         }
         let mut found: Vec<Matched> = Vec::new();
         for (ra, rb, hamming) in merged {
-            let wa = Window::around(text_a, &positions[a_doc.index()], &ra);
             let wb = Window::around(text_b, &positions[b_doc.index()], &rb);
             let Some(m) = verify_region(&wa, &wb, wa.local(&ra), wb.local(&rb), opts) else {
                 continue;
@@ -414,7 +429,16 @@ fn verify_region(
                 r.start.saturating_sub(WIDEN_TOKENS)..(r.end + WIDEN_TOKENS).min(w.tokens.len());
             extend_to_units(&w.units, r.start as u32..r.end as u32)
         };
-        match verify_aligned(wa, wb, widen(wa, &ua), widen(wb, &ub), opts) {
+        let (wa_r, wb_r) = (widen(wa, &ua), widen(wb, &ub));
+        if !flanks_may_extend(wa, wb, &wa_r, &wb_r, &narrow.0, &narrow.1) {
+            let (pa, pb, al) = narrow;
+            return Some((
+                segment::span_of(&wa.tokens, &pa),
+                segment::span_of(&wb.tokens, &pb),
+                al,
+            ));
+        }
+        match verify_aligned(wa, wb, wa_r, wb_r, opts) {
             Some(w)
                 if w.2.equal_tokens() >= narrow.2.equal_tokens() + MIN_WIDEN_GAIN
                     && w.0.start < narrow.0.end
@@ -466,6 +490,83 @@ fn verify_aligned(
         return None;
     }
     Some((pa, pb, al))
+}
+
+/// Whether the widened alignment could add equal words to the narrow
+/// passage `na`/`nb` (token ranges of the windows; `ra`/`rb` the widened
+/// regions), judged from the flanks (the widened regions outside the
+/// passage, nearest token first; [`flank_may_extend`]). Skipping the
+/// widened alignment where no extension can pay for itself is most of the
+/// saving of verification: natural near-duplicates are short shared
+/// stretches between unrelated text.
+///
+/// Same-side flanks are an extension outwards; crosswise flanks (a's
+/// start, b's end) a clause moved to the other end, admitted by the same
+/// test: dense moved blocks pass it (without them the generated corpora
+/// lost 1–3 planted pairs), while admitting every block `moved_block`
+/// could accept passes most flanks of formulaic text (+40% verification
+/// time, no pair gained).
+fn flanks_may_extend(
+    wa: &Window,
+    wb: &Window,
+    ra: &Range<usize>,
+    rb: &Range<usize>,
+    na: &Range<usize>,
+    nb: &Range<usize>,
+) -> bool {
+    let rev = |k: &[u64], r: Range<usize>| k[r].iter().rev().copied().collect::<Vec<u64>>();
+    let (la, lb) = (
+        rev(&wa.keys, ra.start..na.start),
+        rev(&wb.keys, rb.start..nb.start),
+    );
+    let (xa, xb) = (&wa.keys[na.end..ra.end], &wb.keys[nb.end..rb.end]);
+    flank_may_extend(&la, &lb)
+        || flank_may_extend(xa, xb)
+        || flank_may_extend(&la, xb)
+        || flank_may_extend(xa, &lb)
+}
+
+/// Whether two flanks (token keys, nearest to the passage first) may hold
+/// an extension that `Alignment::trim` keeps. An extension spanning `t`
+/// tokens (its longer side) with `e` equal words scores at most
+/// `3e - 3 - t` half words in trim's affine score (2 per equal word; a
+/// difference opens at 3 and costs 1 per word of its longer side), unless
+/// it is all equal; so the flanks' first `t` tokens must share
+/// `3 * shared >= t + 3` words for some `t`, or start with an equal token.
+/// The `k`-th occurrence of a key in both becomes shared at
+/// `t = max(position in a, position in b) + 1`.
+fn flank_may_extend(a: &[u64], b: &[u64]) -> bool {
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    if a[0] == b[0] {
+        return true;
+    }
+    let sorted = |k: &[u64]| {
+        let mut v: Vec<(u64, u32)> = k.iter().enumerate().map(|(i, &x)| (x, i as u32)).collect();
+        v.sort_unstable();
+        v
+    };
+    let (sa, sb) = (sorted(a), sorted(b));
+    let n = a.len().max(b.len());
+    let mut at = vec![0usize; n + 1];
+    let (mut i, mut j) = (0, 0);
+    while i < sa.len() && j < sb.len() {
+        match sa[i].0.cmp(&sb[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                at[sa[i].1.max(sb[j].1) as usize + 1] += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let mut shared = 0;
+    (1..=n).any(|t| {
+        shared += at[t];
+        3 * shared >= t + 3
+    })
 }
 
 /// Size of the multiset intersection of two token key sequences.
@@ -973,4 +1074,89 @@ pub fn run_claims(args: &crate::cli::ClaimsArgs) -> anyhow::Result<i32> {
     } else {
         crate::exit::CLEAN
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::Token;
+    use proptest::prelude::*;
+
+    #[test]
+    fn flank_extension_needs_words_that_pay() {
+        // The very next word equal on both sides.
+        assert!(flank_may_extend(&[7, 1, 2], &[7, 3, 4]));
+        // Nothing shared.
+        assert!(!flank_may_extend(&[1, 2, 3, 4], &[5, 6, 7, 8]));
+        // One stock word far out cannot pay for the difference before it.
+        assert!(!flank_may_extend(&[1, 2, 3, 9], &[5, 6, 7, 9]));
+        // A run of four after a two-word difference can.
+        assert!(flank_may_extend(
+            &[1, 2, 10, 11, 12, 13],
+            &[5, 6, 10, 11, 12, 13]
+        ));
+        assert!(!flank_may_extend(&[], &[1]));
+    }
+
+    fn tokens(keys: &[u64]) -> Vec<Token> {
+        keys.iter()
+            .enumerate()
+            .map(|(i, &k)| Token {
+                span: Span::new(i, i + 1),
+                hash: k,
+                number: false,
+            })
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// The filter never hides an extension that trimming keeps: when
+        /// the trimmed alignment of `left + core + right` has equal words
+        /// beyond the shared core on a side, the filter admits that side.
+        #[test]
+        fn flank_filter_admits_every_kept_extension(
+            core_len in 8usize..20,
+            la in proptest::collection::vec(0u64..6, 0..30),
+            lb in proptest::collection::vec(0u64..6, 0..30),
+            xa in proptest::collection::vec(0u64..6, 0..30),
+            xb in proptest::collection::vec(0u64..6, 0..30),
+        ) {
+            let core: Vec<u64> = (1000..1000 + core_len as u64).collect();
+            let ka: Vec<u64> = la.iter().chain(&core).chain(&xa).copied().collect();
+            let kb: Vec<u64> = lb.iter().chain(&core).chain(&xb).copied().collect();
+            let full = align::align(&tokens(&ka), &tokens(&kb));
+            // (With long flanks over a small alphabet Myers may prefer to
+            // match a's right flank with b's left one over the core; the
+            // windows of a candidate are not like that.)
+            let core_a = la.len()..la.len() + core_len;
+            prop_assume!(full.ops.iter().any(|o| o.tag == align::OpTag::Equal
+                && o.a.start <= core_a.start
+                && o.a.end >= core_a.end
+                && o.a.start + lb.len() == o.b.start + la.len()));
+            let (ra, _, al) = full.trim(&ka, &kb);
+            // (Trimming may shed the core itself for a stray match beyond a
+            // long difference; that passage is too short to be reported.)
+            prop_assume!(ra.start <= la.len() && ra.end >= la.len() + core_len);
+            // Equal words of the trimmed alignment left and right of the core (side a).
+            let (mut left, mut right) = (0, 0);
+            for op in al.ops.iter().filter(|o| o.tag == align::OpTag::Equal) {
+                for i in op.a.clone() {
+                    let i = i + ra.start;
+                    if i < la.len() {
+                        left += 1;
+                    } else if i >= la.len() + core_len {
+                        right += 1;
+                    }
+                }
+            }
+            let rev = |k: &[u64]| k.iter().rev().copied().collect::<Vec<u64>>();
+            if left > 0 {
+                prop_assert!(flank_may_extend(&rev(&la), &rev(&lb)));
+            }
+            if right > 0 {
+                prop_assert!(flank_may_extend(&xa, &xb));
+            }
+        }
+    }
 }
