@@ -671,6 +671,16 @@ fn covered(eq: &[bool], units: &[Range<usize>], base: usize) -> usize {
 /// Runs matching, claims and contradictions over a corpus.
 pub fn check(corpus: Corpus, errors: Vec<input::InputError>, opts: &MatchOptions) -> CheckOutcome {
     let mut stats = Stats::default();
+    let tt = std::time::Instant::now();
+    let timing = std::env::var_os("CROSSCHECK_TIMINGS").is_some();
+    let lap = |phase: &str| {
+        if timing {
+            eprintln!(
+                "crosscheck: timing: {phase} done at {} ms (check)",
+                tt.elapsed().as_millis()
+            );
+        }
+    };
     let mut matched = find_pairs(&corpus, opts, &mut stats);
     // Claims of every document, once each (quotations pair documents that
     // passage matching did not pair).
@@ -682,7 +692,9 @@ pub fn check(corpus: Corpus, errors: Vec<input::InputError>, opts: &MatchOptions
         .par_iter()
         .map(|&d| (d, claims::extract(&corpus.get(d).text, &claim_opts)))
         .collect();
+    lap("claims");
     let extra = quote_pairs(&corpus, &claims, &matched, opts);
+    lap(&format!("quotation pairs ({})", extra.len()));
     matched.extend(extra);
     matched.sort_by_key(|x| (x.a, x.b));
     let compare_opts = CompareOptions::default();
@@ -725,6 +737,7 @@ pub fn check(corpus: Corpus, errors: Vec<input::InputError>, opts: &MatchOptions
             }
         })
         .collect();
+    lap("contradictions");
     CheckOutcome {
         corpus,
         pairs,
@@ -768,35 +781,45 @@ fn quote_pairs(
                 .any(|(sa, sb)| sa.overlaps(&a.span) && sb.overlaps(&b.span))
         })
     };
-    let candidates: Vec<(Passage, Passage)> = quotes::candidate_pairs(&docs)
-        .into_iter()
+    let (pairs, keys) = quotes::candidate_pairs(&docs);
+    let key = |r: quotes::QuoteRef| keys[r.doc][r.quote].as_slice();
+    let candidates: Vec<(Passage, Passage)> = pairs
+        .into_par_iter()
+        // The bar of passage pairs: enough words, and word-3-shingle Jaccard
+        // at least `min_jaccard` (formulae quoted in many texts otherwise
+        // pair every text that quotes them with a variant); checked on the
+        // keys tokenized once per quotation.
+        .filter(|&(x, y)| {
+            let (ka, kb) = (key(x), key(y));
+            ka.len() >= opts.min_words
+                && kb.len() >= opts.min_words
+                && shingle_jaccard(ka, kb) >= opts.min_jaccard
+        })
+        .map(|(x, y)| {
+            (
+                quotes::DocQuotes::passage(&docs, x),
+                quotes::DocQuotes::passage(&docs, y),
+            )
+        })
         .filter(|(a, b)| !covered(a, b))
         .collect();
+    if std::env::var_os("CROSSCHECK_TIMINGS").is_some() {
+        eprintln!(
+            "crosscheck: timing: {} quotation candidates pass the bar",
+            candidates.len()
+        );
+    }
     candidates
         .into_par_iter()
         .filter_map(|(a, b)| {
-            let ta = normalize::tokenize(&corpus.get(a.doc).text[a.span.start..a.span.end]);
-            let tb = normalize::tokenize(&corpus.get(b.doc).text[b.span.start..b.span.end]);
-            let shift = |t: &mut Vec<Token>, by: usize| {
+            let tokens = |p: &Passage| {
+                let mut t = normalize::tokenize(p.span.slice(&corpus.get(p.doc).text));
                 for x in t.iter_mut() {
-                    x.span = Span::new(x.span.start + by, x.span.end + by);
+                    x.span = Span::new(x.span.start + p.span.start, x.span.end + p.span.start);
                 }
+                t
             };
-            let (mut ta, mut tb) = (ta, tb);
-            shift(&mut ta, a.span.start);
-            shift(&mut tb, b.span.start);
-            // The bar of passage pairs: enough words, and word-3-shingle
-            // Jaccard at least `min_jaccard` (formulae quoted in many texts
-            // otherwise pair every text that quotes them with a variant).
-            if ta.len() < opts.min_words || tb.len() < opts.min_words {
-                return None;
-            }
-            let ka: Vec<u64> = ta.iter().map(|t| t.hash).collect();
-            let kb: Vec<u64> = tb.iter().map(|t| t.hash).collect();
-            if shingle_jaccard(&ka, &kb) < opts.min_jaccard {
-                return None;
-            }
-            let al = align::align(&ta, &tb);
+            let al = align::align(&tokens(&a), &tokens(&b));
             (al.similarity >= opts.min_similarity.max(0.6)).then_some(Matched {
                 a,
                 b,

@@ -12,6 +12,7 @@
 
 use crate::document::{DocId, Passage, Span};
 use crate::normalize;
+use rayon::prelude::*;
 use std::collections::HashMap;
 
 /// Fewest words a quotation needs to be matched on its own.
@@ -30,13 +31,42 @@ pub struct DocQuotes<'a> {
     pub quotes: Vec<Span>,
 }
 
+/// One quotation of [`DocQuotes`]: index of the document in the slice given
+/// to [`candidate_pairs`] and of the quotation in its `quotes`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct QuoteRef {
+    /// Index into the documents.
+    pub doc: usize,
+    /// Index into the document's quotations.
+    pub quote: usize,
+}
+
+/// The quotations' token keys (`normalize::Token::hash`), tokenized once:
+/// `keys[doc][quote]`.
+pub type QuoteKeys = Vec<Vec<Vec<u64>>>;
+
 /// Pairs of quotations in different documents that share a run of four
-/// words, as passages (`a.doc < b.doc`), sorted and without repeats.
-pub fn candidate_pairs(docs: &[DocQuotes<'_>]) -> Vec<(Passage, Passage)> {
-    let mut postings: HashMap<u64, Vec<(usize, usize)>> = HashMap::new();
-    for (di, d) in docs.iter().enumerate() {
-        for (qi, q) in d.quotes.iter().enumerate() {
-            let toks = normalize::tokenize(q.slice(d.text));
+/// words (`a` in the lower document), sorted and without repeats, with
+/// every quotation's token keys so the caller need not tokenize the
+/// candidates again.
+pub fn candidate_pairs(docs: &[DocQuotes<'_>]) -> (Vec<(QuoteRef, QuoteRef)>, QuoteKeys) {
+    let keys: QuoteKeys = docs
+        .par_iter()
+        .map(|d| {
+            d.quotes
+                .iter()
+                .map(|q| {
+                    normalize::tokenize(q.slice(d.text))
+                        .iter()
+                        .map(|t| t.hash)
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
+    let mut postings: HashMap<u64, Vec<QuoteRef>> = HashMap::new();
+    for (di, qs) in keys.iter().enumerate() {
+        for (qi, toks) in qs.iter().enumerate() {
             if toks.len() < MIN_WORDS {
                 continue;
             }
@@ -44,42 +74,48 @@ pub fn candidate_pairs(docs: &[DocQuotes<'_>]) -> Vec<(Passage, Passage)> {
                 .windows(SHINGLE)
                 .map(|w| {
                     w.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, t| {
-                        (h ^ t.hash).wrapping_mul(0x100_0000_01b3)
+                        (h ^ t).wrapping_mul(0x100_0000_01b3)
                     })
                 })
                 .collect();
             seen.sort_unstable();
             seen.dedup();
             for s in seen {
-                postings.entry(s).or_default().push((di, qi));
+                postings.entry(s).or_default().push(QuoteRef { doc: di, quote: qi });
             }
         }
     }
-    let mut out: Vec<(Passage, Passage)> = Vec::new();
+    let mut out: Vec<(QuoteRef, QuoteRef)> = Vec::new();
     for list in postings.values() {
         if list.len() > MAX_POSTINGS {
             continue;
         }
-        for (i, &(da, qa)) in list.iter().enumerate() {
-            for &(db, qb) in &list[i + 1..] {
-                if docs[da].doc == docs[db].doc {
+        for (i, &x) in list.iter().enumerate() {
+            for &y in &list[i + 1..] {
+                if docs[x.doc].doc == docs[y.doc].doc {
                     continue;
                 }
-                let x = Passage {
-                    doc: docs[da].doc,
-                    span: docs[da].quotes[qa],
-                };
-                let y = Passage {
-                    doc: docs[db].doc,
-                    span: docs[db].quotes[qb],
-                };
-                out.push(if x.doc < y.doc { (x, y) } else { (y, x) });
+                out.push(if docs[x.doc].doc < docs[y.doc].doc {
+                    (x, y)
+                } else {
+                    (y, x)
+                });
             }
         }
     }
     out.sort_unstable();
     out.dedup();
-    out
+    (out, keys)
+}
+
+impl DocQuotes<'_> {
+    /// The quotation `r` points at, as a passage.
+    pub fn passage(docs: &[DocQuotes<'_>], r: QuoteRef) -> Passage {
+        Passage {
+            doc: docs[r.doc].doc,
+            span: docs[r.doc].quotes[r.quote],
+        }
+    }
 }
 
 #[cfg(test)]
@@ -110,8 +146,9 @@ mod tests {
                 quotes: scan(b).iter().map(|c| c.span).collect(),
             },
         ];
-        let p = candidate_pairs(&docs);
+        let (p, keys) = candidate_pairs(&docs);
         assert_eq!(p.len(), 1);
-        assert_eq!(p[0].0.doc, DocId(0));
+        assert_eq!(DocQuotes::passage(&docs, p[0].0).doc, DocId(0));
+        assert_eq!(keys[0][0].len(), 8);
     }
 }
