@@ -17,6 +17,9 @@ use std::ops::Range;
 /// reaches 11 outlets in SaudiNewsNet; 64 leaves room for far wider reuse
 /// while a chunk in 64+ documents of one corpus is almost always formulaic.
 pub const MAX_GROUP_DOCS: usize = 64;
+/// How far (tokens, on each side) a seed from a too-common chunk may lie
+/// from a seed of the document pair's own: two chain gaps.
+pub const COMMON_REACH: u32 = 2 * MAX_GAP;
 /// Seeds a region needs. Two chained chunks are 8+ shared words in order.
 pub const MIN_SEEDS: usize = 2;
 /// Share of a region's tokens (on its longer side) covered by seeds.
@@ -68,6 +71,8 @@ pub struct SeedStats {
     pub common_groups: usize,
     /// Seeds found.
     pub seeds: usize,
+    /// Of them, seeds from too-common chunks between already seeded documents.
+    pub common_seeds: usize,
 }
 
 /// All seeds between documents: `records` sorted by fingerprint, `fps` the
@@ -141,8 +146,89 @@ pub fn seeds(
     out.extend(near_seeds);
     out.par_sort_unstable();
     out.dedup();
+    let extra = common_seeds(records, starts, &common, &out);
+    stats.common_seeds = extra.len();
+    out.extend(extra);
+    out.par_sort_unstable();
+    out.dedup();
     stats.seeds = out.len();
     out
+}
+
+/// Seeds from too-common chunks, between documents that already share a
+/// seed of their own: a formula inside a copied passage then still counts
+/// towards its chain (a short copy of formulaic text otherwise has too few
+/// seeds), while two documents that share only formulae stay unpaired.
+/// `seeds` sorted.
+fn common_seeds(
+    records: &[ChunkRecord],
+    starts: &[usize],
+    common: &[bool],
+    seeds: &[Seed],
+) -> Vec<Seed> {
+    // Each document's chunks in common groups, sorted by fingerprint.
+    let mut per_doc: Vec<Vec<ChunkRecord>> = Vec::new();
+    for (g, _) in common.iter().enumerate().filter(|(_, c)| **c) {
+        for r in &records[starts[g]..starts[g + 1]] {
+            let d = r.doc as usize;
+            if per_doc.len() <= d {
+                per_doc.resize_with(d + 1, Vec::new);
+            }
+            per_doc[d].push(*r);
+        }
+    }
+    let empty = Vec::new();
+    let of = |d: u32| per_doc.get(d as usize).unwrap_or(&empty);
+    let pairs: Vec<&[Seed]> = seeds
+        .chunk_by(|x, y| x.a_doc == y.a_doc && x.b_doc == y.b_doc)
+        .collect();
+    // Within reach of a seed of the pair's own, on both sides (a common
+    // chunk elsewhere could only chain with other common chunks).
+    let near = |own: &[Seed], ta: u32, tb: u32| {
+        own.iter().any(|s| {
+            s.a_token.abs_diff(ta) <= COMMON_REACH && s.b_token.abs_diff(tb) <= COMMON_REACH
+        })
+    };
+    pairs
+        .par_iter()
+        .flat_map_iter(|own| {
+            let (a, b) = (own[0].a_doc, own[0].b_doc);
+            let (ra, rb) = (of(a), of(b));
+            let mut v = Vec::new();
+            let (mut i, mut j) = (0, 0);
+            while i < ra.len() && j < rb.len() {
+                match ra[i].fingerprint.cmp(&rb[j].fingerprint) {
+                    std::cmp::Ordering::Less => i += 1,
+                    std::cmp::Ordering::Greater => j += 1,
+                    std::cmp::Ordering::Equal => {
+                        let f = ra[i].fingerprint;
+                        let j0 = j;
+                        while i < ra.len() && ra[i].fingerprint == f {
+                            j = j0;
+                            while j < rb.len() && rb[j].fingerprint == f {
+                                if !near(own, ra[i].token, rb[j].token) {
+                                    j += 1;
+                                    continue;
+                                }
+                                v.push(Seed {
+                                    a_doc: a,
+                                    b_doc: b,
+                                    a_token: ra[i].token,
+                                    b_token: rb[j].token,
+                                    a_len: ra[i].len,
+                                    b_len: rb[j].len,
+                                    distance: 0,
+                                });
+                                j += 1;
+                            }
+                            i += 1;
+                        }
+                    }
+                }
+            }
+            v
+        })
+        .collect()
 }
 
 /// Chains the seeds (sorted) of each document pair into candidates.
@@ -244,6 +330,47 @@ mod tests {
         assert_eq!(c[0].a, 100..136);
         assert_eq!(c[0].b, 5..42);
         assert_eq!(c[0].seeds, 4);
+    }
+
+    fn rec(fingerprint: u64, doc: u32, token: u32) -> ChunkRecord {
+        ChunkRecord {
+            fingerprint,
+            doc,
+            token,
+            len: 5,
+        }
+    }
+
+    /// A formula (fingerprint 7, in more than `MAX_GROUP_DOCS` documents)
+    /// seeds documents 0 and 1 beside their own seed (fingerprint 1), but
+    /// not far from it, and never documents 2 and 3, which share only it.
+    #[test]
+    fn common_chunks_seed_only_beside_a_seed_of_the_pair() {
+        let mut records = vec![rec(1, 0, 100), rec(1, 1, 10)];
+        for d in 0..MAX_GROUP_DOCS as u32 + 1 {
+            records.push(rec(7, d, if d == 0 { 108 } else { 18 }));
+            records.push(rec(7, d, 500));
+        }
+        records.sort_unstable();
+        let mut starts = vec![0];
+        for i in 1..records.len() {
+            if records[i].fingerprint != records[i - 1].fingerprint {
+                starts.push(i);
+            }
+        }
+        starts.push(records.len());
+        let mut stats = SeedStats::default();
+        let s = seeds(&records, &starts, &[], &mut stats);
+        assert_eq!(stats.common_groups, 1);
+        let pair = |a, b| {
+            s.iter()
+                .filter(|x| (x.a_doc, x.b_doc) == (a, b))
+                .map(|x| (x.a_token, x.b_token))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(pair(0, 1), vec![(100, 10), (108, 18)]);
+        assert!(pair(2, 3).is_empty());
+        assert_eq!(chain(&s).len(), 1);
     }
 
     #[test]

@@ -620,16 +620,18 @@ fn occurrence_nodes(occ: &[Passage]) -> Vec<usize> {
 /// Clusters of reused passages. Occurrences (the sides of the verified
 /// pairs) that cover nearly the same bytes of one document are one node;
 /// nodes are joined from the most similar pair down, two groups merging
-/// when at least half of the node pairs across them (in different
-/// documents) were matched. A passage reused in three outlets joins even
-/// if one of its three pairs was missed, but fragments chained through
-/// documents that hold several of them (A~B, B~C, C~D) do not.
-/// `similarity(rep, member)` scores an occurrence against the
-/// representative's (word-alignment similarity).
+/// when every node pair across them (in different documents) was matched
+/// or passes the pair bar by `near` (word-3-shingle Jaccard of the two
+/// spans). A passage reused in three outlets joins even if matching missed
+/// one of its three pairs, but a cluster never implies a pair that nobody
+/// verified, and fragments chained through documents that hold several of
+/// them (A~B, B~C, C~D) do not join. `similarity(rep, member)` scores an
+/// occurrence against the representative's (word-alignment similarity).
 pub fn passage_clusters(
     corpus: &Corpus,
     pairs: &[PairResult],
     similarity: impl Fn(Passage, Passage) -> f64,
+    mut near: impl FnMut(Passage, Passage) -> bool,
 ) -> Vec<Cluster> {
     let occ: Vec<Passage> = pairs.iter().flat_map(|p| [p.a, p.b]).collect();
     // 1. Nodes: occurrences in one document that agree with the node's
@@ -651,7 +653,7 @@ pub fn passage_clusters(
     edges.sort_by(|x, y| y.0.total_cmp(&x.0).then((x.1, x.2).cmp(&(y.1, y.2))));
     let linked: std::collections::HashSet<(usize, usize)> =
         edges.iter().map(|e| (e.1, e.2)).collect();
-    // 3. Majority linkage over nodes.
+    // 3. Verified complete linkage over nodes.
     let mut group: HashMap<usize, usize> = HashMap::new();
     let mut nodes: HashMap<usize, Vec<usize>> = HashMap::new();
     for &(_, x, y) in &edges {
@@ -665,16 +667,23 @@ pub fn passage_clusters(
         if gx == gy {
             continue;
         }
-        let (mut cross, mut hit) = (0usize, 0usize);
-        for &u in &nodes[&gx] {
+        // Every node pair across the two groups (in different documents)
+        // must be a matched pair or pass the pair bar (`near`): the cluster
+        // stands for all its pairs, so none may be inferred unverified.
+        let mut cross = 0usize;
+        let mut agree = true;
+        'all: for &u in &nodes[&gx] {
             for &v in &nodes[&gy] {
                 if occ[u].doc != occ[v].doc {
                     cross += 1;
-                    hit += usize::from(linked.contains(&(u.min(v), u.max(v))));
+                    if !linked.contains(&(u.min(v), u.max(v))) && !near(occ[u], occ[v]) {
+                        agree = false;
+                        break 'all;
+                    }
                 }
             }
         }
-        if cross == 0 || 2 * hit < cross {
+        if cross == 0 || !agree {
             continue;
         }
         let (keep, other) = if nodes[&gx].len() >= nodes[&gy].len() {
@@ -1020,7 +1029,7 @@ mod tests {
             pair(1, (2, 100), 2, (0, 100)),
             pair(1, (95, 300), 2, (500, 700)),
         ];
-        let c = passage_clusters(&corpus, &pairs, |_, _| 0.9);
+        let c = passage_clusters(&corpus, &pairs, |_, _| 0.9, |_, _| false);
         assert_eq!(c.len(), 2);
         assert_eq!(c[0].members.len(), 3);
         assert_eq!(c[0].members[0].spans, vec![Span::new(0, 100)]);
@@ -1047,7 +1056,13 @@ mod tests {
             pair(4, (15, 115), 6, (0, 100)),
             pair(4, (30, 130), 7, (0, 100)),
         ];
-        let c = passage_clusters(&corpus, &pairs, |_, _| 0.9);
+        // f and g were not matched to each other, but pass the pair bar.
+        let f_g = |x: Passage, y: Passage| {
+            let mut d = [x.doc.0, y.doc.0];
+            d.sort();
+            d == [5, 6]
+        };
+        let c = passage_clusters(&corpus, &pairs, |_, _| 0.9, f_g);
         let view: Vec<Vec<(u32, Vec<Span>)>> = c
             .iter()
             .map(|c| {
@@ -1061,13 +1076,19 @@ mod tests {
             })
             .collect();
         let s = |a, b| vec![Span::new(a, b)];
-        // d~a does not join a, b, c (it matched one of three) but is kept.
+        // d~a does not join a, b, c (d matched one of three, and neither
+        // d~b nor d~c passes the bar) but is kept.
         assert!(view.contains(&vec![(0, s(0, 100)), (1, s(0, 100)), (2, s(0, 100))]));
         assert!(view.contains(&vec![(0, s(0, 100)), (3, s(0, 100))]));
         // e's spans are occurrences as matched, never a chained union.
         assert!(view.contains(&vec![(4, s(0, 100)), (5, s(0, 100)), (6, s(0, 100))]));
         assert!(view.contains(&vec![(4, s(30, 130)), (7, s(0, 100))]));
         assert_eq!(c.len(), 4);
+        // Without f~g passing the bar, g does not join e and f: the
+        // cluster would imply a pair nobody verified.
+        let c = passage_clusters(&corpus, &pairs, |_, _| 0.9, |_, _| false);
+        assert_eq!(c.len(), 5);
+        assert!(c.iter().all(|c| c.members.len() <= 3));
     }
 
     #[test]

@@ -187,8 +187,9 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
     lap(
         "seeds",
         format!(
-            "{} seeds, {} candidates, {} common groups",
+            "{} seeds ({} from common chunks), {} candidates, {} common groups",
             seeds.len(),
+            seed_stats.common_seeds,
             cands.len(),
             seed_stats.common_groups
         ),
@@ -967,8 +968,27 @@ pub fn dedup(
                 let ty = normalize::tokenize(y.span.slice(&outcome.corpus.get(y.doc).text));
                 align::align(&tx, &ty).similarity
             };
+            // The pair bar for pairs the clusters would imply but matching
+            // did not report; each occurrence tokenized once.
+            let mut keys: HashMap<Passage, Vec<u64>> = HashMap::new();
+            let mut key_of = |p: Passage| -> Vec<u64> {
+                keys.entry(p)
+                    .or_insert_with(|| {
+                        normalize::tokenize(p.span.slice(&outcome.corpus.get(p.doc).text))
+                            .iter()
+                            .map(|t| t.hash)
+                            .collect()
+                    })
+                    .clone()
+            };
+            let near = |x: Passage, y: Passage| {
+                let (kx, ky) = (key_of(x), key_of(y));
+                kx.len() >= matching.min_words
+                    && ky.len() >= matching.min_words
+                    && shingle_jaccard(&kx, &ky) >= matching.min_jaccard
+            };
             (
-                dedup::passage_clusters(&corpus, &outcome.pairs, sim),
+                dedup::passage_clusters(&corpus, &outcome.pairs, sim, near),
                 Vec::new(),
             )
         }

@@ -81,7 +81,10 @@ pub fn candidate_pairs(docs: &[DocQuotes<'_>]) -> (Vec<(QuoteRef, QuoteRef)>, Qu
             seen.sort_unstable();
             seen.dedup();
             for s in seen {
-                postings.entry(s).or_default().push(QuoteRef { doc: di, quote: qi });
+                postings
+                    .entry(s)
+                    .or_default()
+                    .push(QuoteRef { doc: di, quote: qi });
             }
         }
     }
