@@ -22,11 +22,15 @@ pub const MAX_GROUP_DOCS: usize = 64;
 pub const COMMON_REACH: u32 = 2 * MAX_GAP;
 /// Seeds a region needs. Two chained chunks are 8+ shared words in order.
 pub const MIN_SEEDS: usize = 2;
-/// Share of a region's tokens (on its longer side) covered by seeds.
-pub const MIN_DENSITY: f64 = 0.3;
+/// Share of a region's tokens (on its longer side) covered by seeds. A
+/// heavily edited copy of formulaic text keeps few seeds: 0.3 cost 0.6
+/// points of recall on the 20,000-document generated corpus, for 4% fewer
+/// candidates; 0.1 gains nothing more.
+pub const MIN_DENSITY: f64 = 0.2;
 /// Largest gap, in tokens, between chained seeds (on either side): room for
-/// an edited chunk or two between unedited ones.
-pub const MAX_GAP: u32 = 30;
+/// edited chunks and formulae too common to seed between unedited ones
+/// (30 → 50: recall 0.9645 → 0.9673 on the same corpus, 3% more candidates).
+pub const MAX_GAP: u32 = 50;
 
 /// Two chunks, of documents `a < b`, with similar fingerprints.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
