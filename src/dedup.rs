@@ -170,7 +170,7 @@ pub struct BoilerplateFound {
 /// The group a document's boilerplate is counted in: its source, else the
 /// host of its URL, else `None`: a document without either is not searched
 /// for boilerplate.
-fn source_key(d: &crate::document::Document) -> Option<String> {
+pub fn source_key(d: &crate::document::Document) -> Option<String> {
     if let Some(s) = &d.source {
         return Some(s.clone());
     }

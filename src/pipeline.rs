@@ -39,6 +39,11 @@ pub struct MatchOptions {
     /// peers' threshold (MinHash-LSH at 0.5), so that every reported pair is
     /// a near-duplicate by the measure they are scored with.
     pub min_jaccard: f64,
+    /// Before matching, blank out each source's boilerplate (a sentence in
+    /// at least this many documents of one source, as `crosscheck dedup`
+    /// finds it: site footers, "to contact the writer send SMS code 123"),
+    /// so it neither pairs documents nor yields findings. `None`: keep it.
+    pub boilerplate_min_docs: Option<usize>,
 }
 
 impl Default for MatchOptions {
@@ -48,6 +53,7 @@ impl Default for MatchOptions {
             min_similarity: 0.5,
             min_words: 8,
             min_jaccard: 0.5,
+            boilerplate_min_docs: Some(crate::dedup::BOILERPLATE_MIN_DOCS),
         }
     }
 }
@@ -670,9 +676,19 @@ fn covered(eq: &[bool], units: &[Range<usize>], base: usize) -> usize {
 }
 
 /// Runs matching, claims and contradictions over a corpus.
-pub fn check(corpus: Corpus, errors: Vec<input::InputError>, opts: &MatchOptions) -> CheckOutcome {
+pub fn check(
+    mut corpus: Corpus,
+    errors: Vec<input::InputError>,
+    opts: &MatchOptions,
+) -> CheckOutcome {
     let mut stats = Stats::default();
     let tt = std::time::Instant::now();
+    // Boilerplate is blanked out for matching only (same offsets); claims
+    // and reports see the original text.
+    let saved = match opts.boilerplate_min_docs {
+        Some(n) => mask_boilerplate(&mut corpus, n),
+        None => Vec::new(),
+    };
     let timing = std::env::var_os("CROSSCHECK_TIMINGS").is_some();
     let lap = |phase: &str| {
         if timing {
@@ -683,6 +699,7 @@ pub fn check(corpus: Corpus, errors: Vec<input::InputError>, opts: &MatchOptions
         }
     };
     let mut matched = find_pairs(&corpus, opts, &mut stats);
+    restore(&mut corpus, saved);
     // Claims of every document, once each (quotations pair documents that
     // passage matching did not pair).
     let claim_opts = ClaimOptions::default();
@@ -744,6 +761,51 @@ pub fn check(corpus: Corpus, errors: Vec<input::InputError>, opts: &MatchOptions
         pairs,
         errors,
         stats,
+    }
+}
+
+/// The original text of blanked-out spans, per document.
+type Saved = Vec<(usize, Vec<(Span, String)>)>;
+
+/// Blanks out the boilerplate of every source in place (spaces, same byte
+/// offsets) and returns the original text of what it blanked. Documents
+/// without a source (or URL host) are not searched, nor tokenized for it.
+fn mask_boilerplate(corpus: &mut Corpus, min_docs: usize) -> Saved {
+    let words: Vec<crate::dedup::DocWords> = corpus
+        .docs
+        .par_iter()
+        .map(|d| match crate::dedup::source_key(d) {
+            Some(_) => dedup_words(&d.text),
+            None => crate::dedup::DocWords::default(),
+        })
+        .collect();
+    let opts = crate::dedup::DedupOptions {
+        boilerplate_min_docs: min_docs,
+        ..Default::default()
+    };
+    let found = crate::dedup::find_boilerplate(corpus, &words, &opts);
+    let mut saved = Vec::new();
+    for (i, (d, m)) in corpus.docs.iter_mut().zip(found.masks).enumerate() {
+        if m.is_empty() {
+            continue;
+        }
+        let originals = m
+            .iter()
+            .map(|s| (*s, s.slice(&d.text).to_string()))
+            .collect();
+        d.text = crate::dedup::mask(&d.text, &m);
+        saved.push((i, originals));
+    }
+    saved
+}
+
+/// Puts back what [`mask_boilerplate`] blanked out.
+fn restore(corpus: &mut Corpus, saved: Saved) {
+    for (i, originals) in saved {
+        let text = &mut corpus.docs[i].text;
+        for (span, original) in originals {
+            text.replace_range(span.start..span.end, &original);
+        }
     }
 }
 
@@ -959,7 +1021,12 @@ pub fn dedup(
         }
         w.units.clear(); // not needed any more
     }
-    let outcome = check(masked, Vec::new(), matching);
+    // Masked above already (and the units reported).
+    let inner = MatchOptions {
+        boilerplate_min_docs: None,
+        ..matching.clone()
+    };
+    let outcome = check(masked, Vec::new(), &inner);
     let (clusters, singletons) = match level {
         dedup::Level::Document => dedup::document_clusters(&corpus, &words, &outcome.pairs, opts),
         dedup::Level::Passage => {

@@ -354,3 +354,60 @@ fn seeds_run_prints_the_alfano_pair() {
     assert_eq!(alfano[0]["findings"], Value::Array(vec![]));
     assert!(alfano[0]["b"]["text"].as_str().unwrap().contains("ألفانو"));
 }
+
+/// Pairs of a `check --format jsonl` run, as sorted document-id pairs, and
+/// the total number of findings.
+fn check_pairs(path: &std::path::Path) -> (Vec<(String, String)>, u64) {
+    let out = cmd()
+        .args(["check", "--format", "jsonl"])
+        .arg(path)
+        .output()
+        .unwrap();
+    let lines = json_lines(&out.stdout);
+    let mut p: Vec<(String, String)> = pairs(&lines)
+        .iter()
+        .map(|p| {
+            (
+                p["a"]["doc"].as_str().unwrap().to_string(),
+                p["b"]["doc"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    p.sort();
+    p.dedup();
+    (p, summary(&lines)["findings"].as_u64().unwrap())
+}
+
+#[test]
+fn check_ignores_a_sources_boilerplate() {
+    // Six articles of one outlet share its footer (a visitor count that
+    // differs, "اترك رد", "error: Content is protected !!"); two of them
+    // carry the same fish-market story. Only the story pairs, with no
+    // finding from the footer.
+    let docs = std::path::Path::new("fixtures/dedup/boilerplate/docs.jsonl");
+    let (p, findings) = check_pairs(docs);
+    assert_eq!(p, vec![("sahil-2".to_string(), "sahil-6".to_string())]);
+    assert_eq!(findings, 0);
+    // The control: without a source, a recurring sentence may be a wire
+    // story reprinted by many outlets, so it is not boilerplate; the footer
+    // then pairs every article and its visitor count is a finding.
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("docs.jsonl");
+    let text: String = fs::read_to_string(repo_path(docs))
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let mut v: Value = serde_json::from_str(l).unwrap();
+            v.as_object_mut().unwrap().remove("source");
+            format!("{v}\n")
+        })
+        .collect();
+    fs::write(&plain, text).unwrap();
+    let (p, findings) = check_pairs(&plain);
+    assert!(p.len() > 1, "{p:?}");
+    assert!(findings > 0);
+}
+
+fn repo_path(rel: &std::path::Path) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
