@@ -478,6 +478,14 @@ pub fn same_speaker(x: &str, y: &str) -> bool {
     if wx.is_empty() || wy.is_empty() {
         return true;
     }
+    // Compound names are written in one word or two (عبدالرحمن / عبد
+    // الرحمن, Abdel Rahman / Abdelrahman): adjacent words joined count too.
+    let joined = |w: &[String]| {
+        let mut v = w.to_vec();
+        v.extend(w.windows(2).map(|p| p.concat()));
+        v
+    };
+    let (wx, wy) = (joined(&wx), joined(&wy));
     wx.iter().any(|p| {
         wy.iter().any(|q| {
             let q = q.as_str();
@@ -514,6 +522,13 @@ pub fn compare_speakers(qa: &Claim, qb: &Claim) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compound_names_in_one_word_or_two() {
+        assert!(same_speaker("عبد الرحمن", "عبدالرحمن"));
+        assert!(same_speaker("Abdel Rahman", "Abdelrahman"));
+        assert!(!same_speaker("عبد الرحمن", "عبدالله"));
+    }
 
     #[test]
     fn transliterated_names() {
