@@ -76,8 +76,9 @@ pub struct SeedStats {
     pub common_groups: usize,
     /// Seeds found.
     pub seeds: usize,
-    /// Of them, seeds from too-common chunks between already seeded documents.
-    pub common_seeds: usize,
+    /// Chunks in too-common groups (they seed only beside a pair's own
+    /// seeds, see [`CommonChunks`]).
+    pub common_chunks: usize,
 }
 
 /// All seeds between documents: `records` sorted by fingerprint, `fps` the
@@ -88,7 +89,7 @@ pub fn seeds(
     starts: &[usize],
     near: &[NearPair],
     stats: &mut SeedStats,
-) -> Vec<Seed> {
+) -> (Vec<Seed>, CommonChunks) {
     let group = |i: usize| &records[starts[i]..starts[i + 1]];
     let too_common = |g: &[ChunkRecord]| {
         if g.len() <= MAX_GROUP_DOCS {
@@ -151,70 +152,72 @@ pub fn seeds(
     out.extend(near_seeds);
     out.par_sort_unstable();
     out.dedup();
-    let extra = common_seeds(records, starts, &common, &out);
-    stats.common_seeds = extra.len();
-    out.extend(extra);
-    out.par_sort_unstable();
-    out.dedup();
     stats.seeds = out.len();
-    out
+    let common = CommonChunks::new(records, starts, &common);
+    stats.common_chunks = common.len();
+    (out, common)
 }
 
-/// Seeds from too-common chunks, between documents that already share a
-/// seed of their own: a formula inside a copied passage then still counts
-/// towards its chain (a short copy of formulaic text otherwise has too few
-/// seeds), while two documents that share only formulae stay unpaired.
-/// `seeds` sorted.
-fn common_seeds(
-    records: &[ChunkRecord],
-    starts: &[usize],
-    common: &[bool],
-    seeds: &[Seed],
-) -> Vec<Seed> {
-    // Each document's chunks in common groups, sorted by fingerprint.
-    let mut per_doc: Vec<Vec<ChunkRecord>> = Vec::new();
-    for (g, _) in common.iter().enumerate().filter(|(_, c)| **c) {
-        for r in &records[starts[g]..starts[g + 1]] {
-            let d = r.doc as usize;
-            if per_doc.len() <= d {
-                per_doc.resize_with(d + 1, Vec::new);
+/// The chunks of too-common groups, per document, sorted by fingerprint.
+/// They seed a document pair only beside a seed of the pair's own, within
+/// [`COMMON_REACH`] on both sides: a formula inside a copied passage then
+/// still counts towards its chain (a short copy of formulaic text otherwise
+/// has too few seeds), while two documents that share only formulae stay
+/// unpaired. The seeds are made per pair while chaining, never all at once.
+#[derive(Debug, Default)]
+pub struct CommonChunks {
+    per_doc: Vec<Vec<ChunkRecord>>,
+}
+
+impl CommonChunks {
+    fn new(records: &[ChunkRecord], starts: &[usize], common: &[bool]) -> CommonChunks {
+        let mut per_doc: Vec<Vec<ChunkRecord>> = Vec::new();
+        for (g, _) in common.iter().enumerate().filter(|(_, c)| **c) {
+            for r in &records[starts[g]..starts[g + 1]] {
+                let d = r.doc as usize;
+                if per_doc.len() <= d {
+                    per_doc.resize_with(d + 1, Vec::new);
+                }
+                per_doc[d].push(*r);
             }
-            per_doc[d].push(*r);
         }
+        CommonChunks { per_doc }
     }
-    let empty = Vec::new();
-    let of = |d: u32| per_doc.get(d as usize).unwrap_or(&empty);
-    let pairs: Vec<&[Seed]> = seeds
-        .chunk_by(|x, y| x.a_doc == y.a_doc && x.b_doc == y.b_doc)
-        .collect();
-    // Within reach of a seed of the pair's own, on both sides (a common
-    // chunk elsewhere could only chain with other common chunks).
-    let near = |own: &[Seed], ta: u32, tb: u32| {
-        own.iter().any(|s| {
-            s.a_token.abs_diff(ta) <= COMMON_REACH && s.b_token.abs_diff(tb) <= COMMON_REACH
-        })
-    };
-    pairs
-        .par_iter()
-        .flat_map_iter(|own| {
-            let (a, b) = (own[0].a_doc, own[0].b_doc);
-            let (ra, rb) = (of(a), of(b));
-            let mut v = Vec::new();
-            let (mut i, mut j) = (0, 0);
-            while i < ra.len() && j < rb.len() {
-                match ra[i].fingerprint.cmp(&rb[j].fingerprint) {
-                    std::cmp::Ordering::Less => i += 1,
-                    std::cmp::Ordering::Greater => j += 1,
-                    std::cmp::Ordering::Equal => {
-                        let f = ra[i].fingerprint;
-                        let j0 = j;
-                        while i < ra.len() && ra[i].fingerprint == f {
-                            j = j0;
-                            while j < rb.len() && rb[j].fingerprint == f {
-                                if !near(own, ra[i].token, rb[j].token) {
-                                    j += 1;
-                                    continue;
-                                }
+
+    /// Number of chunks held.
+    pub fn len(&self) -> usize {
+        self.per_doc.iter().map(Vec::len).sum()
+    }
+
+    /// Whether no chunk is held.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Seeds of the common chunks the two documents of `own` (one pair's
+    /// own seeds) share, beside those seeds.
+    fn seeds_beside(&self, own: &[Seed]) -> Vec<Seed> {
+        let (a, b) = (own[0].a_doc, own[0].b_doc);
+        let of = |d: u32| self.per_doc.get(d as usize).map_or(&[][..], Vec::as_slice);
+        let (ra, rb) = (of(a), of(b));
+        let near = |ta: u32, tb: u32| {
+            own.iter().any(|s| {
+                s.a_token.abs_diff(ta) <= COMMON_REACH && s.b_token.abs_diff(tb) <= COMMON_REACH
+            })
+        };
+        let mut v = Vec::new();
+        let (mut i, mut j) = (0, 0);
+        while i < ra.len() && j < rb.len() {
+            match ra[i].fingerprint.cmp(&rb[j].fingerprint) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    let f = ra[i].fingerprint;
+                    let j0 = j;
+                    while i < ra.len() && ra[i].fingerprint == f {
+                        j = j0;
+                        while j < rb.len() && rb[j].fingerprint == f {
+                            if near(ra[i].token, rb[j].token) {
                                 v.push(Seed {
                                     a_doc: a,
                                     b_doc: b,
@@ -224,24 +227,38 @@ fn common_seeds(
                                     b_len: rb[j].len,
                                     distance: 0,
                                 });
-                                j += 1;
                             }
-                            i += 1;
+                            j += 1;
                         }
+                        i += 1;
                     }
                 }
             }
-            v
-        })
-        .collect()
+        }
+        v
+    }
 }
 
-/// Chains the seeds (sorted) of each document pair into candidates.
-pub fn chain(seeds: &[Seed]) -> Vec<Candidate> {
+/// Chains the seeds (sorted) of each document pair, with the common
+/// chunks' seeds beside them, into candidates.
+pub fn chain(seeds: &[Seed], common: &CommonChunks) -> Vec<Candidate> {
     let pairs: Vec<&[Seed]> = seeds
         .chunk_by(|x, y| x.a_doc == y.a_doc && x.b_doc == y.b_doc)
         .collect();
-    pairs.par_iter().flat_map_iter(|s| chain_pair(s)).collect()
+    pairs
+        .par_iter()
+        .flat_map_iter(|own| {
+            let extra = common.seeds_beside(own);
+            if extra.is_empty() {
+                return chain_pair(own);
+            }
+            let mut all = own.to_vec();
+            all.extend(extra);
+            all.sort_unstable();
+            all.dedup();
+            chain_pair(&all)
+        })
+        .collect()
 }
 
 struct Chain {
@@ -330,7 +347,10 @@ mod tests {
 
     #[test]
     fn chains_a_shifted_passage() {
-        let c = chain(&[seed(100, 5), seed(108, 13), seed(120, 26), seed(128, 34)]);
+        let c = chain(
+            &[seed(100, 5), seed(108, 13), seed(120, 26), seed(128, 34)],
+            &CommonChunks::default(),
+        );
         assert_eq!(c.len(), 1);
         assert_eq!(c[0].a, 100..136);
         assert_eq!(c[0].b, 5..42);
@@ -365,27 +385,34 @@ mod tests {
         }
         starts.push(records.len());
         let mut stats = SeedStats::default();
-        let s = seeds(&records, &starts, &[], &mut stats);
+        let (s, common) = seeds(&records, &starts, &[], &mut stats);
         assert_eq!(stats.common_groups, 1);
-        let pair = |a, b| {
-            s.iter()
-                .filter(|x| (x.a_doc, x.b_doc) == (a, b))
-                .map(|x| (x.a_token, x.b_token))
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(pair(0, 1), vec![(100, 10), (108, 18)]);
-        assert!(pair(2, 3).is_empty());
-        assert_eq!(chain(&s).len(), 1);
+        assert_eq!(s.len(), 1);
+        assert_eq!(
+            common
+                .seeds_beside(&s)
+                .iter()
+                .map(|x| (x.a_doc, x.b_doc, x.a_token, x.b_token))
+                .collect::<Vec<_>>(),
+            vec![(0, 1, 108, 18)]
+        );
+        // Documents 2 and 3 share only the formula: no seed, no candidate.
+        let c = chain(&s, &common);
+        assert_eq!(c.len(), 1);
+        assert_eq!((c[0].a_doc, c[0].b_doc, c[0].seeds), (0, 1, 2));
     }
 
     #[test]
     fn lone_seed_is_not_a_candidate() {
-        assert!(chain(&[seed(10, 500)]).is_empty());
+        assert!(chain(&[seed(10, 500)], &CommonChunks::default()).is_empty());
     }
 
     #[test]
     fn far_apart_seeds_make_two_regions() {
-        let c = chain(&[seed(0, 0), seed(8, 8), seed(500, 900), seed(508, 908)]);
+        let c = chain(
+            &[seed(0, 0), seed(8, 8), seed(500, 900), seed(508, 908)],
+            &CommonChunks::default(),
+        );
         assert_eq!(c.len(), 2);
     }
 }

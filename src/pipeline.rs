@@ -158,8 +158,9 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
     let lap = |phase: &str, detail: String| {
         if timing {
             eprintln!(
-                "crosscheck: timing: {phase} done at {} ms ({detail})",
-                tt.elapsed().as_millis()
+                "crosscheck: timing: {phase} done at {} ms ({detail}){}",
+                tt.elapsed().as_millis(),
+                peak_rss()
             );
         }
     };
@@ -187,15 +188,16 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
     drop(fps);
     // 3. Seeds, chained into candidate regions.
     let mut seed_stats = SeedStats::default();
-    let seeds = candidates::seeds(&records, &starts, &near, &mut seed_stats);
+    let (seeds, common) = candidates::seeds(&records, &starts, &near, &mut seed_stats);
     drop(records);
-    let cands = candidates::chain(&seeds);
+    let cands = candidates::chain(&seeds, &common);
+    drop(common);
     lap(
         "seeds",
         format!(
-            "{} seeds ({} from common chunks), {} candidates, {} common groups",
+            "{} seeds (+ {} common chunks seeding beside them), {} candidates, {} common groups",
             seeds.len(),
-            seed_stats.common_seeds,
+            seed_stats.common_chunks,
             cands.len(),
             seed_stats.common_groups
         ),
@@ -693,8 +695,9 @@ pub fn check(
     let lap = |phase: &str| {
         if timing {
             eprintln!(
-                "crosscheck: timing: {phase} done at {} ms (check)",
-                tt.elapsed().as_millis()
+                "crosscheck: timing: {phase} done at {} ms (check){}",
+                tt.elapsed().as_millis(),
+                peak_rss()
             );
         }
     };
@@ -762,6 +765,19 @@ pub fn check(
         errors,
         stats,
     }
+}
+
+/// The process's peak RSS so far, as ", peak RSS N MB" for the timing
+/// lines (Linux `/proc/self/status`; empty elsewhere).
+fn peak_rss() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+            let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+            Some(format!(", peak RSS {} MB", kb * 1024 / 1_000_000))
+        })
+        .unwrap_or_default()
 }
 
 /// The original text of blanked-out spans, per document.

@@ -13,7 +13,6 @@
 use crate::document::{DocId, Passage, Span};
 use crate::normalize;
 use rayon::prelude::*;
-use std::collections::HashMap;
 
 /// Fewest words a quotation needs to be matched on its own.
 pub const MIN_WORDS: usize = 5;
@@ -64,7 +63,9 @@ pub fn candidate_pairs(docs: &[DocQuotes<'_>]) -> (Vec<(QuoteRef, QuoteRef)>, Qu
                 .collect()
         })
         .collect();
-    let mut postings: HashMap<u64, Vec<QuoteRef>> = HashMap::new();
+    // Postings as one flat list sorted by shingle (a map of small lists
+    // cost more memory than the quotations themselves).
+    let mut postings: Vec<(u64, u32, u32)> = Vec::new();
     for (di, qs) in keys.iter().enumerate() {
         for (qi, toks) in qs.iter().enumerate() {
             if toks.len() < MIN_WORDS {
@@ -80,21 +81,22 @@ pub fn candidate_pairs(docs: &[DocQuotes<'_>]) -> (Vec<(QuoteRef, QuoteRef)>, Qu
                 .collect();
             seen.sort_unstable();
             seen.dedup();
-            for s in seen {
-                postings
-                    .entry(s)
-                    .or_default()
-                    .push(QuoteRef { doc: di, quote: qi });
-            }
+            postings.extend(seen.into_iter().map(|s| (s, di as u32, qi as u32)));
         }
     }
+    postings.par_sort_unstable();
     let mut out: Vec<(QuoteRef, QuoteRef)> = Vec::new();
-    for list in postings.values() {
+    for list in postings.chunk_by(|x, y| x.0 == y.0) {
         if list.len() > MAX_POSTINGS {
             continue;
         }
-        for (i, &x) in list.iter().enumerate() {
-            for &y in &list[i + 1..] {
+        let at = |p: &(u64, u32, u32)| QuoteRef {
+            doc: p.1 as usize,
+            quote: p.2 as usize,
+        };
+        for (i, x) in list.iter().enumerate() {
+            for y in &list[i + 1..] {
+                let (x, y) = (at(x), at(y));
                 if docs[x.doc].doc == docs[y.doc].doc {
                     continue;
                 }
