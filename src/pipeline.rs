@@ -135,9 +135,7 @@ pub struct Matched {
 
 /// Finds every near-duplicate passage pair across documents.
 pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Vec<Matched> {
-    let tt = std::time::Instant::now();
-    // Phase timings on stderr for benchmarks (docs/performance.md).
-    let timing = std::env::var_os("CROSSCHECK_TIMINGS").is_some();
+    let timings = Timings::start();
     // 1. Fingerprint every chunk of every document.
     let per_doc: Vec<(Vec<ChunkRecord>, Vec<ChunkPos>, usize)> = corpus
         .docs
@@ -155,15 +153,7 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
         records.extend(r);
         positions.push(p);
     }
-    let lap = |phase: &str, detail: String| {
-        if timing {
-            eprintln!(
-                "crosscheck: timing: {phase} done at {} ms ({detail}){}",
-                tt.elapsed().as_millis(),
-                peak_rss()
-            );
-        }
-    };
+    let lap = |phase: &str, detail: String| timings.lap(phase, &detail);
     lap("fingerprint", format!("{} chunks", records.len()));
     // 2. Group equal fingerprints; find near ones with the block index.
     records.par_sort_unstable();
@@ -559,23 +549,34 @@ fn flank_may_extend(a: &[u64], b: &[u64]) -> bool {
     let (sa, sb) = (sorted(a), sorted(b));
     let n = a.len().max(b.len());
     let mut at = vec![0usize; n + 1];
-    let (mut i, mut j) = (0, 0);
-    while i < sa.len() && j < sb.len() {
-        match sa[i].0.cmp(&sb[j].0) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                at[sa[i].1.max(sb[j].1) as usize + 1] += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
+    matched_in_order(&sa, &sb, |x| x.0, |x, y| at[x.1.max(y.1) as usize + 1] += 1);
     let mut shared = 0;
     (1..=n).any(|t| {
         shared += at[t];
         3 * shared >= t + 3
     })
+}
+
+/// Walks two slices sorted by `key` and calls `hit` on each pair of equal
+/// keys, matched one to one in order (their multiset intersection).
+fn matched_in_order<T, K: Ord>(
+    a: &[T],
+    b: &[T],
+    key: impl Fn(&T) -> K,
+    mut hit: impl FnMut(&T, &T),
+) {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match key(&a[i]).cmp(&key(&b[j])) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                hit(&a[i], &b[j]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
 }
 
 /// Size of the multiset intersection of two token key sequences.
@@ -584,18 +585,8 @@ fn shared_tokens(a: &[u64], b: &[u64]) -> usize {
     let mut sb = b.to_vec();
     sa.sort_unstable();
     sb.sort_unstable();
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < sa.len() && j < sb.len() {
-        match sa[i].cmp(&sb[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
+    let mut n = 0;
+    matched_in_order(&sa, &sb, |&x| x, |_, _| n += 1);
     n
 }
 
@@ -615,18 +606,8 @@ pub fn shingle_jaccard(a: &[u64], b: &[u64]) -> f64 {
         v
     }
     let (sa, sb) = (shingles(a), shingles(b));
-    let (mut i, mut j, mut inter) = (0, 0, 0);
-    while i < sa.len() && j < sb.len() {
-        match sa[i].cmp(&sb[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                inter += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
+    let mut inter = 0;
+    matched_in_order(&sa, &sb, |&x| x, |_, _| inter += 1);
     let union = sa.len() + sb.len() - inter;
     if union == 0 {
         0.0
@@ -684,23 +665,14 @@ pub fn check(
     opts: &MatchOptions,
 ) -> CheckOutcome {
     let mut stats = Stats::default();
-    let tt = std::time::Instant::now();
+    let timings = Timings::start();
     // Boilerplate is blanked out for matching only (same offsets); claims
     // and reports see the original text.
     let saved = match opts.boilerplate_min_docs {
         Some(n) => mask_boilerplate(&mut corpus, n),
         None => Vec::new(),
     };
-    let timing = std::env::var_os("CROSSCHECK_TIMINGS").is_some();
-    let lap = |phase: &str| {
-        if timing {
-            eprintln!(
-                "crosscheck: timing: {phase} done at {} ms (check){}",
-                tt.elapsed().as_millis(),
-                peak_rss()
-            );
-        }
-    };
+    let lap = |phase: &str| timings.lap(phase, "check");
     let mut matched = find_pairs(&corpus, opts, &mut stats);
     restore(&mut corpus, saved);
     // Claims of every document, once each (quotations pair documents that
@@ -714,8 +686,11 @@ pub fn check(
         .map(|&d| (d, claims::extract(&corpus.get(d).text, &claim_opts)))
         .collect();
     lap("claims");
-    let extra = quote_pairs(&corpus, &claims, &matched, opts);
-    lap(&format!("quotation pairs ({})", extra.len()));
+    let (extra, passed) = quote_pairs(&corpus, &claims, &matched, opts);
+    timings.lap(
+        "quotation pairs",
+        &format!("{passed} candidates pass the bar, {} pairs", extra.len()),
+    );
     matched.extend(extra);
     matched.sort_by_key(|x| (x.a, x.b));
     let compare_opts = CompareOptions::default();
@@ -764,6 +739,32 @@ pub fn check(
         pairs,
         errors,
         stats,
+    }
+}
+
+/// Phase timings on stderr for benchmarks (`CROSSCHECK_TIMINGS=1`;
+/// docs/performance.md): time since start and peak RSS so far.
+struct Timings {
+    start: std::time::Instant,
+    on: bool,
+}
+
+impl Timings {
+    fn start() -> Timings {
+        Timings {
+            start: std::time::Instant::now(),
+            on: std::env::var_os("CROSSCHECK_TIMINGS").is_some(),
+        }
+    }
+
+    fn lap(&self, phase: &str, detail: &str) {
+        if self.on {
+            eprintln!(
+                "crosscheck: timing: {phase} done at {} ms ({detail}){}",
+                self.start.elapsed().as_millis(),
+                peak_rss()
+            );
+        }
     }
 }
 
@@ -826,13 +827,14 @@ fn restore(corpus: &mut Corpus, saved: Saved) {
 }
 
 /// Quotations matched as passages of their own: pairs of close quotations
-/// in different documents that no passage pair already covers.
+/// in different documents that no passage pair already covers. Also returns
+/// how many candidate pairs passed the bar and were aligned.
 fn quote_pairs(
     corpus: &Corpus,
     claims: &HashMap<DocId, Vec<Claim>>,
     matched: &[Matched],
     opts: &MatchOptions,
-) -> Vec<Matched> {
+) -> (Vec<Matched>, usize) {
     let docs: Vec<quotes::DocQuotes<'_>> = corpus
         .iter()
         .map(|(d, doc)| quotes::DocQuotes {
@@ -882,13 +884,8 @@ fn quote_pairs(
         })
         .filter(|(a, b)| !covered(a, b))
         .collect();
-    if std::env::var_os("CROSSCHECK_TIMINGS").is_some() {
-        eprintln!(
-            "crosscheck: timing: {} quotation candidates pass the bar",
-            candidates.len()
-        );
-    }
-    candidates
+    let passed = candidates.len();
+    let pairs = candidates
         .into_par_iter()
         .filter_map(|(a, b)| {
             let tokens = |p: &Passage| {
@@ -906,7 +903,8 @@ fn quote_pairs(
                 alignment: al,
             })
         })
-        .collect()
+        .collect();
+    (pairs, passed)
 }
 
 /// `crosscheck check`: returns the exit code.
@@ -1054,21 +1052,19 @@ pub fn dedup(
             // The pair bar for pairs the clusters would imply but matching
             // did not report; each occurrence tokenized once.
             let mut keys: HashMap<Passage, Vec<u64>> = HashMap::new();
-            let mut key_of = |p: Passage| -> Vec<u64> {
-                keys.entry(p)
-                    .or_insert_with(|| {
+            let near = |x: Passage, y: Passage| {
+                for p in [x, y] {
+                    keys.entry(p).or_insert_with(|| {
                         normalize::tokenize(p.span.slice(&outcome.corpus.get(p.doc).text))
                             .iter()
                             .map(|t| t.hash)
                             .collect()
-                    })
-                    .clone()
-            };
-            let near = |x: Passage, y: Passage| {
-                let (kx, ky) = (key_of(x), key_of(y));
+                    });
+                }
+                let (kx, ky) = (&keys[&x], &keys[&y]);
                 kx.len() >= matching.min_words
                     && ky.len() >= matching.min_words
-                    && shingle_jaccard(&kx, &ky) >= matching.min_jaccard
+                    && shingle_jaccard(kx, ky) >= matching.min_jaccard
             };
             (
                 dedup::passage_clusters(&corpus, &outcome.pairs, sim, near),
