@@ -3,7 +3,7 @@
 //! qualifiers that change how two figures compare.
 
 use super::token::{Tok, Token};
-use std::collections::HashMap;
+use super::words::WordMap;
 use std::sync::OnceLock;
 
 /// The dimension of a unit.
@@ -166,12 +166,12 @@ attack|N|1|attack,attacks,strikes,airstrikes,هجوم,هجمات,غاره,غار
 ";
 
 /// Forms indexed by their first word: `(words, unit)`, longest first.
-type Index = HashMap<String, Vec<(Vec<String>, Unit)>>;
+type Index = WordMap<Vec<(Vec<String>, Unit)>>;
 
 fn index() -> &'static Index {
     static I: OnceLock<Index> = OnceLock::new();
     I.get_or_init(|| {
-        let mut m: Index = HashMap::new();
+        let mut m = Index::default();
         for line in TABLE.lines() {
             let mut parts = line.splitn(4, '|');
             let (Some(key), Some(dim), Some(factor), Some(forms)) =
@@ -441,8 +441,16 @@ pub fn qualifier_before(toks: &[Token], i: usize) -> Option<(&'static str, usize
         ("ما دون", "less_than"),
         ("بالضبط", "exactly"),
     ];
-    for &(phrase, key) in Q {
-        let words: Vec<&str> = phrase.split(' ').collect();
+    // The phrases split into words once.
+    type Phrases = Vec<(Vec<&'static str>, &'static str)>;
+    static SPLIT: OnceLock<Phrases> = OnceLock::new();
+    let split = SPLIT.get_or_init(|| {
+        Q.iter()
+            .map(|&(phrase, key)| (phrase.split(' ').collect(), key))
+            .collect()
+    });
+    for (words, key) in split {
+        let (words, key) = (words.as_slice(), *key);
         let n = words.len();
         if i < n {
             continue;

@@ -8,7 +8,51 @@
 use super::number::parse_digits_in;
 use super::token::{Tok, Token};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
+
+/// A fast hash for the short word keys of the lexicons (FxHash's mixing,
+/// eight bytes at a time): SipHash cost more than the lookups themselves.
+#[derive(Clone, Copy, Default)]
+pub struct WordHasher(u64);
+
+impl WordHasher {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+
+    #[inline]
+    fn mix(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(Self::K);
+    }
+}
+
+impl Hasher for WordHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(c);
+            self.mix(u64::from_le_bytes(b));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut b = [0u8; 8];
+            b[..rest.len()].copy_from_slice(rest);
+            self.mix(u64::from_le_bytes(b));
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.mix(u64::from(i));
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A map keyed by folded words.
+pub type WordMap<V> = HashMap<String, V, BuildHasherDefault<WordHasher>>;
 
 /// What one number word contributes.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -52,7 +96,7 @@ type ScaleWords = (
     f64,
 );
 
-fn ar_lexicon(m: &mut HashMap<String, W>) {
+fn ar_lexicon(m: &mut WordMap<W>) {
     use W::*;
     let units: &[(&str, f64)] = &[
         ("صفر", 0.0),
@@ -193,7 +237,7 @@ fn ar_lexicon(m: &mut HashMap<String, W>) {
     }
 }
 
-fn en_lexicon(m: &mut HashMap<String, W>) {
+fn en_lexicon(m: &mut WordMap<W>) {
     use W::*;
     let units = [
         "zero",
@@ -265,10 +309,10 @@ fn en_lexicon(m: &mut HashMap<String, W>) {
     m.insert("negative".into(), Minus);
 }
 
-fn lexicon() -> &'static HashMap<String, W> {
-    static L: OnceLock<HashMap<String, W>> = OnceLock::new();
+fn lexicon() -> &'static WordMap<W> {
+    static L: OnceLock<WordMap<W>> = OnceLock::new();
     L.get_or_init(|| {
-        let mut m = HashMap::new();
+        let mut m = WordMap::default();
         ar_lexicon(&mut m);
         en_lexicon(&mut m);
         m
