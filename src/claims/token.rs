@@ -6,7 +6,9 @@
 //! `80 937`); [`super::number::parse_digits`] gives them a value.
 
 use super::number::digit_value;
+use super::words::{self, Found};
 use crate::normalize::fold_char;
+use std::cell::{Cell, OnceCell};
 
 /// What a token is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,12 +41,25 @@ pub struct Token {
     pub tanween: bool,
     /// The original word is written in capitals (`USD`, `M`).
     pub upper: bool,
+    /// [`words::lookup`] of `norm`, made on first use (see [`Token::lex`]).
+    lex: OnceCell<Option<Found>>,
+    /// Which forms of `norm` head a unit form, made on first use by
+    /// `unit::unit_at` ([`UNKNOWN`] until then).
+    pub unit_heads: Cell<u8>,
 }
+
+/// `Token::unit_heads` not yet computed.
+pub const UNKNOWN: u8 = u8::MAX;
 
 impl Token {
     /// True when the token is the word `w` (folded).
     pub fn is(&self, w: &str) -> bool {
         self.norm == w
+    }
+    /// The number word `norm` is, with its attached prefixes
+    /// ([`words::lookup`], looked up once per token).
+    pub fn lex(&self) -> Option<Found> {
+        *self.lex.get_or_init(|| words::lookup(&self.norm))
     }
     /// True for one of the punctuation characters in `set`.
     pub fn is_punct_in(&self, set: &str) -> bool {
@@ -221,6 +236,8 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             newline_before: newline,
             tanween: kind == Tok::Word && raw.contains('\u{64b}'),
             upper: kind == Tok::Word && raw.chars().all(|c| c.is_uppercase()),
+            lex: OnceCell::new(),
+            unit_heads: Cell::new(UNKNOWN),
         });
         space = false;
         newline = false;

@@ -266,7 +266,10 @@ pub fn unit_at(toks: &[Token], i: usize) -> Option<(Unit, usize)> {
         }
         None
     };
-    if let Some(x) = try_word(&t.norm) {
+    let heads = heads(t, idx);
+    if heads & 1 != 0
+        && let Some(x) = try_word(&t.norm)
+    {
         return Some(x);
     }
     if t.kind == Tok::Word && t.upper && t.norm.len() == 3 && t.norm.is_ascii() {
@@ -286,9 +289,9 @@ pub fn unit_at(toks: &[Token], i: usize) -> Option<(Unit, usize)> {
     }
     // Arabic attached article or preposition: بالدولار, من الجنود.
     if t.kind == Tok::Word {
-        for p in ["ال", "بال", "لل", "ب", "ل"] {
-            if let Some(rest) = t.norm.strip_prefix(p)
-                && rest.chars().count() >= 2
+        for (b, p) in PREFIXES.iter().enumerate() {
+            if heads & (2 << b) != 0
+                && let Some(rest) = t.norm.strip_prefix(p)
                 && let Some(x) = try_word(rest)
             {
                 return Some(x);
@@ -296,6 +299,33 @@ pub fn unit_at(toks: &[Token], i: usize) -> Option<(Unit, usize)> {
         }
     }
     None
+}
+
+/// Arabic article and prepositions attached to a unit word.
+const PREFIXES: [&str; 5] = ["ال", "بال", "لل", "ب", "ل"];
+
+/// Which forms of a token's folded word are the first word of some unit
+/// form: bit 0 the word itself, bit `1 + k` the word without `PREFIXES[k]`
+/// (a word token, at least two letters left). Computed once per token:
+/// `unit_at` is asked about most tokens several times.
+fn heads(t: &Token, idx: &Index) -> u8 {
+    let known = t.unit_heads.get();
+    if known != super::token::UNKNOWN {
+        return known;
+    }
+    let mut m = u8::from(idx.contains_key(t.norm.as_str()));
+    if t.kind == Tok::Word {
+        for (b, p) in PREFIXES.iter().enumerate() {
+            if let Some(rest) = t.norm.strip_prefix(p)
+                && rest.chars().count() >= 2
+                && idx.contains_key(rest)
+            {
+                m |= 2 << b;
+            }
+        }
+    }
+    t.unit_heads.set(m);
+    m
 }
 
 /// The counted noun before a definite number word (أولاده الستة): strips a

@@ -331,7 +331,7 @@ pub fn scale_abbrev(w: &str) -> Option<f64> {
 }
 
 /// How a word was found: its meaning and the prefix letters stripped.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Found {
     /// The meaning.
     pub w: W,
@@ -472,7 +472,7 @@ pub fn parse_at_in(
             && t.is_punct_in(")\"”»")
             && toks.get(j + 1).is_some_and(|n| {
                 !n.newline_before
-                    && lookup(&n.norm)
+                    && n.lex()
                         .is_some_and(|f| matches!(f.w, W::Scale(_) | W::PluralScale(_)))
             })
         {
@@ -500,7 +500,7 @@ pub fn parse_at_in(
                     && current == 0.0
                     && toks
                         .get(j + 1)
-                        .and_then(|n| lookup(&n.norm))
+                        .and_then(|n| n.lex())
                         .is_some_and(|f| f.w == W::Hundred);
                 if before_hundred && !pending_conj {
                     let Some(v) = parse_digits_in(&t.norm, english) else {
@@ -524,18 +524,12 @@ pub fn parse_at_in(
                 // ("أربعة مليارات و 400 مليون") or below the hundreds or
                 // scale before them ("ألف و 500", "3 hundred and 21").
                 if !first {
-                    let next_scale =
-                        toks.get(j + 1)
-                            .and_then(|n| lookup(&n.norm))
-                            .is_some_and(|f| {
-                                matches!(f.w, W::Scale(_) | W::PluralScale(_) | W::Hundred)
-                            });
-                    let then_scale =
-                        toks.get(j + 1)
-                            .and_then(|n| lookup(&n.norm))
-                            .is_some_and(|f| {
-                                matches!(f.w, W::Scale(_) | W::PluralScale(_) | W::Hundred)
-                            });
+                    let next_scale = toks.get(j + 1).and_then(|n| n.lex()).is_some_and(|f| {
+                        matches!(f.w, W::Scale(_) | W::PluralScale(_) | W::Hundred)
+                    });
+                    let then_scale = toks.get(j + 1).and_then(|n| n.lex()).is_some_and(|f| {
+                        matches!(f.w, W::Scale(_) | W::PluralScale(_) | W::Hundred)
+                    });
                     let below = v.fract() == 0.0
                         && !then_scale
                         && match last {
@@ -581,7 +575,7 @@ pub fn parse_at_in(
                     committed = Some((total + current) * sign);
                     continue;
                 }
-                match lookup(&t.norm) {
+                match t.lex() {
                     Some(f) => {
                         if f.conj && !first && pending_conj {
                             break;
@@ -790,7 +784,7 @@ pub fn parse_at_in(
                     committed = Some(current * sign);
                     continue;
                 }
-                let next = toks.get(j + 1).and_then(|n| lookup(&n.norm));
+                let next = toks.get(j + 1).and_then(|n| n.lex());
                 let next_ok = next.is_some_and(|f| {
                     matches!(
                         f.w,
@@ -823,7 +817,7 @@ pub fn parse_at_in(
                     let mut k = j + 1;
                     let mut frac = String::new();
                     while let Some(n) = toks.get(k) {
-                        let d = match (n.kind, lookup(&n.norm)) {
+                        let d = match (n.kind, n.lex()) {
                             (Tok::Word, Some(Found { w: W::Unit(d), .. })) if d < 10.0 => d as u32,
                             (Tok::Num, _) if n.norm.chars().all(|c| c.is_ascii_digit()) => {
                                 frac.push_str(&n.norm);
