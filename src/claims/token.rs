@@ -52,6 +52,30 @@ pub struct Token {
 pub const UNKNOWN: u8 = u8::MAX;
 
 impl Token {
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        kind: Tok,
+        start: usize,
+        end: usize,
+        norm: String,
+        space_before: bool,
+        newline_before: bool,
+        tanween: bool,
+        upper: bool,
+    ) -> Token {
+        Token {
+            kind,
+            start,
+            end,
+            norm,
+            space_before,
+            newline_before,
+            tanween,
+            upper,
+            lex: OnceCell::new(),
+            unit_heads: Cell::new(UNKNOWN),
+        }
+    }
     /// True when the token is the word `w` (folded).
     pub fn is(&self, w: &str) -> bool {
         self.norm == w
@@ -82,6 +106,16 @@ pub fn is_alpha(c: char) -> bool {
             t
         })[c as usize - 0x600],
         _ => c.is_alphabetic(),
+    }
+}
+
+/// `char::is_uppercase`, answered without the table for ASCII and the
+/// Arabic block (which has no capitals).
+fn is_upper(c: char) -> bool {
+    match c as u32 {
+        0..=0x7f => c.is_ascii_uppercase(),
+        0x600..=0x6ff => false,
+        _ => c.is_uppercase(),
     }
 }
 
@@ -179,7 +213,7 @@ fn scan_number(text: &str, start: usize) -> usize {
 
 /// Splits `text` into tokens.
 pub fn tokenize(text: &str) -> Vec<Token> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(text.len() / 6);
     let mut pos = 0;
     let mut space = false;
     let mut newline = false;
@@ -202,15 +236,40 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         } else if leading_decimal {
             (Tok::Num, scan_number(text, start + c.len_utf8()))
         } else if is_word_char(c) {
+            // One pass over the word: its end, folded form and flags.
             let mut end = start;
+            let mut norm = String::with_capacity(16);
+            let mut tanween = false;
+            let mut upper = true;
             for ch in text[start..].chars() {
-                if is_word_char(ch) {
-                    end += ch.len_utf8();
-                } else {
+                if !is_word_char(ch) {
                     break;
                 }
+                end += ch.len_utf8();
+                tanween |= ch == '\u{64b}';
+                upper = upper && is_upper(ch);
+                fold_char(ch, &mut |f| norm.push(f));
             }
-            (Tok::Word, end)
+            // A word made only of dropped marks (a lone tatweel) is kept,
+            // with its original text as the folded form, so no token is
+            // empty.
+            if norm.is_empty() {
+                norm.push_str(&text[start..end]);
+            }
+            out.push(Token::new(
+                Tok::Word,
+                start,
+                end,
+                norm,
+                space,
+                newline,
+                tanween,
+                upper,
+            ));
+            space = false;
+            newline = false;
+            pos = end;
+            continue;
         } else {
             (Tok::Punct, start + c.len_utf8())
         };
@@ -220,25 +279,14 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         } else {
             fold(raw)
         };
-        // A word made only of dropped marks (a lone tatweel) is kept, with
-        // its original text as the folded form, so no token is empty.
         let norm = if norm.is_empty() {
             raw.to_string()
         } else {
             norm
         };
-        out.push(Token {
-            kind,
-            start,
-            end,
-            norm,
-            space_before: space,
-            newline_before: newline,
-            tanween: kind == Tok::Word && raw.contains('\u{64b}'),
-            upper: kind == Tok::Word && raw.chars().all(|c| c.is_uppercase()),
-            lex: OnceCell::new(),
-            unit_heads: Cell::new(UNKNOWN),
-        });
+        out.push(Token::new(
+            kind, start, end, norm, space, newline, false, false,
+        ));
         space = false;
         newline = false;
         pos = end;
@@ -255,6 +303,15 @@ mod tests {
         for u in 0..0x800u32 {
             if let Some(c) = char::from_u32(u) {
                 assert_eq!(is_alpha(c), c.is_alphabetic(), "U+{u:04X}");
+            }
+        }
+    }
+
+    #[test]
+    fn table_uppercase_is_the_standard_one() {
+        for u in 0..0x800u32 {
+            if let Some(c) = char::from_u32(u) {
+                assert_eq!(is_upper(c), c.is_uppercase(), "U+{u:04X}");
             }
         }
     }

@@ -3,7 +3,7 @@
 //! qualifiers that change how two figures compare.
 
 use super::token::{Tok, Token};
-use super::words::WordMap;
+use super::words::{Endings, WordMap};
 use std::sync::OnceLock;
 
 /// The dimension of a unit.
@@ -309,9 +309,16 @@ const PREFIXES: [&str; 5] = ["ال", "بال", "لل", "ب", "ل"];
 /// (a word token, at least two letters left). Computed once per token:
 /// `unit_at` is asked about most tokens several times.
 fn heads(t: &Token, idx: &Index) -> u8 {
+    static ENDS: OnceLock<Endings> = OnceLock::new();
     let known = t.unit_heads.get();
     if known != super::token::UNKNOWN {
         return known;
+    }
+    // The forms tried are the word and suffixes of it.
+    let ends = ENDS.get_or_init(|| Endings::of(idx.keys().map(String::as_str)));
+    if !ends.may_hold(&t.norm) {
+        t.unit_heads.set(0);
+        return 0;
     }
     let mut m = u8::from(idx.contains_key(t.norm.as_str()));
     if t.kind == Tok::Word {

@@ -54,6 +54,41 @@ impl Hasher for WordHasher {
 /// A map keyed by folded words.
 pub type WordMap<V> = HashMap<String, V, BuildHasherDefault<WordHasher>>;
 
+/// The last two bytes of every key of a word map, as a set: a word whose
+/// last two bytes are not in it is no key, and neither is any suffix of it
+/// two bytes long or more (a word with attached prefixes stripped). Most
+/// words of a text are no number word nor unit, and this answers them
+/// without hashing.
+pub struct Endings(Box<[u64]>);
+
+impl Endings {
+    /// The endings of `keys`.
+    pub fn of<'a>(keys: impl Iterator<Item = &'a str>) -> Endings {
+        let mut bits = vec![0u64; 1 << 10].into_boxed_slice();
+        for k in keys {
+            let e = Self::ending(k);
+            bits[e >> 6] |= 1 << (e & 63);
+        }
+        Endings(bits)
+    }
+
+    #[inline]
+    fn ending(w: &str) -> usize {
+        match *w.as_bytes() {
+            [] => 0,
+            [b] => usize::from(b),
+            [.., a, b] => usize::from(a) << 8 | usize::from(b),
+        }
+    }
+
+    /// False when `w` is surely not a key.
+    #[inline]
+    pub fn may_hold(&self, w: &str) -> bool {
+        let e = Self::ending(w);
+        self.0[e >> 6] & (1 << (e & 63)) != 0
+    }
+}
+
 /// What one number word contributes.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum W {
@@ -309,13 +344,14 @@ fn en_lexicon(m: &mut WordMap<W>) {
     m.insert("negative".into(), Minus);
 }
 
-fn lexicon() -> &'static WordMap<W> {
-    static L: OnceLock<WordMap<W>> = OnceLock::new();
+fn lexicon() -> &'static (WordMap<W>, Endings) {
+    static L: OnceLock<(WordMap<W>, Endings)> = OnceLock::new();
     L.get_or_init(|| {
         let mut m = WordMap::default();
         ar_lexicon(&mut m);
         en_lexicon(&mut m);
-        m
+        let ends = Endings::of(m.keys().map(String::as_str));
+        (m, ends)
     })
 }
 
@@ -345,21 +381,27 @@ pub struct Found {
 
 /// Looks up one folded word, trying attached Arabic prefixes.
 pub fn lookup(w: &str) -> Option<Found> {
-    let lex = lexicon();
+    let (lex, ends) = lexicon();
     let found = |w: W, conj, definite, prep| Found {
         w,
         conj,
         definite,
         prep,
     };
-    if let Some(&x) = lex.get(w) {
+    // Every form tried below but the stem is `w` or a suffix of it.
+    let ending = ends.may_hold(w);
+    if ending && let Some(&x) = lex.get(w) {
         return Some(found(x, false, false, false));
     }
     // Accusative singular of a scale word: كوادريليوناً, ملياراً.
     if let Some(stem) = w.strip_suffix('ا')
+        && ends.may_hold(stem)
         && let Some(&x @ W::Scale(_)) = lex.get(stem)
     {
         return Some(found(x, false, false, false));
+    }
+    if !ending {
+        return None;
     }
     let arabic = w
         .chars()
