@@ -6,9 +6,11 @@
 use super::hijri;
 use super::number::{digit_value, parse_digits};
 use super::token::{Tok, Token};
+use super::words::{Endings, WordMap};
 use super::{Claim, ClaimKind};
 use crate::document::{Lang, Span};
 use serde::Serialize;
+use std::sync::OnceLock;
 
 /// A date as resolved from the text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Default)]
@@ -56,13 +58,18 @@ pub(super) fn weekday_of(w: &str) -> Option<usize> {
         "السبت",
         "الاحد",
     ];
-    if let Some(i) = WEEKDAYS.iter().position(|&d| d == w) {
-        return Some(i);
+    // Asked about nearly every token: the English names all end in "day",
+    // the Arabic ones all start with ال.
+    if w.ends_with("day") {
+        return WEEKDAYS.iter().position(|&d| d == w);
     }
     let w = w
         .strip_prefix('و')
         .filter(|r| r.starts_with("ال"))
         .unwrap_or(w);
+    if !w.starts_with("ال") {
+        return None;
+    }
     let w = if w == "الإثنين" {
         "الاثنين"
     } else {
@@ -101,10 +108,26 @@ fn month_at(toks: &[Token], i: usize) -> Option<(bool, u32, usize)> {
         (&["اب"], 8),
         (&["ايلول"], 9),
     ];
-    for (names, m) in greg {
-        if names.contains(&w) {
-            return Some((false, *m, 1));
+    // The one-word names, Gregorian and Hijri, in one map built once.
+    static ONE_WORD: OnceLock<(WordMap<(bool, u32)>, Endings)> = OnceLock::new();
+    let (one, ends) = ONE_WORD.get_or_init(|| {
+        let mut m = WordMap::default();
+        for (names, n) in greg {
+            for w in *names {
+                m.entry(w.to_string()).or_insert((false, *n));
+            }
         }
+        for (w, n) in HIJRI {
+            m.entry(w.to_string()).or_insert((true, *n));
+        }
+        let e = Endings::of(m.keys().map(String::as_str));
+        (m, e)
+    });
+    // (No one-word name is the first word of a two-word one.)
+    if ends.may_hold(w)
+        && let Some(&(h, m)) = one.get(w)
+    {
+        return Some((h, m, 1));
     }
     match (w, next(1)) {
         ("تشرين", "الاول") => return Some((false, 10, 2)),
@@ -121,19 +144,18 @@ fn month_at(toks: &[Token], i: usize) -> Option<(bool, u32, usize)> {
         ("ذو" | "ذي", "الحجه") => return Some((true, 12, 2)),
         _ => {}
     }
-    let hijri: &[(&str, u32)] = &[
-        ("محرم", 1),
-        ("صفر", 2),
-        ("رجب", 7),
-        ("شعبان", 8),
-        ("رمضان", 9),
-        ("شوال", 10),
-    ];
-    hijri
-        .iter()
-        .find(|(n, _)| *n == w)
-        .map(|&(_, m)| (true, m, 1))
+    None
 }
+
+/// The one-word Hijri month names.
+const HIJRI: &[(&str, u32)] = &[
+    ("محرم", 1),
+    ("صفر", 2),
+    ("رجب", 7),
+    ("شعبان", 8),
+    ("رمضان", 9),
+    ("شوال", 10),
+];
 
 /// A day of the month at token `i`: digits 1–31, غرة (the 1st), an
 /// ordinal word (الرابع, الحادي والعشرين), or "7th".

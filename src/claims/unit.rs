@@ -323,8 +323,8 @@ fn heads(t: &Token, idx: &Index) -> u8 {
     let mut m = u8::from(idx.contains_key(t.norm.as_str()));
     if t.kind == Tok::Word {
         for (b, p) in PREFIXES.iter().enumerate() {
-            if let Some(rest) = t.norm.strip_prefix(p)
-                && rest.chars().count() >= 2
+            if let Some(rest) = super::words::strip(&t.norm, p)
+                && rest.chars().nth(1).is_some()
                 && idx.contains_key(rest)
             {
                 m |= 2 << b;

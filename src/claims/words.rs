@@ -344,6 +344,38 @@ fn en_lexicon(m: &mut WordMap<W>) {
     m.insert("negative".into(), Minus);
 }
 
+/// A fixed set of folded words, asked about most tokens of a text: the
+/// endings answer most words, a hash the rest (a list of fifty words was
+/// fifty comparisons per token).
+pub struct WordSet(WordMap<()>, Endings);
+
+impl WordSet {
+    /// The set of `words`.
+    pub fn new(words: &[&str]) -> WordSet {
+        let m: WordMap<()> = words.iter().map(|w| (w.to_string(), ())).collect();
+        let e = Endings::of(m.keys().map(String::as_str));
+        WordSet(m, e)
+    }
+
+    /// True when `w` is in the set.
+    #[inline]
+    pub fn contains(&self, w: &str) -> bool {
+        self.1.may_hold(w) && self.0.contains_key(w)
+    }
+}
+
+/// `w` without the prefix `p`, compared byte by byte (the prefixes are a
+/// few bytes: a call to `memcmp` cost more than the comparison).
+#[inline]
+pub fn strip<'a>(w: &'a str, p: &str) -> Option<&'a str> {
+    let (wb, pb) = (w.as_bytes(), p.as_bytes());
+    if wb.len() >= pb.len() && wb.iter().zip(pb).all(|(a, b)| a == b) {
+        w.get(pb.len()..)
+    } else {
+        None
+    }
+}
+
 fn lexicon() -> &'static (WordMap<W>, Endings) {
     static L: OnceLock<(WordMap<W>, Endings)> = OnceLock::new();
     L.get_or_init(|| {
@@ -422,8 +454,8 @@ pub fn lookup(w: &str) -> Option<Found> {
         ("ف", true, false, false),
     ];
     for &(p, conj, definite, prep) in prefixes {
-        if let Some(rest) = w.strip_prefix(p)
-            && rest.chars().count() >= 2
+        if let Some(rest) = strip(w, p)
+            && rest.chars().nth(1).is_some()
             && let Some(&x) = lex.get(rest)
         {
             // الاثنين is Monday; a definite word is only a number for the
