@@ -52,30 +52,6 @@ pub struct Token {
 pub const UNKNOWN: u8 = u8::MAX;
 
 impl Token {
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        kind: Tok,
-        start: usize,
-        end: usize,
-        norm: String,
-        space_before: bool,
-        newline_before: bool,
-        tanween: bool,
-        upper: bool,
-    ) -> Token {
-        Token {
-            kind,
-            start,
-            end,
-            norm,
-            space_before,
-            newline_before,
-            tanween,
-            upper,
-            lex: OnceCell::new(),
-            unit_heads: Cell::new(UNKNOWN),
-        }
-    }
     /// True when the token is the word `w` (folded).
     pub fn is(&self, w: &str) -> bool {
         self.norm == w
@@ -131,14 +107,6 @@ fn is_word_char(c: char) -> bool {
 /// Invisible characters skipped between tokens (direction marks, BOM…).
 pub fn is_invisible(c: char) -> bool {
     matches!(c, '\u{200b}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}' | '\u{ad}' | '\u{61c}')
-}
-
-fn fold(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        fold_char(c, &mut |f| out.push(f));
-    }
-    out
 }
 
 /// Length in bytes of a digit run at the start of `s` (0 when none).
@@ -213,7 +181,19 @@ fn scan_number(text: &str, start: usize) -> usize {
 
 /// Splits `text` into tokens.
 pub fn tokenize(text: &str) -> Vec<Token> {
-    let mut out = Vec::with_capacity(text.len() / 6);
+    let mut out = Vec::new();
+    let n = tokenize_into(text, &mut out);
+    out.truncate(n);
+    out
+}
+
+/// Splits `text` into tokens written over `out` from its start: the
+/// tokens are `out[..n]` for the `n` returned. The tokens already in `out`
+/// (from an earlier text) are reused with their folded-form buffers, so a
+/// thread that tokenizes document after document allocates almost nothing:
+/// a string per token was a tenth of claim extraction.
+pub fn tokenize_into(text: &str, out: &mut Vec<Token>) -> usize {
+    let mut n = 0;
     let mut pos = 0;
     let mut space = false;
     let mut newline = false;
@@ -231,16 +211,28 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 .next()
                 .is_some_and(|d| digit_value(d).is_some())
             && (start == 0 || space);
-        let (kind, end) = if digit_value(c).is_some() {
-            (Tok::Num, scan_number(text, start))
-        } else if leading_decimal {
-            (Tok::Num, scan_number(text, start + c.len_utf8()))
+        let t = slot(out, n);
+        n += 1;
+        t.start = start;
+        t.space_before = space;
+        t.newline_before = newline;
+        t.tanween = false;
+        t.upper = false;
+        if digit_value(c).is_some() || leading_decimal {
+            let from = if leading_decimal {
+                start + c.len_utf8()
+            } else {
+                start
+            };
+            t.kind = Tok::Num;
+            t.end = scan_number(text, from);
+            t.norm.push_str(&text[start..t.end]);
         } else if is_word_char(c) {
             // One pass over the word: its end, folded form and flags.
             let mut end = start;
-            let mut norm = String::with_capacity(16);
             let mut tanween = false;
             let mut upper = true;
+            let norm = &mut t.norm;
             for ch in text[start..].chars() {
                 if !is_word_char(ch) {
                     break;
@@ -250,48 +242,49 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 upper = upper && is_upper(ch);
                 fold_char(ch, &mut |f| norm.push(f));
             }
-            // A word made only of dropped marks (a lone tatweel) is kept,
-            // with its original text as the folded form, so no token is
-            // empty.
-            if norm.is_empty() {
-                norm.push_str(&text[start..end]);
-            }
-            out.push(Token::new(
-                Tok::Word,
-                start,
-                end,
-                norm,
-                space,
-                newline,
-                tanween,
-                upper,
-            ));
-            space = false;
-            newline = false;
-            pos = end;
-            continue;
+            t.kind = Tok::Word;
+            t.end = end;
+            t.tanween = tanween;
+            t.upper = upper;
         } else {
-            (Tok::Punct, start + c.len_utf8())
-        };
-        let raw = &text[start..end];
-        let norm = if kind == Tok::Num {
-            raw.to_string()
-        } else {
-            fold(raw)
-        };
-        let norm = if norm.is_empty() {
-            raw.to_string()
-        } else {
-            norm
-        };
-        out.push(Token::new(
-            kind, start, end, norm, space, newline, false, false,
-        ));
+            t.kind = Tok::Punct;
+            t.end = start + c.len_utf8();
+            fold_char(c, &mut |f| t.norm.push(f));
+        }
+        // A token made only of dropped marks (a lone tatweel) is kept, with
+        // its original text as the folded form, so no token is empty.
+        if t.norm.is_empty() {
+            t.norm.push_str(&text[start..t.end]);
+        }
         space = false;
         newline = false;
-        pos = end;
+        pos = t.end;
     }
-    out
+    n
+}
+
+/// Token `n` of `out`, cleared for reuse (its buffer kept), or a new one.
+fn slot(out: &mut Vec<Token>, n: usize) -> &mut Token {
+    if n == out.len() {
+        out.push(Token {
+            kind: Tok::Punct,
+            start: 0,
+            end: 0,
+            norm: String::with_capacity(16),
+            space_before: false,
+            newline_before: false,
+            tanween: false,
+            upper: false,
+            lex: OnceCell::new(),
+            unit_heads: Cell::new(UNKNOWN),
+        });
+    } else {
+        let t = &mut out[n];
+        t.norm.clear();
+        t.lex = OnceCell::new();
+        t.unit_heads.set(UNKNOWN);
+    }
+    &mut out[n]
 }
 
 #[cfg(test)]
