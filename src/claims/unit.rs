@@ -314,14 +314,10 @@ fn heads(t: &Token, idx: &Index) -> u8 {
     if known != super::token::UNKNOWN {
         return known;
     }
-    // The forms tried are the word and suffixes of it.
     let ends = ENDS.get_or_init(|| Endings::of(idx.keys().map(String::as_str)));
-    if !ends.may_hold(&t.norm) {
-        t.unit_heads.set(0);
-        return 0;
-    }
-    let mut m = u8::from(idx.contains_key(t.norm.as_str()));
-    if t.kind == Tok::Word {
+    let mut m = u8::from(ends.may_hold(&t.norm) && idx.contains_key(t.norm.as_str()));
+    // The other forms are suffixes of the word of two letters or more.
+    if t.kind == Tok::Word && ends.may_end(&t.norm) {
         for (b, p) in PREFIXES.iter().enumerate() {
             if let Some(rest) = super::words::strip(&t.norm, p)
                 && rest.chars().nth(1).is_some()

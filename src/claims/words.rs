@@ -54,38 +54,56 @@ impl Hasher for WordHasher {
 /// A map keyed by folded words.
 pub type WordMap<V> = HashMap<String, V, BuildHasherDefault<WordHasher>>;
 
-/// The last two bytes of every key of a word map, as a set: a word whose
-/// last two bytes are not in it is no key, and neither is any suffix of it
-/// two bytes long or more (a word with attached prefixes stripped). Most
-/// words of a text are no number word nor unit, and this answers them
-/// without hashing.
+/// The endings of the keys of a word map (their last four bytes, or the
+/// whole key when shorter), as a set of hashes: a word whose ending is not
+/// in it is no key ([`Endings::may_hold`]), and when none of its endings of
+/// two, three and four bytes is, no suffix of it two bytes long or more is
+/// a key either ([`Endings::may_end`]: the word with attached prefixes
+/// stripped). Most words of a text are neither number words nor units,
+/// and this answers them without hashing the word.
 pub struct Endings(Box<[u64]>);
 
 impl Endings {
+    const BITS: u32 = 16;
+
     /// The endings of `keys`.
     pub fn of<'a>(keys: impl Iterator<Item = &'a str>) -> Endings {
-        let mut bits = vec![0u64; 1 << 10].into_boxed_slice();
+        let mut bits = vec![0u64; 1 << (Self::BITS - 6)].into_boxed_slice();
         for k in keys {
-            let e = Self::ending(k);
-            bits[e >> 6] |= 1 << (e & 63);
+            let b = k.as_bytes();
+            let h = Self::hash(&b[b.len().saturating_sub(4)..]);
+            bits[h >> 6] |= 1 << (h & 63);
         }
         Endings(bits)
     }
 
+    /// A hash of an ending of at most four bytes.
     #[inline]
-    fn ending(w: &str) -> usize {
-        match *w.as_bytes() {
-            [] => 0,
-            [b] => usize::from(b),
-            [.., a, b] => usize::from(a) << 8 | usize::from(b),
-        }
+    fn hash(e: &[u8]) -> usize {
+        let mut v = [0u8; 4];
+        v[..e.len()].copy_from_slice(e);
+        let key = u64::from(u32::from_le_bytes(v)) << 3 | e.len() as u64;
+        (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - Self::BITS)) as usize
+    }
+
+    #[inline]
+    fn has(&self, e: &[u8]) -> bool {
+        let h = Self::hash(e);
+        self.0[h >> 6] & (1 << (h & 63)) != 0
     }
 
     /// False when `w` is surely not a key.
     #[inline]
     pub fn may_hold(&self, w: &str) -> bool {
-        let e = Self::ending(w);
-        self.0[e >> 6] & (1 << (e & 63)) != 0
+        let b = w.as_bytes();
+        self.has(&b[b.len().saturating_sub(4)..])
+    }
+
+    /// False when no suffix of `w` of two bytes or more is a key.
+    #[inline]
+    pub fn may_end(&self, w: &str) -> bool {
+        let b = w.as_bytes();
+        (2..=4.min(b.len())).any(|n| self.has(&b[b.len() - n..]))
     }
 }
 
@@ -420,9 +438,9 @@ pub fn lookup(w: &str) -> Option<Found> {
         definite,
         prep,
     };
-    // Every form tried below but the stem is `w` or a suffix of it.
-    let ending = ends.may_hold(w);
-    if ending && let Some(&x) = lex.get(w) {
+    if ends.may_hold(w)
+        && let Some(&x) = lex.get(w)
+    {
         return Some(found(x, false, false, false));
     }
     // Accusative singular of a scale word: كوادريليوناً, ملياراً.
@@ -432,7 +450,8 @@ pub fn lookup(w: &str) -> Option<Found> {
     {
         return Some(found(x, false, false, false));
     }
-    if !ending {
+    // The forms tried below are suffixes of `w` of two letters or more.
+    if !ends.may_end(w) {
         return None;
     }
     let arabic = w
