@@ -48,14 +48,22 @@ impl Letters {
         if ar >= latin {
             return Lang::Ar;
         }
-        let words = text
-            .split(|c: char| !c.is_ascii_alphabetic())
-            .filter(|w| !w.is_empty());
+        // The first 400 words (runs of ASCII letters), read byte by byte.
+        let b = text.as_bytes();
         let (mut total, mut hits) = (0usize, 0usize);
-        for w in words.take(400) {
-            total += 1;
-            if is_common_english(w) {
-                hits += 1;
+        let mut i = 0;
+        while i < b.len() && total < 400 {
+            if b[i].is_ascii_alphabetic() {
+                let s = i;
+                while i < b.len() && b[i].is_ascii_alphabetic() {
+                    i += 1;
+                }
+                total += 1;
+                if is_common_english(&b[s..i]) {
+                    hits += 1;
+                }
+            } else {
+                i += 1;
             }
         }
         // Short texts ("3 km", "twenty") have too few words to judge: Latin
@@ -70,14 +78,14 @@ impl Letters {
 
 /// One of the most frequent English words, in any case (`w` is ASCII
 /// letters).
-fn is_common_english(w: &str) -> bool {
+fn is_common_english(w: &[u8]) -> bool {
     // The longest of the words has four letters.
     if w.len() > 4 {
         return false;
     }
     let mut buf = [0u8; 4];
     let low = &mut buf[..w.len()];
-    low.copy_from_slice(w.as_bytes());
+    low.copy_from_slice(w);
     low.make_ascii_lowercase();
     matches!(
         &*low,
