@@ -163,11 +163,31 @@ pub fn sentences(text: &str, force: Option<Lang>) -> Sentences {
     let mut n = Letters::default();
     let mut start = 0;
     let bytes = text.as_bytes();
-    for (i, c) in text.char_indices() {
-        n.add(c);
-        let end = i + c.len_utf8();
-        let is_end = matches!(c, '\n' | '!' | '?' | '؟' | '\u{2029}')
-            || (c == '.' && bytes.get(end).is_none_or(|b| b.is_ascii_whitespace()));
+    let arabic_alpha = super::token::arabic_alpha();
+    let mut i = 0;
+    while i < bytes.len() {
+        // ASCII and the Arabic block (two bytes, lead D8–DB) read from the
+        // bytes; other characters decoded.
+        let b = bytes[i];
+        let (len, is_end) = if b < 0x80 {
+            if b.is_ascii_alphabetic() {
+                n.latin += 1;
+            }
+            let stop = b == b'.' && bytes.get(i + 1).is_none_or(|x| x.is_ascii_whitespace());
+            (1, stop || matches!(b, b'\n' | b'!' | b'?'))
+        } else if (0xd8..=0xdb).contains(&b) {
+            let k = usize::from(b - 0xd8) << 6 | usize::from(bytes[i + 1] & 0x3f);
+            if arabic_alpha[k] {
+                n.ar += 1;
+            }
+            (2, k == 0x1f) // ؟
+        } else {
+            let c = text[i..].chars().next().unwrap_or_default();
+            n.add(c);
+            (c.len_utf8(), c == '\u{2029}')
+        };
+        let end = i + len;
+        i = end;
         if is_end {
             out.push((start, end, Lang::Other));
             letters.push(n);

@@ -71,18 +71,23 @@ impl Token {
 /// table: the standard lookup is a binary search that took 45% of claim
 /// extraction on Arabic news.
 pub fn is_alpha(c: char) -> bool {
-    static ARABIC: std::sync::OnceLock<[bool; 256]> = std::sync::OnceLock::new();
     match c as u32 {
         0..=0x7f => c.is_ascii_alphabetic(),
-        0x600..=0x6ff => ARABIC.get_or_init(|| {
-            let mut t = [false; 256];
-            for (i, x) in t.iter_mut().enumerate() {
-                *x = char::from_u32(0x600 + i as u32).is_some_and(char::is_alphabetic);
-            }
-            t
-        })[c as usize - 0x600],
+        0x600..=0x6ff => arabic_alpha()[c as usize - 0x600],
         _ => c.is_alphabetic(),
     }
+}
+
+/// `char::is_alphabetic` of U+0600 + i, for i below 256.
+pub fn arabic_alpha() -> &'static [bool; 256] {
+    static ARABIC: std::sync::OnceLock<[bool; 256]> = std::sync::OnceLock::new();
+    ARABIC.get_or_init(|| {
+        let mut t = [false; 256];
+        for (i, x) in t.iter_mut().enumerate() {
+            *x = char::from_u32(0x600 + i as u32).is_some_and(char::is_alphabetic);
+        }
+        t
+    })
 }
 
 /// `char::is_uppercase`, answered without the table for ASCII and the
@@ -93,6 +98,45 @@ fn is_upper(c: char) -> bool {
         0x600..=0x6ff => false,
         _ => c.is_uppercase(),
     }
+}
+
+/// What the tokenizer needs of a character below U+0700 (ASCII, Latin,
+/// Greek, Cyrillic, Hebrew, Arabic), tabled once from the same functions
+/// it would call: whether it stays in a word, and what it folds to.
+#[derive(Clone, Copy)]
+struct LowChar {
+    /// `is_word_char`.
+    word: bool,
+    /// How many characters it folds to (`u8::MAX`: more than two, call
+    /// `fold_char`).
+    n: u8,
+    /// What it folds to.
+    folded: [char; 2],
+}
+
+/// The [`LowChar`] table, indexed by code point.
+fn low_chars() -> &'static [LowChar] {
+    static T: std::sync::OnceLock<Vec<LowChar>> = std::sync::OnceLock::new();
+    T.get_or_init(|| {
+        (0..0x700u32)
+            .map(|u| {
+                let c = char::from_u32(u).unwrap_or('\0');
+                let mut folded = ['\0'; 2];
+                let mut n = 0usize;
+                fold_char(c, &mut |f| {
+                    if n < 2 {
+                        folded[n] = f;
+                    }
+                    n += 1;
+                });
+                LowChar {
+                    word: is_word_char(c),
+                    n: if n <= 2 { n as u8 } else { u8::MAX },
+                    folded,
+                }
+            })
+            .collect()
+    })
 }
 
 /// Letters and the marks that stay inside a word.
@@ -233,14 +277,27 @@ pub fn tokenize_into(text: &str, out: &mut Vec<Token>) -> usize {
             let mut tanween = false;
             let mut upper = true;
             let norm = &mut t.norm;
+            let table = low_chars();
             for ch in text[start..].chars() {
-                if !is_word_char(ch) {
-                    break;
+                if let Some(e) = table.get(ch as usize) {
+                    // ASCII to the Arabic block: from the table.
+                    if !e.word {
+                        break;
+                    }
+                    if e.n == u8::MAX {
+                        fold_char(ch, &mut |f| norm.push(f));
+                    } else {
+                        norm.extend(&e.folded[..usize::from(e.n)]);
+                    }
+                } else {
+                    if !is_word_char(ch) {
+                        break;
+                    }
+                    fold_char(ch, &mut |f| norm.push(f));
                 }
                 end += ch.len_utf8();
                 tanween |= ch == '\u{64b}';
                 upper = upper && is_upper(ch);
-                fold_char(ch, &mut |f| norm.push(f));
             }
             t.kind = Tok::Word;
             t.end = end;
