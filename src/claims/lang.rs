@@ -240,6 +240,50 @@ mod tests {
         );
     }
 
+    /// The sentence splitting and letter counts, character by character:
+    /// what the byte-reading `sentences` must agree with.
+    fn reference(text: &str) -> Vec<(usize, usize, Lang)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        for (i, c) in text.char_indices() {
+            let end = i + c.len_utf8();
+            let is_end = matches!(c, '\n' | '!' | '?' | '؟' | '\u{2029}')
+                || (c == '.'
+                    && text[end..]
+                        .chars()
+                        .next()
+                        .is_none_or(|n| n.is_ascii_whitespace()));
+            if is_end {
+                out.push((start, end));
+                start = end;
+            }
+        }
+        if start < text.len() || out.is_empty() {
+            out.push((start, text.len()));
+        }
+        let doc = detect(text);
+        out.into_iter()
+            .map(|(a, b)| match detect(&text[a..b]) {
+                Lang::Other => (a, b, doc),
+                l => (a, b, l),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn sentences_as_read_char_by_char() {
+        for t in [
+            "",
+            "هل وصل؟ نعم.\u{2029}Yes he did! Did he?\nۇ ﻻ ﺏ ݐ ٣.٥ 3.5 x.y",
+            "Le ministre a dit. The minister said that it was so.",
+            "«قال» \u{200f}الوزير... ok",
+        ] {
+            let s = sentences(t, None);
+            assert_eq!(s.spans, reference(t), "{t:?}");
+            assert_eq!(s.doc, detect(t));
+        }
+    }
+
     #[test]
     fn mixed_by_sentence() {
         let t = "Russia sent troops. وصل ألف جندي أمريكي.";

@@ -287,7 +287,9 @@ pub fn tokenize_into(text: &str, out: &mut Vec<Token>) -> usize {
                     if e.n == u8::MAX {
                         fold_char(ch, &mut |f| norm.push(f));
                     } else {
-                        norm.extend(&e.folded[..usize::from(e.n)]);
+                        for &f in &e.folded[..usize::from(e.n)] {
+                            norm.push(f);
+                        }
                     }
                 } else {
                     if !is_word_char(ch) {

@@ -648,14 +648,16 @@ pub fn parse_at_in(
             Tok::Word => {
                 // Scale abbreviations right after digits ("2.5bn", "10 bln",
                 // "10M"; a spaced one-letter "k" or "m" only in capitals).
-                let short = (t.norm.chars().count() == 1 && t.norm != "k") || t.norm == "mm";
-                let dotted = toks
-                    .get(j + 1)
-                    .is_some_and(|n| n.is_punct_in(".") && !n.space_before);
+                // (Only worked out after digits: asked of every word.)
+                let short = || (t.norm.chars().count() == 1 && t.norm != "k") || t.norm == "mm";
+                let dotted = || {
+                    toks.get(j + 1)
+                        .is_some_and(|n| n.is_punct_in(".") && !n.space_before)
+                };
                 if last == Last::Digits
                     && !pending_conj
-                    && (!t.space_before || !short || t.upper)
-                    && !dotted
+                    && (!t.space_before || !short() || t.upper)
+                    && !dotted()
                     && let Some(s) = scale_abbrev(&t.norm)
                 {
                     abbrev_m = t.norm == "m" && !t.upper;
@@ -1014,6 +1016,19 @@ fn has_tanween(t: &Token) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn endings_keep_every_key_and_its_prefixed_forms() {
+        let (lex, ends) = lexicon();
+        for k in lex.keys() {
+            assert!(ends.may_hold(k), "{k}");
+            for p in ["و", "وال", "بال", "ل", "x"] {
+                let w = format!("{p}{k}");
+                assert!(k.len() < 2 || ends.may_end(&w), "{w}");
+            }
+        }
+    }
+
     use crate::claims::token::tokenize;
 
     fn val(s: &str) -> Option<f64> {
