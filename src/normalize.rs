@@ -221,6 +221,7 @@ pub fn feature_hash_bytes(token: &[u8]) -> u64 {
 }
 
 /// SipHash-2-4 state with zero keys.
+#[derive(Clone, Copy)]
 struct Sip24 {
     v0: u64,
     v1: u64,
@@ -294,12 +295,13 @@ impl Class {
 }
 
 /// What one original character folds to, for the fast path: its class
-/// (or [`DROPPED`] / [`SLOW`]) and the UTF-8 bytes of its one folded char.
+/// (or [`DROPPED`] / [`SLOW`]) and its one folded char.
 #[derive(Clone, Copy)]
 struct Fold {
     kind: u8,
     len: u8,
-    bytes: [u8; 4],
+    /// The folded char's UTF-8 bytes, little-endian.
+    bytes: u32,
 }
 
 impl Fold {
@@ -317,13 +319,15 @@ impl Fold {
         let mut out = Fold {
             kind: SLOW,
             len: 0,
-            bytes: [0; 4],
+            bytes: 0,
         };
         match n {
             0 => out.kind = DROPPED,
             1 => {
+                let (bytes, len) = utf8_le(folded[0]);
                 out.kind = class(folded[0]).code();
-                out.len = folded[0].encode_utf8(&mut out.bytes).len() as u8;
+                out.bytes = bytes;
+                out.len = len as u8;
             }
             _ => {}
         }
@@ -351,9 +355,9 @@ fn fold_tables() -> &'static FoldTables {
     &TABLES
 }
 
-/// Class of each ASCII byte.
-const ASCII_CLASS: [u8; 128] = {
-    let mut t = [OTHER; 128];
+/// Class of each ASCII byte ([`SLOW`] for the bytes of other characters).
+const ASCII_CLASS: [u8; 256] = {
+    let mut t = [SLOW; 256];
     let mut i = 0;
     while i < 128 {
         let b = i as u8;
@@ -361,17 +365,89 @@ const ASCII_CLASS: [u8; 128] = {
             t[i] = WORD;
         } else if b.is_ascii_digit() {
             t[i] = DIGIT;
+        } else {
+            t[i] = OTHER;
         }
         i += 1;
     }
     t
 };
 
+/// SipHash-2-4 (zero keys) of a byte string fed a few bytes at a time.
+#[derive(Clone, Copy)]
+struct SipStream {
+    s: Sip24,
+    /// Bytes not yet compressed (little-endian), and how many.
+    tail: u64,
+    ntail: u32,
+    /// Bytes fed so far.
+    len: usize,
+}
+
+impl SipStream {
+    #[inline]
+    fn new() -> Self {
+        SipStream {
+            s: Sip24::new(),
+            tail: 0,
+            ntail: 0,
+            len: 0,
+        }
+    }
+
+    /// Feeds the `n` (1..=8) low bytes of `v`, little-endian (the other
+    /// bytes of `v` are 0).
+    #[inline(always)]
+    fn push(&mut self, v: u64, n: u32) {
+        self.tail |= v << (8 * self.ntail);
+        self.len += n as usize;
+        let room = 8 - self.ntail;
+        if n < room {
+            self.ntail += n;
+        } else {
+            self.s.compress(self.tail);
+            self.tail = v.checked_shr(8 * room).unwrap_or(0);
+            self.ntail = n - room;
+        }
+    }
+
+    /// Feeds `text[start..end]`, all ASCII letters, lowercased, up to 8
+    /// bytes at a time.
+    #[inline(always)]
+    fn push_ascii_letters(&mut self, text: &[u8], start: usize, end: usize) {
+        let mut i = start;
+        while i < end {
+            let k = (end - i).min(8);
+            let v = match text.get(i..i + 8) {
+                Some(w) => u64::from_le_bytes(w.try_into().expect("8 bytes")),
+                None => {
+                    let mut w = [0; 8];
+                    w[..k].copy_from_slice(&text[i..i + k]);
+                    u64::from_le_bytes(w)
+                }
+            };
+            let keep = u64::MAX.checked_shr(64 - 8 * k as u32).unwrap_or(u64::MAX);
+            // A-Z | 0x20 = a-z.
+            self.push((v | 0x2020_2020_2020_2020) & keep, k as u32);
+            i += k;
+        }
+    }
+
+    /// The feature hash of the bytes fed: they are followed by the 0xff
+    /// marker, then the length byte ends the last block.
+    #[inline]
+    fn feature_hash(mut self) -> u64 {
+        self.push(0xff, 1);
+        self.s.compress(self.tail | (self.len as u64 & 0xff) << 56);
+        self.s.finish()
+    }
+}
+
 /// The tokenizer's state between characters, on bytes.
 struct Tokenizer<'o> {
     out: &'o mut Vec<Token>,
-    /// The folded bytes of the token being built.
-    buf: Vec<u8>,
+    /// The hash of the folded bytes of the token being built.
+    hash: SipStream,
     /// Start byte and class ([`WORD`], [`DIGIT`] or [`NONE`]) of the token
     /// being built.
     start: usize,
@@ -384,20 +460,28 @@ struct Tokenizer<'o> {
 }
 
 impl Tokenizer<'_> {
-    /// Ends the token being built. With no token, the buffer is empty and
-    /// no separator is pending, so there is nothing to do.
+    /// Ends the token being built. With no token, no separator is pending,
+    /// so there is nothing to do.
     #[inline]
     fn flush(&mut self) {
         if self.cur != NONE {
             self.out.push(Token {
                 span: Span::new(self.start, self.end),
-                hash: feature_hash_bytes(&self.buf),
+                hash: self.hash.feature_hash(),
                 number: self.cur == DIGIT,
             });
             self.cur = NONE;
-            self.buf.clear();
             self.pending_sep = 0;
         }
+    }
+
+    /// Ends the token being built and starts one of class `cls` at `i`.
+    #[inline]
+    fn begin(&mut self, i: usize, cls: u8) {
+        self.flush();
+        self.cur = cls;
+        self.start = i;
+        self.hash = SipStream::new();
     }
 
     /// A character that folding removed (mark, tatweel, direction mark):
@@ -409,49 +493,38 @@ impl Tokenizer<'_> {
         }
     }
 
-    /// Feeds folded character `f` (UTF-8 bytes) of class `cls`, from the
-    /// original character at `i..next_end`.
+    /// Feeds folded character `f` (its `n` UTF-8 bytes, little-endian) of
+    /// class `cls`, from the original character at `i..next_end`.
     #[inline(always)]
-    fn feed(&mut self, i: usize, next_end: usize, f: &[u8], cls: u8) {
+    fn feed(&mut self, i: usize, next_end: usize, f: u32, n: u32, cls: u8) {
         match (self.cur, cls) {
             (DIGIT, DIGIT) => {
                 if self.pending_sep != 0 {
-                    self.buf.push(self.pending_sep);
+                    self.hash.push(u64::from(self.pending_sep), 1);
                     self.pending_sep = 0;
                 }
-                self.buf.extend_from_slice(f);
-                self.end = next_end;
             }
-            (DIGIT, OTHER) if self.pending_sep == 0 && matches!(f, b"." | b",") => {
-                self.pending_sep = f[0];
+            (DIGIT, OTHER)
+                if self.pending_sep == 0 && (f == u32::from(b'.') || f == u32::from(b',')) =>
+            {
+                self.pending_sep = f as u8;
+                return;
             }
-            (WORD, WORD) => {
-                self.buf.extend_from_slice(f);
-                self.end = next_end;
-            }
-            (_, OTHER) => self.flush(),
-            (_, cls) => {
-                self.flush();
-                self.cur = cls;
-                self.start = i;
-                self.buf.extend_from_slice(f);
-                self.end = next_end;
-            }
+            (WORD, WORD) => {}
+            (_, OTHER) => return self.flush(),
+            (_, cls) => self.begin(i, cls),
         }
-    }
-
-    /// An ASCII byte (the hot path).
-    #[inline(always)]
-    fn ascii(&mut self, i: usize, x: u8) {
-        let cls = ASCII_CLASS[x as usize];
-        self.feed(i, i + 1, &[x.to_ascii_lowercase()], cls);
+        self.hash.push(u64::from(f), n);
+        self.end = next_end;
     }
 }
 
 /// Tokens of `text`: maximal runs of word characters, or of digits with
 /// single `.`/`,` separators between digits (so "2.9" and "18,839,519" are
 /// one token). A letter–digit boundary splits ("بـ4.4" → "ب", "4.4").
-/// `buf` is scratch space, reused across calls.
+/// `buf` was scratch space for the folded token; the hash is now computed
+/// as the token is read, so it is only cleared (kept so callers that reuse
+/// it need not change).
 ///
 /// The text is read byte by byte: ASCII through a class table, 2-byte
 /// characters (Arabic, Latin-1…) and general punctuation through tables
@@ -460,12 +533,11 @@ impl Tokenizer<'_> {
 /// tokens equal those of the plain per-character implementation.
 pub fn tokenize_into(text: &str, out: &mut Vec<Token>, buf: &mut String) {
     out.clear();
-    let mut bytes = std::mem::take(buf).into_bytes();
-    bytes.clear();
+    buf.clear();
     let tables = fold_tables();
     let mut tk = Tokenizer {
         out,
-        buf: bytes,
+        hash: SipStream::new(),
         start: 0,
         cur: NONE,
         pending_sep: 0,
@@ -475,15 +547,74 @@ pub fn tokenize_into(text: &str, out: &mut Vec<Token>, buf: &mut String) {
     let mut i = 0;
     while i < b.len() {
         let x = b[i];
-        if x < 0x80 {
-            tk.ascii(i, x);
+        let cls = ASCII_CLASS[usize::from(x)];
+        let word = if cls == WORD {
+            true
+        } else if (0xc2..0xe0).contains(&x) {
+            tables.two[two_byte(x, b[i + 1])].kind == WORD
+        } else {
+            false
+        };
+        if word {
+            // A run of word characters: ASCII letters and 2-byte
+            // characters that fold to one word character or to nothing.
+            if tk.cur != WORD {
+                tk.begin(i, WORD);
+            }
+            let mut j = i;
+            while j < b.len() {
+                let y = b[j];
+                if y < 0x80 {
+                    let k = match b.get(j..j + 8) {
+                        Some(w) => {
+                            // 8 bytes at once: how many ASCII letters lead.
+                            let v = u64::from_le_bytes(w.try_into().expect("8 bytes"));
+                            let n = ascii_letters(v);
+                            if n == 0 {
+                                break;
+                            }
+                            let keep = u64::MAX.checked_shr(64 - 8 * n).unwrap_or(u64::MAX);
+                            // A-Z | 0x20 = a-z.
+                            tk.hash.push((v | 0x2020_2020_2020_2020) & keep, n);
+                            n as usize
+                        }
+                        None => {
+                            let mut k = j;
+                            while k < b.len() && ASCII_CLASS[usize::from(b[k])] == WORD {
+                                k += 1;
+                            }
+                            if k == j {
+                                break;
+                            }
+                            tk.hash.push_ascii_letters(b, j, k);
+                            k - j
+                        }
+                    };
+                    j += k;
+                } else if y < 0xe0 {
+                    let f = tables.two[two_byte(y, b[j + 1])];
+                    match f.kind {
+                        WORD => tk.hash.push(u64::from(f.bytes), u32::from(f.len)),
+                        DROPPED => {}
+                        _ => break,
+                    }
+                    j += 2;
+                } else {
+                    break;
+                }
+                tk.end = j;
+            }
+            i = j;
+            continue;
+        }
+        if cls != SLOW {
+            tk.feed(i, i + 1, u32::from(x), 1, cls);
             i += 1;
             continue;
         }
         let (fold, len) = if x < 0xe0 {
             // A 2-byte character (a valid &str has a continuation byte).
-            let cp = (usize::from(x & 0x1f) << 6) | usize::from(b[i + 1] & 0x3f);
-            (tables.two[cp - 0x80], 2)
+            (tables.two[two_byte(x, b[i + 1])], 2)
         } else if x == 0xe2 && b[i + 1] < 0x82 {
             let cp = (usize::from(b[i + 1] & 0x3f) << 6) | usize::from(b[i + 2] & 0x3f);
             (tables.punct[cp], 3)
@@ -500,14 +631,32 @@ pub fn tokenize_into(text: &str, out: &mut Vec<Token>, buf: &mut String) {
                 let c = text[i..].chars().next().expect("i is a char boundary");
                 tokenize_slow(&mut tk, i, i + len, c);
             }
-            cls => tk.feed(i, i + len, &fold.bytes[..usize::from(fold.len)], cls),
+            cls => tk.feed(i, i + len, fold.bytes, u32::from(fold.len), cls),
         }
         i += len;
     }
     tk.flush();
-    let mut bytes = tk.buf;
-    bytes.clear();
-    *buf = String::from_utf8(bytes).expect("an empty buffer");
+}
+
+/// How many of the bytes of `v` (little-endian) are ASCII letters before
+/// the first that is not.
+#[inline(always)]
+fn ascii_letters(v: u64) -> u32 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let l = (v | 0x2020_2020_2020_2020) & LOW7;
+    // Per byte (no carries: 0x7f + 0x1f < 0x100): high bit set when
+    // the lowercased byte is >= 'a', and when it is > 'z'.
+    let ge_a = l + 0x1f1f_1f1f_1f1f_1f1f;
+    let gt_z = l + 0x0505_0505_0505_0505;
+    let letters = ge_a & !gt_z & !v & HIGH;
+    (!letters & HIGH).trailing_zeros() / 8
+}
+
+/// The index in `FoldTables::two` of the 2-byte character `x y`.
+#[inline(always)]
+fn two_byte(x: u8, y: u8) -> usize {
+    ((usize::from(x & 0x1f) << 6) | usize::from(y & 0x3f)) - 0x80
 }
 
 /// The general path of [`tokenize_into`] for one character.
@@ -530,9 +679,17 @@ fn tokenize_slow(tk: &mut Tokenizer<'_>, i: usize, next_end: usize, c: char) {
         if n > 1 && cls == Class::Other {
             continue;
         }
-        let mut enc = [0; 4];
-        tk.feed(i, next_end, f.encode_utf8(&mut enc).as_bytes(), cls.code());
+        let (bytes, len) = utf8_le(f);
+        tk.feed(i, next_end, bytes, len, cls.code());
     }
+}
+
+/// The UTF-8 bytes of `c` as a little-endian `u32`, and how many.
+#[inline]
+fn utf8_le(c: char) -> (u32, u32) {
+    let mut enc = [0; 4];
+    let n = c.encode_utf8(&mut enc).len();
+    (u32::from_le_bytes(enc), n as u32)
 }
 
 /// Tokens of `text` (see [`tokenize_into`]).
@@ -830,6 +987,24 @@ mod tests {
         #[test]
         fn fast_path_equals_reference_any_unicode(s in any::<String>()) {
             prop_assert_eq!(tokenize(&s), reference::tokenize(&s), "text {:?}", s);
+        }
+
+        #[test]
+        fn streamed_hash_equals_one_shot(
+            bytes in prop::collection::vec(any::<u8>(), 0..100),
+            cuts in prop::collection::vec(1u32..=8, 1..100),
+        ) {
+            let mut h = SipStream::new();
+            let (mut i, mut c) = (0, 0);
+            while i < bytes.len() {
+                let n = (cuts[c % cuts.len()] as usize).min(bytes.len() - i);
+                let mut w = [0; 8];
+                w[..n].copy_from_slice(&bytes[i..i + n]);
+                h.push(u64::from_le_bytes(w), n as u32);
+                i += n;
+                c += 1;
+            }
+            prop_assert_eq!(h.feature_hash(), reference::feature_hash_bytes(&bytes));
         }
 
         #[test]
