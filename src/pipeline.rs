@@ -2,14 +2,14 @@
 //! all.
 
 use crate::align::{self, Alignment};
-use crate::candidates::{self, Candidate, SeedStats};
+use crate::candidates::{self, Candidate, SeedStats, Seeding};
 use crate::claims::{self, Claim, ClaimOptions};
 use crate::cli::{CheckArgs, Format};
 use crate::config::CheckConfig;
 use crate::contradict::{self, CompareOptions};
 use crate::document::{Corpus, DocId, Passage, Span};
 use crate::fingerprint;
-use crate::index::{self, ChunkRecord};
+use crate::index::{self, ChunkPos, ChunkRecord};
 use crate::input;
 use crate::normalize::{self, Token};
 use crate::quotes;
@@ -21,6 +21,7 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 use std::io::Write;
 use std::ops::Range;
+use std::time::{Duration, Instant};
 
 /// Matching settings.
 #[derive(Clone, Debug)]
@@ -99,25 +100,14 @@ fn fingerprint_doc(
     });
     let recs = chunks
         .into_iter()
-        .map(|r| ChunkRecord {
-            fingerprint: fingerprint::of_tokens(&tokens[r.clone()]).0,
+        .enumerate()
+        .map(|(c, r)| ChunkRecord {
+            fingerprint: fingerprint::of_tokens(&tokens[r]).0,
             doc: doc.0,
-            token: r.start as u32,
-            len: r.len() as u16,
+            chunk: c as u32,
         })
         .collect();
     (recs, pos, units)
-}
-
-/// Where a chunk starts: its first token and that token's first byte. A
-/// document's list ends with a sentinel (token count, text length), so
-/// verification can tokenize just a window around a candidate.
-#[derive(Clone, Copy, Debug)]
-pub struct ChunkPos {
-    /// Index of the chunk's first token.
-    pub token: u32,
-    /// Byte offset of that token.
-    pub byte: u32,
 }
 
 /// A verified pair, before claims.
@@ -133,26 +123,38 @@ pub struct Matched {
     pub alignment: Alignment,
 }
 
+/// Documents fingerprinted together (in parallel) before their records are
+/// appended to the corpus-wide list.
+const FINGERPRINT_BATCH: usize = 1024;
+
 /// Finds every near-duplicate passage pair across documents.
 pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Vec<Matched> {
     let timings = Timings::start();
-    // 1. Fingerprint every chunk of every document.
-    let per_doc: Vec<(Vec<ChunkRecord>, Vec<ChunkPos>, usize)> = corpus
-        .docs
-        .par_iter()
-        .enumerate()
-        .map_init(
-            || (Vec::new(), String::new(), Vec::new()),
-            |(toks, buf, br), (i, d)| fingerprint_doc(DocId(i as u32), &d.text, toks, buf, br),
-        )
-        .collect();
-    stats.passages = per_doc.iter().map(|x| x.2).sum();
-    let mut records: Vec<ChunkRecord> = Vec::with_capacity(per_doc.iter().map(|x| x.0.len()).sum());
-    let mut positions: Vec<Vec<ChunkPos>> = Vec::with_capacity(per_doc.len());
-    for (r, p, _) in per_doc {
-        records.extend(r);
-        positions.push(p);
+    // 1. Fingerprint every chunk of every document, a batch of documents
+    // at a time (the records of a batch are appended to one list, never
+    // held twice).
+    let mut records: Vec<ChunkRecord> = Vec::new();
+    let mut positions: Vec<Vec<ChunkPos>> = Vec::with_capacity(corpus.len());
+    let mut passages = 0;
+    for (b, batch) in corpus.docs.chunks(FINGERPRINT_BATCH).enumerate() {
+        let per_doc: Vec<(Vec<ChunkRecord>, Vec<ChunkPos>, usize)> = batch
+            .par_iter()
+            .enumerate()
+            .map_init(
+                || (Vec::new(), String::new(), Vec::new()),
+                |(toks, buf, br), (i, d)| {
+                    let id = DocId((b * FINGERPRINT_BATCH + i) as u32);
+                    fingerprint_doc(id, &d.text, toks, buf, br)
+                },
+            )
+            .collect();
+        for (r, p, units) in per_doc {
+            records.extend(r);
+            positions.push(p);
+            passages += units;
+        }
     }
+    stats.passages = passages;
     let lap = |phase: &str, detail: String| timings.lap(phase, &detail);
     lap("fingerprint", format!("{} chunks", records.len()));
     // 2. Group equal fingerprints; find near ones with the block index.
@@ -176,34 +178,52 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
         ),
     );
     drop(fps);
-    // 3. Seeds, chained into candidate regions.
+    // 3–4. Seeds, chained into candidate regions, verified by alignment:
+    // one shard of documents at a time, so that the seeds (millions on a
+    // large corpus) never all exist at once.
     let mut seed_stats = SeedStats::default();
-    let (seeds, common) = candidates::seeds(&records, &starts, &near, &mut seed_stats);
-    drop(records);
-    let cands = candidates::chain(&seeds, &common);
-    drop(common);
+    let seeding = Seeding::new(&records, &starts, &near, &positions, &mut seed_stats);
+    let shards = seeding.shards(corpus.len(), candidates::SHARD_SEEDS);
+    let (mut seeding_time, mut verify_time) = (Duration::ZERO, Duration::ZERO);
+    let mut out: Vec<Matched> = Vec::new();
+    let mut candidates = 0;
+    for docs in &shards {
+        let t = Instant::now();
+        let seeds = seeding.seeds(docs.clone());
+        let cands = candidates::chain(&seeds, &seeding.common_chunks);
+        seed_stats.seeds += seeds.len();
+        candidates += cands.len();
+        drop(seeds);
+        seeding_time += t.elapsed();
+        // Grouped by document a (tokenized once).
+        let t = Instant::now();
+        let groups: Vec<&[Candidate]> = cands.chunk_by(|x, y| x.a_doc == y.a_doc).collect();
+        out.par_extend(
+            groups
+                .par_iter()
+                .flat_map_iter(|group| verify_group(corpus, &positions, group, opts)),
+        );
+        verify_time += t.elapsed();
+    }
+    stats.common_groups = seed_stats.common_groups;
+    stats.candidates = candidates;
     lap(
         "seeds",
         format!(
-            "{} seeds (+ {} common chunks seeding beside them), {} candidates, {} common groups",
-            seeds.len(),
+            "{} seeds (+ {} common chunks seeding beside them), {} candidates, {} common groups, {} shards; {} ms",
+            seed_stats.seeds,
             seed_stats.common_chunks,
-            cands.len(),
-            seed_stats.common_groups
+            candidates,
+            seed_stats.common_groups,
+            shards.len(),
+            seeding_time.as_millis()
         ),
     );
-
-    drop(seeds);
-    stats.common_groups = seed_stats.common_groups;
-    stats.candidates = cands.len();
-    // 4. Verify by alignment, grouped by document a (tokenized once).
-    let groups: Vec<&[Candidate]> = cands.chunk_by(|x, y| x.a_doc == y.a_doc).collect();
-    let mut out: Vec<Matched> = groups
-        .par_iter()
-        .flat_map_iter(|group| verify_group(corpus, &positions, group, opts))
-        .collect();
     out.sort_by_key(|x| (x.a, x.b));
-    lap("verify", format!("{} pairs", out.len()));
+    lap(
+        "verify",
+        format!("{} pairs; {} ms", out.len(), verify_time.as_millis()),
+    );
     out
 }
 
