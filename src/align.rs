@@ -38,9 +38,9 @@ pub struct AlignOp {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Alignment {
     /// Byte spans (original text of document a) of the passage's tokens.
-    pub a_tokens: Vec<Span>,
+    pub a_tokens: TokenSpans,
     /// Byte spans (original text of document b) of the passage's tokens.
-    pub b_tokens: Vec<Span>,
+    pub b_tokens: TokenSpans,
     /// The steps, in order, covering every token of both sides.
     pub ops: Vec<AlignOp>,
     /// `2 * equal tokens / (tokens a + tokens b)`, 0..1.
@@ -59,7 +59,7 @@ impl Alignment {
     }
 }
 
-fn tokens_span(tokens: &[Span], r: &Range<usize>) -> Span {
+fn tokens_span(tokens: &TokenSpans, r: &Range<usize>) -> Span {
     if r.is_empty() {
         let at = tokens
             .get(r.start)
@@ -68,7 +68,78 @@ fn tokens_span(tokens: &[Span], r: &Range<usize>) -> Span {
             .unwrap_or(0);
         return Span::new(at, at);
     }
-    Span::new(tokens[r.start].start, tokens[r.end - 1].end)
+    Span::new(tokens.span(r.start).start, tokens.span(r.end - 1).end)
+}
+
+/// The byte spans of a passage's tokens, stored in 8 bytes each (a
+/// [`Span`] takes 16): every verified pair keeps two of these lists until
+/// it is reported, hundreds of thousands of pairs on a large corpus.
+/// Offsets fit in 32 bits (input documents are far smaller than 4 GiB, see
+/// `crate::input`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TokenSpans(Vec<[u32; 2]>);
+
+impl TokenSpans {
+    /// Number of tokens.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there is no token.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The span of token `i`; panics when `i` is out of range (like
+    /// indexing a slice).
+    pub fn span(&self, i: usize) -> Span {
+        let [s, e] = self.0[i];
+        Span::new(s as usize, e as usize)
+    }
+
+    /// The span of token `i`, if there is one.
+    pub fn get(&self, i: usize) -> Option<Span> {
+        (i < self.0.len()).then(|| self.span(i))
+    }
+
+    /// The span of the last token.
+    pub fn last(&self) -> Option<Span> {
+        self.len().checked_sub(1).map(|i| self.span(i))
+    }
+
+    /// The spans, in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = Span> + '_ {
+        self.0
+            .iter()
+            .map(|&[s, e]| Span::new(s as usize, e as usize))
+    }
+
+    /// The spans as a plain list (for a reporter that walks one pair).
+    pub fn to_vec(&self) -> Vec<Span> {
+        self.iter().collect()
+    }
+
+    /// The index of the first token for which `pred` is false (the tokens
+    /// must be partitioned by it, as for `slice::partition_point`).
+    pub fn partition_point(&self, mut pred: impl FnMut(Span) -> bool) -> usize {
+        self.0
+            .partition_point(|&[s, e]| pred(Span::new(s as usize, e as usize)))
+    }
+
+    /// Tokens `r` only.
+    pub fn sub(&self, r: Range<usize>) -> TokenSpans {
+        TokenSpans(self.0[r].to_vec())
+    }
+}
+
+impl FromIterator<Span> for TokenSpans {
+    fn from_iter<I: IntoIterator<Item = Span>>(iter: I) -> Self {
+        TokenSpans(
+            iter.into_iter()
+                .map(|t| [t.start as u32, t.end as u32])
+                .collect(),
+        )
+    }
 }
 
 /// Aligns two token sequences (compared by normalized token) word by word
@@ -257,8 +328,8 @@ impl Alignment {
             })
             .collect();
         let mut al = Alignment {
-            a_tokens: self.a_tokens[ra.clone()].to_vec(),
-            b_tokens: self.b_tokens[rb.clone()].to_vec(),
+            a_tokens: self.a_tokens.sub(ra.clone()),
+            b_tokens: self.b_tokens.sub(rb.clone()),
             ops,
             similarity: 0.0,
         };
