@@ -182,19 +182,7 @@ impl<'r> Seeding<'r> {
                 }
             }
         }
-        let mut out = Vec::new();
-        let (mut start, mut acc) = (0usize, 0u64);
-        for (d, &c) in count.iter().enumerate() {
-            if acc > 0 && acc + c > max_seeds {
-                out.push(start as u32..d as u32);
-                (start, acc) = (d, 0);
-            }
-            acc += c;
-        }
-        if start < docs {
-            out.push(start as u32..docs as u32);
-        }
-        out
+        shards(&count, max_seeds)
     }
 
     /// The seeds, sorted and distinct, of the document pairs whose lower
@@ -257,6 +245,25 @@ impl<'r> Seeding<'r> {
         out.dedup();
         out
     }
+}
+
+/// Consecutive ranges of indices covering `0..count.len()`, each with a
+/// total count of at most `max` (an index whose count alone is larger is a
+/// range of its own).
+pub fn shards(count: &[u64], max: u64) -> Vec<Range<u32>> {
+    let mut out = Vec::new();
+    let (mut start, mut acc) = (0usize, 0u64);
+    for (d, &c) in count.iter().enumerate() {
+        if acc > 0 && acc + c > max {
+            out.push(start as u32..d as u32);
+            (start, acc) = (d, 0);
+        }
+        acc += c;
+    }
+    if start < count.len() {
+        out.push(start as u32..count.len() as u32);
+    }
+    out
 }
 
 /// A chunk of a too-common group, in [`CommonChunks`].

@@ -686,6 +686,7 @@ pub fn check(
 ) -> CheckOutcome {
     let mut stats = Stats::default();
     let timings = Timings::start();
+    timings.lap("read", "check");
     // Boilerplate is blanked out for matching only (same offsets); claims
     // and reports see the original text.
     let saved = match opts.boilerplate_min_docs {
@@ -693,6 +694,7 @@ pub fn check(
         None => Vec::new(),
     };
     let lap = |phase: &str| timings.lap(phase, "check");
+    lap("boilerplate");
     let mut matched = find_pairs(&corpus, opts, &mut stats);
     restore(&mut corpus, saved);
     // Claims of every document, once each (quotations pair documents that
@@ -706,10 +708,13 @@ pub fn check(
         .map(|&d| (d, claims::extract(&corpus.get(d).text, &claim_opts)))
         .collect();
     lap("claims");
-    let (extra, passed) = quote_pairs(&corpus, &claims, &matched, opts);
+    let (extra, proposed, passed) = quote_pairs(&corpus, &claims, &matched, opts);
     timings.lap(
         "quotation pairs",
-        &format!("{passed} candidates pass the bar, {} pairs", extra.len()),
+        &format!(
+            "{proposed} share a 4-word run, {passed} pass the bar, {} pairs",
+            extra.len()
+        ),
     );
     matched.extend(extra);
     matched.sort_by_key(|x| (x.a, x.b));
@@ -788,17 +793,21 @@ impl Timings {
     }
 }
 
-/// The process's peak RSS so far, as ", peak RSS N MB" for the timing
-/// lines (Linux `/proc/self/status`; empty elsewhere).
+/// The process's peak and current RSS, as ", peak RSS N MB (now M MB)" for
+/// the timing lines (Linux `/proc/self/status`; empty elsewhere).
 fn peak_rss() -> String {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
-            let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-            Some(format!(", peak RSS {} MB", kb * 1024 / 1_000_000))
-        })
-        .unwrap_or_default()
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return String::new();
+    };
+    let mb = |key: &str| -> Option<u64> {
+        let line = status.lines().find(|l| l.starts_with(key))?;
+        let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kb * 1024 / 1_000_000)
+    };
+    match (mb("VmHWM:"), mb("VmRSS:")) {
+        (Some(peak), Some(now)) => format!(", peak RSS {peak} MB (now {now} MB)"),
+        _ => String::new(),
+    }
 }
 
 /// The original text of blanked-out spans, per document.
@@ -812,7 +821,12 @@ fn mask_boilerplate(corpus: &mut Corpus, min_docs: usize) -> Saved {
         .docs
         .par_iter()
         .map(|d| match crate::dedup::source_key(d) {
-            Some(_) => dedup_words(&d.text),
+            // Boilerplate is found from the units alone: no word list (it
+            // would take 8 bytes a word of the whole corpus).
+            Some(_) => crate::dedup::DocWords {
+                word_starts: Vec::new(),
+                units: unit_keys(&tokenize_doc(&d.text)),
+            },
             None => crate::dedup::DocWords::default(),
         })
         .collect();
@@ -854,7 +868,7 @@ fn quote_pairs(
     claims: &HashMap<DocId, Vec<Claim>>,
     matched: &[Matched],
     opts: &MatchOptions,
-) -> (Vec<Matched>, usize) {
+) -> (Vec<Matched>, usize, usize) {
     let docs: Vec<quotes::DocQuotes<'_>> = corpus
         .iter()
         .map(|(d, doc)| quotes::DocQuotes {
@@ -882,20 +896,16 @@ fn quote_pairs(
                 .any(|(sa, sb)| sa.overlaps(&a.span) && sb.overlaps(&b.span))
         })
     };
-    let (pairs, keys) = quotes::candidate_pairs(&docs);
-    let key = |r: quotes::QuoteRef| keys[r.doc][r.quote].as_slice();
+    // The bar of passage pairs: enough words, and word-3-shingle Jaccard at
+    // least `min_jaccard` (formulae quoted in many texts otherwise pair
+    // every text that quotes them with a variant).
+    let (pairs, proposed) = quotes::candidate_pairs(&docs, |ka, kb| {
+        ka.len() >= opts.min_words
+            && kb.len() >= opts.min_words
+            && shingle_jaccard(ka, kb) >= opts.min_jaccard
+    });
     let candidates: Vec<(Passage, Passage)> = pairs
         .into_par_iter()
-        // The bar of passage pairs: enough words, and word-3-shingle Jaccard
-        // at least `min_jaccard` (formulae quoted in many texts otherwise
-        // pair every text that quotes them with a variant); checked on the
-        // keys tokenized once per quotation.
-        .filter(|&(x, y)| {
-            let (ka, kb) = (key(x), key(y));
-            ka.len() >= opts.min_words
-                && kb.len() >= opts.min_words
-                && shingle_jaccard(ka, kb) >= opts.min_jaccard
-        })
         .map(|(x, y)| {
             (
                 quotes::DocQuotes::passage(&docs, x),
@@ -924,7 +934,7 @@ fn quote_pairs(
             })
         })
         .collect();
-    (pairs, passed)
+    (pairs, proposed, passed)
 }
 
 /// `crosscheck check`: returns the exit code.
@@ -998,8 +1008,16 @@ pub fn exit_code(o: &CheckOutcome) -> i32 {
 /// (keyed by their normalized words, figures masked).
 pub fn dedup_words(text: &str) -> crate::dedup::DocWords {
     let t = tokenize_doc(text);
-    let units = t
-        .units
+    crate::dedup::DocWords {
+        word_starts: t.tokens.iter().map(|x| x.span.start).collect(),
+        units: unit_keys(&t),
+    }
+}
+
+/// The sentence units of a tokenized text with their keys (a hash of their
+/// masked tokens) and word counts.
+fn unit_keys(t: &Tokenized) -> Vec<crate::dedup::Unit> {
+    t.units
         .iter()
         .filter(|u| !u.is_empty())
         .map(|u| {
@@ -1013,11 +1031,7 @@ pub fn dedup_words(text: &str) -> crate::dedup::DocWords {
                 words: u.len() as u32,
             }
         })
-        .collect();
-    crate::dedup::DocWords {
-        word_starts: t.tokens.iter().map(|x| x.span.start).collect(),
-        units,
-    }
+        .collect()
 }
 
 /// Runs deduplication over a corpus: boilerplate, matching on the text
