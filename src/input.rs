@@ -392,7 +392,10 @@ impl<'o> Reader<'o> {
     }
 
     /// Keeps a document unless the total limit is reached.
-    fn keep(&mut self, doc: Document, shown: &str, line: usize) {
+    fn keep(&mut self, mut doc: Document, shown: &str, line: usize) {
+        // Reading grows the buffer by doubling: a whole corpus is held for
+        // the run, so give back the slack (up to half of each text).
+        doc.text.shrink_to_fit();
         let len = doc.text.len() as u64;
         if self.total.saturating_add(len) > self.opts.max_input_size {
             self.full = true;

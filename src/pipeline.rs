@@ -87,13 +87,12 @@ fn fingerprint_doc(
     *breaks = segment::breaks(text, tokens);
     let units = breaks.iter().filter(|&&b| b >= Break::Sentence).count();
     let chunks = segment::chunks(tokens, breaks);
-    let mut pos: Vec<ChunkPos> = chunks
-        .iter()
-        .map(|r| ChunkPos {
-            token: r.start as u32,
-            byte: tokens[r.start].span.start as u32,
-        })
-        .collect();
+    // Exact capacity: the lists of all documents are held for the run.
+    let mut pos: Vec<ChunkPos> = Vec::with_capacity(chunks.len() + 1);
+    pos.extend(chunks.iter().map(|r| ChunkPos {
+        token: r.start as u32,
+        byte: tokens[r.start].span.start as u32,
+    }));
     pos.push(ChunkPos {
         token: tokens.len() as u32,
         byte: text.len() as u32,
