@@ -38,9 +38,9 @@ pub struct AlignOp {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Alignment {
     /// Byte spans (original text of document a) of the passage's tokens.
-    pub a_tokens: Vec<Span>,
+    pub a_tokens: TokenSpans,
     /// Byte spans (original text of document b) of the passage's tokens.
-    pub b_tokens: Vec<Span>,
+    pub b_tokens: TokenSpans,
     /// The steps, in order, covering every token of both sides.
     pub ops: Vec<AlignOp>,
     /// `2 * equal tokens / (tokens a + tokens b)`, 0..1.
@@ -59,7 +59,7 @@ impl Alignment {
     }
 }
 
-fn tokens_span(tokens: &[Span], r: &Range<usize>) -> Span {
+fn tokens_span(tokens: &TokenSpans, r: &Range<usize>) -> Span {
     if r.is_empty() {
         let at = tokens
             .get(r.start)
@@ -68,7 +68,136 @@ fn tokens_span(tokens: &[Span], r: &Range<usize>) -> Span {
             .unwrap_or(0);
         return Span::new(at, at);
     }
-    Span::new(tokens[r.start].start, tokens[r.end - 1].end)
+    Span::new(tokens.span(r.start).start, tokens.span(r.end - 1).end)
+}
+
+/// The byte spans of a passage's tokens, stored compactly: every verified
+/// pair keeps two of these lists until it is reported (hundreds of
+/// thousands of pairs, tens of millions of tokens on a large corpus), and a
+/// [`Span`] takes 16 bytes. A passage of at most 64 KiB (almost all) keeps
+/// 4 bytes a token: 16-bit offsets from its first byte; a longer one 8
+/// bytes (32-bit offsets: input documents are smaller than 4 GiB, see
+/// `crate::input::DOC_SIZE_LIMIT`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TokenSpans {
+    /// Offsets from `base`, which is the first token's start.
+    Narrow {
+        /// Byte offset the entries count from.
+        base: u32,
+        /// (start, end) of each token, relative to `base`.
+        spans: Vec<[u16; 2]>,
+    },
+    /// Absolute (start, end) of each token.
+    Wide(Vec<[u32; 2]>),
+}
+
+impl Default for TokenSpans {
+    fn default() -> Self {
+        TokenSpans::Wide(Vec::new())
+    }
+}
+
+impl TokenSpans {
+    /// Stores `spans` (in order, each within the document).
+    pub fn new(spans: &[Span]) -> TokenSpans {
+        let (Some(first), Some(last)) = (spans.first(), spans.last()) else {
+            return TokenSpans::default();
+        };
+        let base = first.start;
+        if last.end.saturating_sub(base) <= usize::from(u16::MAX)
+            && spans.iter().all(|t| t.start >= base)
+        {
+            TokenSpans::Narrow {
+                base: base as u32,
+                spans: spans
+                    .iter()
+                    .map(|t| [(t.start - base) as u16, (t.end - base) as u16])
+                    .collect(),
+            }
+        } else {
+            TokenSpans::Wide(
+                spans
+                    .iter()
+                    .map(|t| [t.start as u32, t.end as u32])
+                    .collect(),
+            )
+        }
+    }
+
+    /// Number of tokens.
+    pub fn len(&self) -> usize {
+        match self {
+            TokenSpans::Narrow { spans, .. } => spans.len(),
+            TokenSpans::Wide(spans) => spans.len(),
+        }
+    }
+
+    /// Whether there is no token.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The span of token `i`; panics when `i` is out of range (like
+    /// indexing a slice).
+    pub fn span(&self, i: usize) -> Span {
+        match self {
+            TokenSpans::Narrow { base, spans } => {
+                let [s, e] = spans[i];
+                let b = *base as usize;
+                Span::new(b + usize::from(s), b + usize::from(e))
+            }
+            TokenSpans::Wide(spans) => {
+                let [s, e] = spans[i];
+                Span::new(s as usize, e as usize)
+            }
+        }
+    }
+
+    /// The span of token `i`, if there is one.
+    pub fn get(&self, i: usize) -> Option<Span> {
+        (i < self.len()).then(|| self.span(i))
+    }
+
+    /// The span of the last token.
+    pub fn last(&self) -> Option<Span> {
+        self.len().checked_sub(1).map(|i| self.span(i))
+    }
+
+    /// The spans, in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = Span> + '_ {
+        (0..self.len()).map(|i| self.span(i))
+    }
+
+    /// The spans as a plain list (for a reporter that walks one pair).
+    pub fn to_vec(&self) -> Vec<Span> {
+        self.iter().collect()
+    }
+
+    /// The index of the first token for which `pred` is false (the tokens
+    /// must be partitioned by it, as for `slice::partition_point`).
+    pub fn partition_point(&self, mut pred: impl FnMut(Span) -> bool) -> usize {
+        let (mut lo, mut hi) = (0, self.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if pred(self.span(mid)) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    }
+
+    /// Tokens `r` only.
+    pub fn sub(&self, r: Range<usize>) -> TokenSpans {
+        TokenSpans::new(&self.to_vec()[r])
+    }
+}
+
+impl FromIterator<Span> for TokenSpans {
+    fn from_iter<I: IntoIterator<Item = Span>>(iter: I) -> Self {
+        TokenSpans::new(&iter.into_iter().collect::<Vec<_>>())
+    }
 }
 
 /// Aligns two token sequences (compared by normalized token) word by word
@@ -100,8 +229,8 @@ pub fn align(a: &[crate::normalize::Token], b: &[crate::normalize::Token]) -> Al
         }
     }
     let mut al = Alignment {
-        a_tokens: a.iter().map(|t| t.span).collect(),
-        b_tokens: b.iter().map(|t| t.span).collect(),
+        a_tokens: TokenSpans::new(&a.iter().map(|t| t.span).collect::<Vec<_>>()),
+        b_tokens: TokenSpans::new(&b.iter().map(|t| t.span).collect::<Vec<_>>()),
         ops,
         similarity: 0.0,
     };
@@ -257,8 +386,8 @@ impl Alignment {
             })
             .collect();
         let mut al = Alignment {
-            a_tokens: self.a_tokens[ra.clone()].to_vec(),
-            b_tokens: self.b_tokens[rb.clone()].to_vec(),
+            a_tokens: self.a_tokens.sub(ra.clone()),
+            b_tokens: self.b_tokens.sub(rb.clone()),
             ops,
             similarity: 0.0,
         };
@@ -332,6 +461,35 @@ fn moved_block(before: &[u64], after: &[u64]) -> Option<(usize, usize, usize)> {
 
 #[cfg(test)]
 mod tests {
+    proptest::proptest! {
+        /// Token spans come back as stored, in both representations, and
+        /// `sub`/`partition_point` agree with a plain list.
+        #[test]
+        fn token_spans_round_trip(
+            start in 0usize..5_000_000,
+            steps in proptest::collection::vec((0usize..3_000, 1usize..40), 0..200),
+            cut in (0usize..200, 0usize..200),
+        ) {
+            let mut spans = Vec::new();
+            let mut at = start;
+            for (gap, len) in steps {
+                spans.push(Span::new(at + gap, at + gap + len));
+                at += gap + len;
+            }
+            let t = TokenSpans::new(&spans);
+            let wide = spans.first().is_some_and(|f| at - f.start > usize::from(u16::MAX));
+            proptest::prop_assert_eq!(matches!(t, TokenSpans::Wide(_)), wide || spans.is_empty());
+            proptest::prop_assert_eq!(t.to_vec(), spans.clone());
+            let (lo, hi) = (cut.0.min(cut.1).min(spans.len()), cut.0.max(cut.1).min(spans.len()));
+            proptest::prop_assert_eq!(t.sub(lo..hi).to_vec(), spans[lo..hi].to_vec());
+            let probe = start + cut.0 * 700;
+            proptest::prop_assert_eq!(
+                t.partition_point(|x| x.end <= probe),
+                spans.partition_point(|x| x.end <= probe)
+            );
+        }
+    }
+
     use super::*;
     use crate::normalize::tokenize;
 

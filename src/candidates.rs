@@ -7,7 +7,7 @@
 //! A region needs [`MIN_SEEDS`] seeds and seed coverage of at least
 //! [`MIN_DENSITY`] of its extent before the expensive alignment looks at it.
 
-use crate::index::{ChunkRecord, NearPair};
+use crate::index::{ChunkPos, ChunkRecord, NearPair};
 use rayon::prelude::*;
 use std::ops::Range;
 
@@ -33,7 +33,8 @@ pub const MIN_DENSITY: f64 = 0.15;
 /// (30 → 50: recall 0.9645 → 0.9673 on the same corpus, 3% more candidates).
 pub const MAX_GAP: u32 = 50;
 
-/// Two chunks, of documents `a < b`, with similar fingerprints.
+/// Two chunks, of documents `a < b`, with similar fingerprints: 20 bytes
+/// (millions of them exist at once on a large corpus).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Seed {
     /// Document a.
@@ -44,10 +45,10 @@ pub struct Seed {
     pub a_token: u32,
     /// First token of the chunk in b.
     pub b_token: u32,
-    /// Chunk length in a.
-    pub a_len: u16,
+    /// Chunk length in a (at most `segment::MAX_CHUNK`).
+    pub a_len: u8,
     /// Chunk length in b.
-    pub b_len: u16,
+    pub b_len: u8,
     /// Hamming distance of the two fingerprints.
     pub distance: u8,
 }
@@ -81,81 +82,196 @@ pub struct SeedStats {
     pub common_chunks: usize,
 }
 
-/// All seeds between documents: `records` sorted by fingerprint, `fps` the
-/// distinct fingerprints in order and `starts[i]..starts[i+1]` their runs,
-/// `near` the near pairs among `fps`.
-pub fn seeds(
-    records: &[ChunkRecord],
-    starts: &[usize],
-    near: &[NearPair],
-    stats: &mut SeedStats,
-) -> (Vec<Seed>, CommonChunks) {
-    let group = |i: usize| &records[starts[i]..starts[i + 1]];
-    let too_common = |g: &[ChunkRecord]| {
-        if g.len() <= MAX_GROUP_DOCS {
-            return false;
+/// Seeds made at once, at most (20 bytes each): the seeds of a larger
+/// corpus are made, chained and verified one shard of documents at a time
+/// ([`Seeding::shards`]), so their memory stays bounded (the
+/// 20,000-document generated corpus has 5.7 million seeds).
+pub const SHARD_SEEDS: u64 = 1 << 20;
+
+const _: () = assert!(crate::segment::MAX_CHUNK <= u8::MAX as usize);
+
+/// The seeding step over fingerprinted chunks: which fingerprint groups
+/// are too common, and the seeds of any range of documents.
+pub struct Seeding<'r> {
+    records: &'r [ChunkRecord],
+    starts: &'r [usize],
+    near: &'r [NearPair],
+    positions: &'r [Vec<ChunkPos>],
+    common: Vec<bool>,
+    /// The chunks of too-common groups (they seed beside a pair's own seeds).
+    pub common_chunks: CommonChunks,
+}
+
+impl<'r> Seeding<'r> {
+    /// `records` sorted, `starts[i]..starts[i+1]` the run of the i-th
+    /// distinct fingerprint, `near` the near pairs among those
+    /// fingerprints, `positions` each document's chunk list.
+    pub fn new(
+        records: &'r [ChunkRecord],
+        starts: &'r [usize],
+        near: &'r [NearPair],
+        positions: &'r [Vec<ChunkPos>],
+        stats: &mut SeedStats,
+    ) -> Seeding<'r> {
+        let group = |i: usize| &records[starts[i]..starts[i + 1]];
+        let too_common = |g: &[ChunkRecord]| {
+            if g.len() <= MAX_GROUP_DOCS {
+                return false;
+            }
+            let mut docs: Vec<u32> = g.iter().map(|r| r.doc).collect();
+            docs.dedup(); // records are sorted by (fingerprint, doc, …)
+            docs.len() > MAX_GROUP_DOCS
+        };
+        let groups = starts.len() - 1;
+        let common: Vec<bool> = (0..groups)
+            .into_par_iter()
+            .map(|i| too_common(group(i)))
+            .collect();
+        stats.common_groups = common.iter().filter(|&&c| c).count();
+        let common_chunks = CommonChunks::new(records, starts, &common, positions);
+        stats.common_chunks = common_chunks.len();
+        Seeding {
+            records,
+            starts,
+            near,
+            positions,
+            common,
+            common_chunks,
         }
-        let mut docs: Vec<u32> = g.iter().map(|r| r.doc).collect();
-        docs.dedup(); // records are sorted by (fingerprint, doc, …)
-        docs.len() > MAX_GROUP_DOCS
-    };
-    let groups = starts.len() - 1;
-    let common: Vec<bool> = (0..groups)
-        .into_par_iter()
-        .map(|i| too_common(group(i)))
-        .collect();
-    stats.common_groups = common.iter().filter(|&&c| c).count();
-    let distance =
-        |x: &ChunkRecord, y: &ChunkRecord| (x.fingerprint ^ y.fingerprint).count_ones() as u8;
-    let emit = |x: &ChunkRecord, y: &ChunkRecord, out: &mut Vec<Seed>| {
-        if x.doc == y.doc {
-            return;
-        }
-        let (x, y) = if x.doc < y.doc { (x, y) } else { (y, x) };
-        out.push(Seed {
-            a_doc: x.doc,
-            b_doc: y.doc,
-            a_token: x.token,
-            b_token: y.token,
-            a_len: x.len,
-            b_len: y.len,
-            distance: distance(x, y),
-        });
-    };
-    let mut out: Vec<Seed> = (0..groups)
-        .into_par_iter()
-        .filter(|&i| !common[i] && starts[i + 1] - starts[i] > 1)
-        .flat_map_iter(|i| {
-            let g = group(i);
-            let mut v = Vec::new();
+    }
+
+    fn group(&self, i: usize) -> &'r [ChunkRecord] {
+        &self.records[self.starts[i]..self.starts[i + 1]]
+    }
+
+    /// Groups whose chunks seed pairs on their own.
+    fn seeding_groups(&self) -> impl ParallelIterator<Item = usize> + '_ {
+        (0..self.starts.len() - 1)
+            .into_par_iter()
+            .filter(|&i| !self.common[i] && self.starts[i + 1] - self.starts[i] > 1)
+    }
+
+    fn near_pairs(&self) -> impl ParallelIterator<Item = &'r NearPair> + '_ {
+        self.near
+            .par_iter()
+            .filter(|p| !self.common[p.a as usize] && !self.common[p.b as usize])
+    }
+
+    /// Consecutive ranges of document ids (covering `0..docs`) whose seeds
+    /// number at most `max_seeds` each (counted before duplicates are
+    /// removed; a single document with more is a shard of its own).
+    pub fn shards(&self, docs: usize, max_seeds: u64) -> Vec<Range<u32>> {
+        // Seeds per lower document, an upper bound.
+        let mut count = vec![0u64; docs];
+        for i in 0..self.starts.len() - 1 {
+            if self.common[i] {
+                continue;
+            }
+            let g = self.group(i);
             for (x, r) in g.iter().enumerate() {
-                for s in &g[x + 1..] {
-                    emit(r, s, &mut v);
+                count[r.doc as usize] += (g.len() - x - 1) as u64;
+            }
+        }
+        for p in self.near {
+            if self.common[p.a as usize] || self.common[p.b as usize] {
+                continue;
+            }
+            for r in self.group(p.a as usize) {
+                for s in self.group(p.b as usize) {
+                    count[r.doc.min(s.doc) as usize] += 1;
                 }
             }
-            v
-        })
-        .collect();
-    let near_seeds: Vec<Seed> = near
-        .par_iter()
-        .filter(|p| !common[p.a as usize] && !common[p.b as usize])
-        .flat_map_iter(|p| {
-            let mut v = Vec::new();
-            for r in group(p.a as usize) {
-                for s in group(p.b as usize) {
-                    emit(r, s, &mut v);
-                }
+        }
+        shards(&count, max_seeds)
+    }
+
+    /// The seeds, sorted and distinct, of the document pairs whose lower
+    /// document is in `docs`.
+    pub fn seeds(&self, docs: Range<u32>) -> Vec<Seed> {
+        let chunk = |r: &ChunkRecord| {
+            let pos = &self.positions[r.doc as usize];
+            let (s, e) = (pos[r.chunk as usize].token, pos[r.chunk as usize + 1].token);
+            (s, (e - s) as u8)
+        };
+        let emit = |x: &ChunkRecord, y: &ChunkRecord, out: &mut Vec<Seed>| {
+            if x.doc == y.doc {
+                return;
             }
-            v
-        })
-        .collect();
-    out.extend(near_seeds);
-    out.par_sort_unstable();
-    out.dedup();
-    stats.seeds = out.len();
-    let common = CommonChunks::new(records, starts, &common);
-    stats.common_chunks = common.len();
-    (out, common)
+            let (x, y) = if x.doc < y.doc { (x, y) } else { (y, x) };
+            let ((a_token, a_len), (b_token, b_len)) = (chunk(x), chunk(y));
+            out.push(Seed {
+                a_doc: x.doc,
+                b_doc: y.doc,
+                a_token,
+                b_token,
+                a_len,
+                b_len,
+                distance: (x.fingerprint ^ y.fingerprint).count_ones() as u8,
+            });
+        };
+        let mut out: Vec<Seed> = self
+            .seeding_groups()
+            .flat_map_iter(|i| {
+                // Records are sorted by document within a group: the lower
+                // document of a pair is the earlier record.
+                let g = self.group(i);
+                let lo = g.partition_point(|r| r.doc < docs.start);
+                let hi = g.partition_point(|r| r.doc < docs.end);
+                let mut v = Vec::new();
+                for x in lo..hi {
+                    for s in &g[x + 1..] {
+                        emit(&g[x], s, &mut v);
+                    }
+                }
+                v
+            })
+            .collect();
+        let near_seeds: Vec<Seed> = self
+            .near_pairs()
+            .flat_map_iter(|p| {
+                let mut v = Vec::new();
+                for r in self.group(p.a as usize) {
+                    for s in self.group(p.b as usize) {
+                        if docs.contains(&r.doc.min(s.doc)) {
+                            emit(r, s, &mut v);
+                        }
+                    }
+                }
+                v
+            })
+            .collect();
+        out.extend(near_seeds);
+        out.par_sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// Consecutive ranges of indices covering `0..count.len()`, each with a
+/// total count of at most `max` (an index whose count alone is larger is a
+/// range of its own).
+pub fn shards(count: &[u64], max: u64) -> Vec<Range<u32>> {
+    let mut out = Vec::new();
+    let (mut start, mut acc) = (0usize, 0u64);
+    for (d, &c) in count.iter().enumerate() {
+        if acc > 0 && acc + c > max {
+            out.push(start as u32..d as u32);
+            (start, acc) = (d, 0);
+        }
+        acc += c;
+    }
+    if start < count.len() {
+        out.push(start as u32..count.len() as u32);
+    }
+    out
+}
+
+/// A chunk of a too-common group, in [`CommonChunks`].
+#[derive(Clone, Copy, Debug)]
+struct CommonChunk {
+    fingerprint: u64,
+    token: u32,
+    len: u8,
 }
 
 /// The chunks of too-common groups, per document, sorted by fingerprint.
@@ -166,19 +282,30 @@ pub fn seeds(
 /// unpaired. The seeds are made per pair while chaining, never all at once.
 #[derive(Debug, Default)]
 pub struct CommonChunks {
-    per_doc: Vec<Vec<ChunkRecord>>,
+    per_doc: Vec<Vec<CommonChunk>>,
 }
 
 impl CommonChunks {
-    fn new(records: &[ChunkRecord], starts: &[usize], common: &[bool]) -> CommonChunks {
-        let mut per_doc: Vec<Vec<ChunkRecord>> = Vec::new();
+    fn new(
+        records: &[ChunkRecord],
+        starts: &[usize],
+        common: &[bool],
+        positions: &[Vec<ChunkPos>],
+    ) -> CommonChunks {
+        let mut per_doc: Vec<Vec<CommonChunk>> = Vec::new();
         for (g, _) in common.iter().enumerate().filter(|(_, c)| **c) {
             for r in &records[starts[g]..starts[g + 1]] {
                 let d = r.doc as usize;
                 if per_doc.len() <= d {
                     per_doc.resize_with(d + 1, Vec::new);
                 }
-                per_doc[d].push(*r);
+                let pos = &positions[d];
+                let (s, e) = (pos[r.chunk as usize].token, pos[r.chunk as usize + 1].token);
+                per_doc[d].push(CommonChunk {
+                    fingerprint: r.fingerprint,
+                    token: s,
+                    len: (e - s) as u8,
+                });
             }
         }
         CommonChunks { per_doc }
@@ -357,24 +484,26 @@ mod tests {
         assert_eq!(c[0].seeds, 4);
     }
 
-    fn rec(fingerprint: u64, doc: u32, token: u32) -> ChunkRecord {
-        ChunkRecord {
-            fingerprint,
-            doc,
-            token,
-            len: 5,
-        }
-    }
-
-    /// A formula (fingerprint 7, in more than `MAX_GROUP_DOCS` documents)
-    /// seeds documents 0 and 1 beside their own seed (fingerprint 1), but
-    /// not far from it, and never documents 2 and 3, which share only it.
-    #[test]
-    fn common_chunks_seed_only_beside_a_seed_of_the_pair() {
-        let mut records = vec![rec(1, 0, 100), rec(1, 1, 10)];
-        for d in 0..MAX_GROUP_DOCS as u32 + 1 {
-            records.push(rec(7, d, if d == 0 { 108 } else { 18 }));
-            records.push(rec(7, d, 500));
+    /// Records and chunk lists of documents whose chunks are given as
+    /// (fingerprint, first token), 5 tokens each.
+    fn fixture(docs: &[Vec<(u64, u32)>]) -> (Vec<ChunkRecord>, Vec<usize>, Vec<Vec<ChunkPos>>) {
+        let mut records = Vec::new();
+        let mut positions = Vec::new();
+        for (d, chunks) in docs.iter().enumerate() {
+            let mut pos = Vec::new();
+            for (c, &(fingerprint, token)) in chunks.iter().enumerate() {
+                records.push(ChunkRecord {
+                    fingerprint,
+                    doc: d as u32,
+                    chunk: c as u32,
+                });
+                pos.push(ChunkPos { token, byte: 0 });
+            }
+            pos.push(ChunkPos {
+                token: pos.last().map_or(0, |p: &ChunkPos| p.token + 5),
+                byte: 0,
+            });
+            positions.push(pos);
         }
         records.sort_unstable();
         let mut starts = vec![0];
@@ -384,8 +513,26 @@ mod tests {
             }
         }
         starts.push(records.len());
+        (records, starts, positions)
+    }
+
+    /// A formula (fingerprint 7, in more than `MAX_GROUP_DOCS` documents)
+    /// seeds documents 0 and 1 beside their own seed (fingerprint 1), but
+    /// not far from it, and never documents 2 and 3, which share only it.
+    #[test]
+    fn common_chunks_seed_only_beside_a_seed_of_the_pair() {
+        let mut docs = vec![
+            vec![(1, 100), (7, 108), (7, 500)],
+            vec![(1, 10), (7, 18), (7, 500)],
+        ];
+        for _ in 2..MAX_GROUP_DOCS + 1 {
+            docs.push(vec![(7, 18), (7, 500)]);
+        }
+        let (records, starts, positions) = fixture(&docs);
         let mut stats = SeedStats::default();
-        let (s, common) = seeds(&records, &starts, &[], &mut stats);
+        let seeding = Seeding::new(&records, &starts, &[], &positions, &mut stats);
+        let s = seeding.seeds(0..docs.len() as u32);
+        let common = &seeding.common_chunks;
         assert_eq!(stats.common_groups, 1);
         assert_eq!(s.len(), 1);
         assert_eq!(
@@ -397,9 +544,43 @@ mod tests {
             vec![(0, 1, 108, 18)]
         );
         // Documents 2 and 3 share only the formula: no seed, no candidate.
-        let c = chain(&s, &common);
+        let c = chain(&s, common);
         assert_eq!(c.len(), 1);
         assert_eq!((c[0].a_doc, c[0].b_doc, c[0].seeds), (0, 1, 2));
+    }
+
+    proptest::proptest! {
+        /// Seeds made shard by shard are exactly the seeds made at once, and
+        /// the shards cover every document once, in order.
+        #[test]
+        fn shards_give_the_same_seeds(
+            docs in proptest::collection::vec(proptest::collection::vec((0u64..12, 5u32..9), 0..12), 1..30),
+            max in 1u64..40,
+        ) {
+            // Chunks of 5–8 tokens: first tokens ascending.
+            let docs: Vec<Vec<(u64, u32)>> = docs
+                .iter()
+                .map(|d| d.iter().scan(0, |t, &(f, len)| { let at = *t; *t += len; Some((f, at)) }).collect())
+                .collect();
+            let (records, starts, positions) = fixture(&docs);
+            let mut fps: Vec<u64> = records.iter().map(|r| r.fingerprint).collect();
+            fps.dedup();
+            let near = crate::index::near_pairs(&fps, 2);
+            let mut stats = SeedStats::default();
+            let seeding = Seeding::new(&records, &starts, &near, &positions, &mut stats);
+            let all = seeding.seeds(0..docs.len() as u32);
+            let shards = seeding.shards(docs.len(), max);
+            proptest::prop_assert_eq!(shards.first().map(|r| r.start), Some(0));
+            proptest::prop_assert_eq!(shards.last().map(|r| r.end), Some(docs.len() as u32));
+            proptest::prop_assert!(shards.windows(2).all(|w| w[0].end == w[1].start && w[0].start < w[0].end));
+            let mut joined = Vec::new();
+            for r in shards {
+                let part = seeding.seeds(r.clone());
+                proptest::prop_assert!(part.iter().all(|s| r.contains(&s.a_doc)));
+                joined.extend(part);
+            }
+            proptest::prop_assert_eq!(joined, all);
+        }
     }
 
     #[test]

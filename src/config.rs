@@ -192,7 +192,8 @@ impl CheckConfig {
                 max_doc_size: args
                     .input
                     .max_doc_size
-                    .unwrap_or(crate::input::DEFAULT_MAX_DOC_SIZE),
+                    .unwrap_or(crate::input::DEFAULT_MAX_DOC_SIZE)
+                    .min(crate::input::DOC_SIZE_LIMIT),
                 max_input_size: args
                     .input
                     .max_input_size

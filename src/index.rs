@@ -13,17 +13,30 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-/// One fingerprinted chunk: plain data, 24 bytes.
+/// One fingerprinted chunk: plain data, 16 bytes. Where the chunk lies is
+/// in its document's [`ChunkPos`] list (entry `chunk`, and `chunk + 1` for
+/// its end).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct ChunkRecord {
     /// The chunk's simhash.
     pub fingerprint: u64,
     /// Its document (`DocId.0`).
     pub doc: u32,
-    /// Index of its first token in the document.
+    /// Its number in the document (0 = the first chunk).
+    pub chunk: u32,
+}
+
+/// Where a chunk starts: its first token and that token's first byte. A
+/// document's list has one entry per chunk and ends with a sentinel (token
+/// count, text length): chunk `c` is tokens `list[c].token..list[c +
+/// 1].token`, so verification can tokenize just a window around a
+/// candidate. Plain data, 8 bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct ChunkPos {
+    /// Index of the chunk's first token.
     pub token: u32,
-    /// Number of tokens.
-    pub len: u16,
+    /// Byte offset of that token.
+    pub byte: u32,
 }
 
 /// Two distinct fingerprints within the distance, as indices into the
@@ -68,20 +81,28 @@ pub fn near_pairs(fps: &[u64], k: u32) -> Vec<NearPair> {
         return Vec::new();
     }
     let bl = blocks(k);
+    debug_assert!(
+        bl.iter().all(|b| b.1 <= 32),
+        "k >= 1: blocks of at most 32 bits"
+    );
     let mut out: Vec<NearPair> = bl
         .par_iter()
         .enumerate()
         .flat_map_iter(|(bi, &block)| {
-            let mut keyed: Vec<(u64, u32)> = fps
+            // Block value (at most 32 bits, since k >= 1) and index in one
+            // u64: half the memory of a tuple, and a plain integer sort.
+            let mut keyed: Vec<u64> = fps
                 .iter()
                 .enumerate()
-                .map(|(i, &f)| (block_value(f, block), i as u32))
+                .map(|(i, &f)| (block_value(f, block) << 32) | i as u64)
                 .collect();
             keyed.sort_unstable();
             let mut found = Vec::new();
-            for run in keyed.chunk_by(|x, y| x.0 == y.0) {
-                for (x, &(_, i)) in run.iter().enumerate() {
-                    for &(_, j) in &run[x + 1..] {
+            for run in keyed.chunk_by(|x, y| x >> 32 == y >> 32) {
+                for (x, &i) in run.iter().enumerate() {
+                    let i = i as u32;
+                    for &j in &run[x + 1..] {
+                        let j = j as u32;
                         let (fi, fj) = (fps[i as usize], fps[j as usize]);
                         let d = (fi ^ fj).count_ones();
                         // Report from the first block the pair agrees on only.

@@ -38,6 +38,11 @@ use std::path::{Path, PathBuf};
 /// (per worker thread).
 pub const DEFAULT_MAX_DOC_SIZE: u64 = 64 << 20;
 
+/// The largest `--max-doc-size` honoured (4 GiB − 1): byte offsets inside a
+/// document are stored in 32 bits by matching (chunk positions, token spans
+/// of alignments), so a larger document is refused as too large.
+pub const DOC_SIZE_LIMIT: u64 = u32::MAX as u64;
+
 /// Default of `--max-input-size`, in bytes of text: 4 GiB. A `check` run
 /// holds all texts in memory and peaks at a few times their size (414 MiB
 /// peak RSS for the 107 MB SaudiNewsNet JSONL, about 4x), so this keeps a run
@@ -387,7 +392,10 @@ impl<'o> Reader<'o> {
     }
 
     /// Keeps a document unless the total limit is reached.
-    fn keep(&mut self, doc: Document, shown: &str, line: usize) {
+    fn keep(&mut self, mut doc: Document, shown: &str, line: usize) {
+        // Reading grows the buffer by doubling: a whole corpus is held for
+        // the run, so give back the slack (up to half of each text).
+        doc.text.shrink_to_fit();
         let len = doc.text.len() as u64;
         if self.total.saturating_add(len) > self.opts.max_input_size {
             self.full = true;

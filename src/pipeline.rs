@@ -2,14 +2,14 @@
 //! all.
 
 use crate::align::{self, Alignment};
-use crate::candidates::{self, Candidate, SeedStats};
+use crate::candidates::{self, Candidate, SeedStats, Seeding};
 use crate::claims::{self, Claim, ClaimOptions};
 use crate::cli::{CheckArgs, Format};
 use crate::config::CheckConfig;
 use crate::contradict::{self, CompareOptions};
 use crate::document::{Corpus, DocId, Passage, Span};
 use crate::fingerprint;
-use crate::index::{self, ChunkRecord};
+use crate::index::{self, ChunkPos, ChunkRecord};
 use crate::input;
 use crate::normalize::{self, Token};
 use crate::quotes;
@@ -21,6 +21,7 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 use std::io::Write;
 use std::ops::Range;
+use std::time::{Duration, Instant};
 
 /// Matching settings.
 #[derive(Clone, Debug)]
@@ -86,38 +87,26 @@ fn fingerprint_doc(
     *breaks = segment::breaks(text, tokens);
     let units = breaks.iter().filter(|&&b| b >= Break::Sentence).count();
     let chunks = segment::chunks(tokens, breaks);
-    let mut pos: Vec<ChunkPos> = chunks
-        .iter()
-        .map(|r| ChunkPos {
-            token: r.start as u32,
-            byte: tokens[r.start].span.start as u32,
-        })
-        .collect();
+    // Exact capacity: the lists of all documents are held for the run.
+    let mut pos: Vec<ChunkPos> = Vec::with_capacity(chunks.len() + 1);
+    pos.extend(chunks.iter().map(|r| ChunkPos {
+        token: r.start as u32,
+        byte: tokens[r.start].span.start as u32,
+    }));
     pos.push(ChunkPos {
         token: tokens.len() as u32,
         byte: text.len() as u32,
     });
     let recs = chunks
         .into_iter()
-        .map(|r| ChunkRecord {
-            fingerprint: fingerprint::of_tokens(&tokens[r.clone()]).0,
+        .enumerate()
+        .map(|(c, r)| ChunkRecord {
+            fingerprint: fingerprint::of_tokens(&tokens[r]).0,
             doc: doc.0,
-            token: r.start as u32,
-            len: r.len() as u16,
+            chunk: c as u32,
         })
         .collect();
     (recs, pos, units)
-}
-
-/// Where a chunk starts: its first token and that token's first byte. A
-/// document's list ends with a sentinel (token count, text length), so
-/// verification can tokenize just a window around a candidate.
-#[derive(Clone, Copy, Debug)]
-pub struct ChunkPos {
-    /// Index of the chunk's first token.
-    pub token: u32,
-    /// Byte offset of that token.
-    pub byte: u32,
 }
 
 /// A verified pair, before claims.
@@ -133,26 +122,38 @@ pub struct Matched {
     pub alignment: Alignment,
 }
 
+/// Documents fingerprinted together (in parallel) before their records are
+/// appended to the corpus-wide list.
+const FINGERPRINT_BATCH: usize = 1024;
+
 /// Finds every near-duplicate passage pair across documents.
 pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Vec<Matched> {
     let timings = Timings::start();
-    // 1. Fingerprint every chunk of every document.
-    let per_doc: Vec<(Vec<ChunkRecord>, Vec<ChunkPos>, usize)> = corpus
-        .docs
-        .par_iter()
-        .enumerate()
-        .map_init(
-            || (Vec::new(), String::new(), Vec::new()),
-            |(toks, buf, br), (i, d)| fingerprint_doc(DocId(i as u32), &d.text, toks, buf, br),
-        )
-        .collect();
-    stats.passages = per_doc.iter().map(|x| x.2).sum();
-    let mut records: Vec<ChunkRecord> = Vec::with_capacity(per_doc.iter().map(|x| x.0.len()).sum());
-    let mut positions: Vec<Vec<ChunkPos>> = Vec::with_capacity(per_doc.len());
-    for (r, p, _) in per_doc {
-        records.extend(r);
-        positions.push(p);
+    // 1. Fingerprint every chunk of every document, a batch of documents
+    // at a time (the records of a batch are appended to one list, never
+    // held twice).
+    let mut records: Vec<ChunkRecord> = Vec::new();
+    let mut positions: Vec<Vec<ChunkPos>> = Vec::with_capacity(corpus.len());
+    let mut passages = 0;
+    for (b, batch) in corpus.docs.chunks(FINGERPRINT_BATCH).enumerate() {
+        let per_doc: Vec<(Vec<ChunkRecord>, Vec<ChunkPos>, usize)> = batch
+            .par_iter()
+            .enumerate()
+            .map_init(
+                || (Vec::new(), String::new(), Vec::new()),
+                |(toks, buf, br), (i, d)| {
+                    let id = DocId((b * FINGERPRINT_BATCH + i) as u32);
+                    fingerprint_doc(id, &d.text, toks, buf, br)
+                },
+            )
+            .collect();
+        for (r, p, units) in per_doc {
+            records.extend(r);
+            positions.push(p);
+            passages += units;
+        }
     }
+    stats.passages = passages;
     let lap = |phase: &str, detail: String| timings.lap(phase, &detail);
     lap("fingerprint", format!("{} chunks", records.len()));
     // 2. Group equal fingerprints; find near ones with the block index.
@@ -176,34 +177,52 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
         ),
     );
     drop(fps);
-    // 3. Seeds, chained into candidate regions.
+    // 3–4. Seeds, chained into candidate regions, verified by alignment:
+    // one shard of documents at a time, so that the seeds (millions on a
+    // large corpus) never all exist at once.
     let mut seed_stats = SeedStats::default();
-    let (seeds, common) = candidates::seeds(&records, &starts, &near, &mut seed_stats);
-    drop(records);
-    let cands = candidates::chain(&seeds, &common);
-    drop(common);
+    let seeding = Seeding::new(&records, &starts, &near, &positions, &mut seed_stats);
+    let shards = seeding.shards(corpus.len(), candidates::SHARD_SEEDS);
+    let (mut seeding_time, mut verify_time) = (Duration::ZERO, Duration::ZERO);
+    let mut out: Vec<Matched> = Vec::new();
+    let mut candidates = 0;
+    for docs in &shards {
+        let t = Instant::now();
+        let seeds = seeding.seeds(docs.clone());
+        let cands = candidates::chain(&seeds, &seeding.common_chunks);
+        seed_stats.seeds += seeds.len();
+        candidates += cands.len();
+        drop(seeds);
+        seeding_time += t.elapsed();
+        // Grouped by document a (tokenized once).
+        let t = Instant::now();
+        let groups: Vec<&[Candidate]> = cands.chunk_by(|x, y| x.a_doc == y.a_doc).collect();
+        out.par_extend(
+            groups
+                .par_iter()
+                .flat_map_iter(|group| verify_group(corpus, &positions, group, opts)),
+        );
+        verify_time += t.elapsed();
+    }
+    stats.common_groups = seed_stats.common_groups;
+    stats.candidates = candidates;
     lap(
         "seeds",
         format!(
-            "{} seeds (+ {} common chunks seeding beside them), {} candidates, {} common groups",
-            seeds.len(),
+            "{} seeds (+ {} common chunks seeding beside them), {} candidates, {} common groups, {} shards; {} ms",
+            seed_stats.seeds,
             seed_stats.common_chunks,
-            cands.len(),
-            seed_stats.common_groups
+            candidates,
+            seed_stats.common_groups,
+            shards.len(),
+            seeding_time.as_millis()
         ),
     );
-
-    drop(seeds);
-    stats.common_groups = seed_stats.common_groups;
-    stats.candidates = cands.len();
-    // 4. Verify by alignment, grouped by document a (tokenized once).
-    let groups: Vec<&[Candidate]> = cands.chunk_by(|x, y| x.a_doc == y.a_doc).collect();
-    let mut out: Vec<Matched> = groups
-        .par_iter()
-        .flat_map_iter(|group| verify_group(corpus, &positions, group, opts))
-        .collect();
     out.sort_by_key(|x| (x.a, x.b));
-    lap("verify", format!("{} pairs", out.len()));
+    lap(
+        "verify",
+        format!("{} pairs; {} ms", out.len(), verify_time.as_millis()),
+    );
     out
 }
 
@@ -666,6 +685,7 @@ pub fn check(
 ) -> CheckOutcome {
     let mut stats = Stats::default();
     let timings = Timings::start();
+    timings.lap("read", "check");
     // Boilerplate is blanked out for matching only (same offsets); claims
     // and reports see the original text.
     let saved = match opts.boilerplate_min_docs {
@@ -673,6 +693,7 @@ pub fn check(
         None => Vec::new(),
     };
     let lap = |phase: &str| timings.lap(phase, "check");
+    lap("boilerplate");
     let mut matched = find_pairs(&corpus, opts, &mut stats);
     restore(&mut corpus, saved);
     // Claims of every document, once each (quotations pair documents that
@@ -686,10 +707,13 @@ pub fn check(
         .map(|&d| (d, claims::extract(&corpus.get(d).text, &claim_opts)))
         .collect();
     lap("claims");
-    let (extra, passed) = quote_pairs(&corpus, &claims, &matched, opts);
+    let (extra, proposed, passed) = quote_pairs(&corpus, &claims, &matched, opts);
     timings.lap(
         "quotation pairs",
-        &format!("{passed} candidates pass the bar, {} pairs", extra.len()),
+        &format!(
+            "{proposed} share a 4-word run, {passed} pass the bar, {} pairs",
+            extra.len()
+        ),
     );
     matched.extend(extra);
     matched.sort_by_key(|x| (x.a, x.b));
@@ -768,17 +792,21 @@ impl Timings {
     }
 }
 
-/// The process's peak RSS so far, as ", peak RSS N MB" for the timing
-/// lines (Linux `/proc/self/status`; empty elsewhere).
+/// The process's peak and current RSS, as ", peak RSS N MB (now M MB)" for
+/// the timing lines (Linux `/proc/self/status`; empty elsewhere).
 fn peak_rss() -> String {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
-            let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-            Some(format!(", peak RSS {} MB", kb * 1024 / 1_000_000))
-        })
-        .unwrap_or_default()
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return String::new();
+    };
+    let mb = |key: &str| -> Option<u64> {
+        let line = status.lines().find(|l| l.starts_with(key))?;
+        let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kb * 1024 / 1_000_000)
+    };
+    match (mb("VmHWM:"), mb("VmRSS:")) {
+        (Some(peak), Some(now)) => format!(", peak RSS {peak} MB (now {now} MB)"),
+        _ => String::new(),
+    }
 }
 
 /// The original text of blanked-out spans, per document.
@@ -792,7 +820,12 @@ fn mask_boilerplate(corpus: &mut Corpus, min_docs: usize) -> Saved {
         .docs
         .par_iter()
         .map(|d| match crate::dedup::source_key(d) {
-            Some(_) => dedup_words(&d.text),
+            // Boilerplate is found from the units alone: no word list (it
+            // would take 8 bytes a word of the whole corpus).
+            Some(_) => crate::dedup::DocWords {
+                word_starts: Vec::new(),
+                units: unit_keys(&tokenize_doc(&d.text)),
+            },
             None => crate::dedup::DocWords::default(),
         })
         .collect();
@@ -834,7 +867,7 @@ fn quote_pairs(
     claims: &HashMap<DocId, Vec<Claim>>,
     matched: &[Matched],
     opts: &MatchOptions,
-) -> (Vec<Matched>, usize) {
+) -> (Vec<Matched>, usize, usize) {
     let docs: Vec<quotes::DocQuotes<'_>> = corpus
         .iter()
         .map(|(d, doc)| quotes::DocQuotes {
@@ -862,20 +895,16 @@ fn quote_pairs(
                 .any(|(sa, sb)| sa.overlaps(&a.span) && sb.overlaps(&b.span))
         })
     };
-    let (pairs, keys) = quotes::candidate_pairs(&docs);
-    let key = |r: quotes::QuoteRef| keys[r.doc][r.quote].as_slice();
+    // The bar of passage pairs: enough words, and word-3-shingle Jaccard at
+    // least `min_jaccard` (formulae quoted in many texts otherwise pair
+    // every text that quotes them with a variant).
+    let (pairs, proposed) = quotes::candidate_pairs(&docs, |ka, kb| {
+        ka.len() >= opts.min_words
+            && kb.len() >= opts.min_words
+            && shingle_jaccard(ka, kb) >= opts.min_jaccard
+    });
     let candidates: Vec<(Passage, Passage)> = pairs
         .into_par_iter()
-        // The bar of passage pairs: enough words, and word-3-shingle Jaccard
-        // at least `min_jaccard` (formulae quoted in many texts otherwise
-        // pair every text that quotes them with a variant); checked on the
-        // keys tokenized once per quotation.
-        .filter(|&(x, y)| {
-            let (ka, kb) = (key(x), key(y));
-            ka.len() >= opts.min_words
-                && kb.len() >= opts.min_words
-                && shingle_jaccard(ka, kb) >= opts.min_jaccard
-        })
         .map(|(x, y)| {
             (
                 quotes::DocQuotes::passage(&docs, x),
@@ -904,7 +933,7 @@ fn quote_pairs(
             })
         })
         .collect();
-    (pairs, passed)
+    (pairs, proposed, passed)
 }
 
 /// `crosscheck check`: returns the exit code.
@@ -978,8 +1007,16 @@ pub fn exit_code(o: &CheckOutcome) -> i32 {
 /// (keyed by their normalized words, figures masked).
 pub fn dedup_words(text: &str) -> crate::dedup::DocWords {
     let t = tokenize_doc(text);
-    let units = t
-        .units
+    crate::dedup::DocWords {
+        word_starts: t.tokens.iter().map(|x| x.span.start).collect(),
+        units: unit_keys(&t),
+    }
+}
+
+/// The sentence units of a tokenized text with their keys (a hash of their
+/// masked tokens) and word counts.
+fn unit_keys(t: &Tokenized) -> Vec<crate::dedup::Unit> {
+    t.units
         .iter()
         .filter(|u| !u.is_empty())
         .map(|u| {
@@ -993,11 +1030,7 @@ pub fn dedup_words(text: &str) -> crate::dedup::DocWords {
                 words: u.len() as u32,
             }
         })
-        .collect();
-    crate::dedup::DocWords {
-        word_starts: t.tokens.iter().map(|x| x.span.start).collect(),
-        units,
-    }
+        .collect()
 }
 
 /// Runs deduplication over a corpus: boilerplate, matching on the text

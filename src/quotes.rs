@@ -35,9 +35,9 @@ pub struct DocQuotes<'a> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct QuoteRef {
     /// Index into the documents.
-    pub doc: usize,
+    pub doc: u32,
     /// Index into the document's quotations.
-    pub quote: usize,
+    pub quote: u32,
 }
 
 /// The quotations' token keys (`normalize::Token::hash`), tokenized once:
@@ -45,10 +45,14 @@ pub struct QuoteRef {
 pub type QuoteKeys = Vec<Vec<Vec<u64>>>;
 
 /// Pairs of quotations in different documents that share a run of four
-/// words (`a` in the lower document), sorted and without repeats, with
-/// every quotation's token keys so the caller need not tokenize the
-/// candidates again.
-pub fn candidate_pairs(docs: &[DocQuotes<'_>]) -> (Vec<(QuoteRef, QuoteRef)>, QuoteKeys) {
+/// words (`a` in the lower document) and that `keep` accepts, given both
+/// quotations' token keys (`normalize::Token::hash`, each quotation
+/// tokenized once); sorted and without repeats. Also returns how many pairs
+/// shared a run (before `keep`).
+pub fn candidate_pairs(
+    docs: &[DocQuotes<'_>],
+    keep: impl Fn(&[u64], &[u64]) -> bool + Sync,
+) -> (Vec<(QuoteRef, QuoteRef)>, usize) {
     let keys: QuoteKeys = docs
         .par_iter()
         .map(|d| {
@@ -63,6 +67,19 @@ pub fn candidate_pairs(docs: &[DocQuotes<'_>]) -> (Vec<(QuoteRef, QuoteRef)>, Qu
                 .collect()
         })
         .collect();
+    let shingles = |toks: &[u64]| -> Vec<u64> {
+        let mut seen: Vec<u64> = toks
+            .windows(SHINGLE)
+            .map(|w| {
+                w.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, t| {
+                    (h ^ t).wrapping_mul(0x100_0000_01b3)
+                })
+            })
+            .collect();
+        seen.sort_unstable();
+        seen.dedup();
+        seen
+    };
     // Postings as one flat list sorted by shingle (a map of small lists
     // cost more memory than the quotations themselves).
     let mut postings: Vec<(u64, u32, u32)> = Vec::new();
@@ -71,54 +88,68 @@ pub fn candidate_pairs(docs: &[DocQuotes<'_>]) -> (Vec<(QuoteRef, QuoteRef)>, Qu
             if toks.len() < MIN_WORDS {
                 continue;
             }
-            let mut seen: Vec<u64> = toks
-                .windows(SHINGLE)
-                .map(|w| {
-                    w.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, t| {
-                        (h ^ t).wrapping_mul(0x100_0000_01b3)
-                    })
-                })
-                .collect();
-            seen.sort_unstable();
-            seen.dedup();
-            postings.extend(seen.into_iter().map(|s| (s, di as u32, qi as u32)));
+            postings.extend(
+                shingles(toks)
+                    .into_iter()
+                    .map(|s| (s, di as u32, qi as u32)),
+            );
         }
     }
     postings.par_sort_unstable();
-    let mut out: Vec<(QuoteRef, QuoteRef)> = Vec::new();
-    for list in postings.chunk_by(|x, y| x.0 == y.0) {
-        if list.len() > MAX_POSTINGS {
-            continue;
-        }
-        let at = |p: &(u64, u32, u32)| QuoteRef {
-            doc: p.1 as usize,
-            quote: p.2 as usize,
-        };
-        for (i, x) in list.iter().enumerate() {
-            for y in &list[i + 1..] {
-                let (x, y) = (at(x), at(y));
-                if docs[x.doc].doc == docs[y.doc].doc {
-                    continue;
+    // Each pair of quotations sharing a run, lower document first.
+    let each_pair = |f: &mut dyn FnMut(QuoteRef, QuoteRef)| {
+        for list in postings.chunk_by(|x, y| x.0 == y.0) {
+            if list.len() > MAX_POSTINGS {
+                continue;
+            }
+            let at = |p: &(u64, u32, u32)| QuoteRef {
+                doc: p.1,
+                quote: p.2,
+            };
+            for (i, x) in list.iter().enumerate() {
+                for y in &list[i + 1..] {
+                    let (x, y) = (at(x), at(y));
+                    match docs[x.doc as usize].doc.cmp(&docs[y.doc as usize].doc) {
+                        std::cmp::Ordering::Less => f(x, y),
+                        std::cmp::Ordering::Greater => f(y, x),
+                        std::cmp::Ordering::Equal => {}
+                    }
                 }
-                out.push(if docs[x.doc].doc < docs[y.doc].doc {
-                    (x, y)
-                } else {
-                    (y, x)
-                });
             }
         }
+    };
+    // The pairs are made, deduplicated and filtered one shard of lower
+    // documents at a time: on a corpus full of quoted formulae they number
+    // millions, of which `keep` passes a few percent.
+    let mut count = vec![0u64; docs.len()];
+    each_pair(&mut |x, _| count[x.doc as usize] += 1);
+    let mut out: Vec<(QuoteRef, QuoteRef)> = Vec::new();
+    let mut proposed = 0;
+    for shard in crate::candidates::shards(&count, SHARD_PAIRS) {
+        let mut pairs = Vec::new();
+        each_pair(&mut |x, y| {
+            if shard.contains(&x.doc) {
+                pairs.push((x, y));
+            }
+        });
+        pairs.par_sort_unstable();
+        pairs.dedup();
+        proposed += pairs.len();
+        let key = |r: QuoteRef| keys[r.doc as usize][r.quote as usize].as_slice();
+        out.par_extend(pairs.into_par_iter().filter(|&(x, y)| keep(key(x), key(y))));
     }
-    out.sort_unstable();
-    out.dedup();
-    (out, keys)
+    (out, proposed)
 }
+
+/// Quotation pairs made at once, at most (see [`candidate_pairs`]).
+const SHARD_PAIRS: u64 = 1 << 19;
 
 impl DocQuotes<'_> {
     /// The quotation `r` points at, as a passage.
     pub fn passage(docs: &[DocQuotes<'_>], r: QuoteRef) -> Passage {
         Passage {
-            doc: docs[r.doc].doc,
-            span: docs[r.doc].quotes[r.quote],
+            doc: docs[r.doc as usize].doc,
+            span: docs[r.doc as usize].quotes[r.quote as usize],
         }
     }
 }
@@ -151,9 +182,16 @@ mod tests {
                 quotes: scan(b).iter().map(|c| c.span).collect(),
             },
         ];
-        let (p, keys) = candidate_pairs(&docs);
-        assert_eq!(p.len(), 1);
+        let mut lens = std::sync::Mutex::new(Vec::new());
+        let (p, proposed) = candidate_pairs(&docs, |a, b| {
+            lens.lock().unwrap().push((a.len(), b.len()));
+            true
+        });
+        assert_eq!((p.len(), proposed), (1, 1));
         assert_eq!(DocQuotes::passage(&docs, p[0].0).doc, DocId(0));
-        assert_eq!(keys[0][0].len(), 8);
+        assert_eq!(lens.get_mut().unwrap().as_slice(), &[(8, 8)]);
+        // `keep` decides.
+        let (p, proposed) = candidate_pairs(&docs, |_, _| false);
+        assert_eq!((p.len(), proposed), (0, 1));
     }
 }

@@ -9,7 +9,7 @@
 //! and are not compared.
 
 use super::Side;
-use crate::align::{Alignment, OpTag};
+use crate::align::{Alignment, OpTag, TokenSpans};
 use crate::claims::{Claim, ClaimKind};
 use crate::document::Span;
 use std::collections::BTreeMap;
@@ -55,7 +55,7 @@ impl TokenMap {
 }
 
 /// Token indices of `tokens` that overlap `span`.
-pub fn tokens_in(tokens: &[Span], span: Span) -> Range<usize> {
+pub fn tokens_in(tokens: &TokenSpans, span: Span) -> Range<usize> {
     let first = tokens.partition_point(|t| t.end <= span.start);
     let last = tokens.partition_point(|t| t.start < span.end);
     first..last.max(first)
@@ -161,7 +161,7 @@ pub fn claim_pairs<'c>(
         if same_digits(&ca, a.text, &cb, b.text) {
             continue; // only the notation differs ("2,804,130" / "2,804.130")
         }
-        let covered = |cs: &[&Claim], tokens: &[Span]| -> usize {
+        let covered = |cs: &[&Claim], tokens: &TokenSpans| -> usize {
             let mut idx: Vec<usize> = cs.iter().flat_map(|c| tokens_in(tokens, c.span)).collect();
             idx.sort_unstable();
             idx.dedup();
@@ -375,7 +375,9 @@ mod tests {
 
     #[test]
     fn tokens_in_finds_overlaps() {
-        let t = [Span::new(0, 3), Span::new(4, 8), Span::new(9, 12)];
+        let t: TokenSpans = [Span::new(0, 3), Span::new(4, 8), Span::new(9, 12)]
+            .into_iter()
+            .collect();
         assert_eq!(tokens_in(&t, Span::new(4, 8)), 1..2);
         assert_eq!(tokens_in(&t, Span::new(2, 10)), 0..3);
         assert_eq!(tokens_in(&t, Span::new(3, 4)), 1..1);

@@ -310,8 +310,14 @@ pub fn compare_quotes(
         if !(within(&op.a, &ra) && within(&op.b, &rb)) {
             continue;
         }
-        let wa: Vec<&str> = op.a.clone().map(|i| al.a_tokens[i].slice(a.text)).collect();
-        let wb: Vec<&str> = op.b.clone().map(|i| al.b_tokens[i].slice(b.text)).collect();
+        let wa: Vec<&str> =
+            op.a.clone()
+                .map(|i| al.a_tokens.span(i).slice(a.text))
+                .collect();
+        let wb: Vec<&str> =
+            op.b.clone()
+                .map(|i| al.b_tokens.span(i).slice(b.text))
+                .collect();
         // The words beside the inserted ones, on the side that has them.
         let (tokens, r, text) = if op.b.is_empty() {
             (&al.a_tokens, &op.a, a.text)

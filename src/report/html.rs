@@ -198,11 +198,12 @@ fn pair(h: &mut String, o: &CheckOutcome, n: usize, p: &PairResult) -> std::fmt:
     )?;
     let claims_a: Vec<Span> = p.findings.iter().map(|f| f.a.span).collect();
     let claims_b: Vec<Span> = p.findings.iter().map(|f| f.b.span).collect();
-    let tags_a = token_marks(&al.a_tokens, &claims_a);
-    let tags_b = token_marks(&al.b_tokens, &claims_b);
+    let (toks_a, toks_b) = (al.a_tokens.to_vec(), al.b_tokens.to_vec());
+    let tags_a = token_marks(&toks_a, &claims_a);
+    let tags_b = token_marks(&toks_b, &claims_b);
     for (side, other, d, span, tokens, marks) in [
-        ("a", "b", da, p.a.span, &al.a_tokens, &tags_a),
-        ("b", "a", db, p.b.span, &al.b_tokens, &tags_b),
+        ("a", "b", da, p.a.span, &toks_a, &tags_a),
+        ("b", "a", db, p.b.span, &toks_b, &tags_b),
     ] {
         let (line, col) = line_col(&d.text, span.start);
         let text = span.slice(&d.text);

@@ -330,15 +330,16 @@ fn write_pair<W: Write>(
         ));
         w.lines(&format!("{label}: "), "   ", &info, None)?;
     }
+    let (toks_a, toks_b) = (al.a_tokens.to_vec(), al.b_tokens.to_vec());
     let sa = Side::new(
         da,
-        &al.a_tokens,
+        &toks_a,
         p.findings.iter().map(|f| f.a.span),
         Role::Deleted,
     );
     let sb = Side::new(
         db,
-        &al.b_tokens,
+        &toks_b,
         p.findings.iter().map(|f| f.b.span),
         Role::Inserted,
     );
