@@ -79,49 +79,54 @@ impl Letters {
 /// One of the most frequent English words, in any case (`w` is ASCII
 /// letters).
 fn is_common_english(w: &[u8]) -> bool {
+    const WORDS: [u32; 32] = [
+        pack(b"the"),
+        pack(b"of"),
+        pack(b"and"),
+        pack(b"to"),
+        pack(b"in"),
+        pack(b"a"),
+        pack(b"is"),
+        pack(b"that"),
+        pack(b"for"),
+        pack(b"on"),
+        pack(b"was"),
+        pack(b"with"),
+        pack(b"said"),
+        pack(b"he"),
+        pack(b"it"),
+        pack(b"by"),
+        pack(b"as"),
+        pack(b"at"),
+        pack(b"from"),
+        pack(b"his"),
+        pack(b"have"),
+        pack(b"has"),
+        pack(b"are"),
+        pack(b"be"),
+        pack(b"an"),
+        pack(b"this"),
+        pack(b"were"),
+        pack(b"not"),
+        pack(b"will"),
+        pack(b"who"),
+        pack(b"one"),
+        pack(b"two"),
+    ];
     // The longest of the words has four letters.
-    if w.len() > 4 {
-        return false;
+    w.len() <= 4 && WORDS.contains(&pack(w))
+}
+
+/// Up to four ASCII letters, lowercased, as one number (letters are never
+/// zero, so different words give different numbers).
+const fn pack(w: &[u8]) -> u32 {
+    let mut v = 0u32;
+    let mut i = 0;
+    while i < w.len() && i < 4 {
+        v = v << 8 | (w[i] | 0x20) as u32;
+        i += 1;
     }
-    let mut buf = [0u8; 4];
-    let low = &mut buf[..w.len()];
-    low.copy_from_slice(w);
-    low.make_ascii_lowercase();
-    matches!(
-        &*low,
-        b"the"
-            | b"of"
-            | b"and"
-            | b"to"
-            | b"in"
-            | b"a"
-            | b"is"
-            | b"that"
-            | b"for"
-            | b"on"
-            | b"was"
-            | b"with"
-            | b"said"
-            | b"he"
-            | b"it"
-            | b"by"
-            | b"as"
-            | b"at"
-            | b"from"
-            | b"his"
-            | b"have"
-            | b"has"
-            | b"are"
-            | b"be"
-            | b"an"
-            | b"this"
-            | b"were"
-            | b"not"
-            | b"will"
-            | b"who"
-            | b"one"
-            | b"two"
-    )
+    v
 }
 
 /// The sentences of a text with their languages, and the whole text's.
@@ -281,6 +286,16 @@ mod tests {
             let s = sentences(t, None);
             assert_eq!(s.spans, reference(t), "{t:?}");
             assert_eq!(s.doc, detect(t));
+        }
+    }
+
+    #[test]
+    fn common_english_words_in_any_case() {
+        for w in ["the", "The", "THE", "a", "A", "said", "Said", "two", "tWo"] {
+            assert!(is_common_english(w.as_bytes()), "{w}");
+        }
+        for w in ["then", "th", "b", "saids", "twos", "z", "thee", "xthe"] {
+            assert!(!is_common_english(w.as_bytes()), "{w}");
         }
     }
 
