@@ -14,7 +14,6 @@
 //! crate gives the token as a feature, see `crate::fingerprint`).
 
 use crate::document::Span;
-use std::hash::Hasher;
 use unicode_normalization::char::decompose_compatible;
 
 /// Text folded for matching, with a map back to the original.
@@ -186,126 +185,478 @@ fn is_word_mark(c: char) -> bool {
     }
 }
 
-/// A hasher that gives exactly the feature hash of the `simhash` crate
-/// (SipHash-2-4 with zero keys over the string's bytes and a 0xff marker).
+/// The feature hash the `simhash` crate gives a token: SipHash-2-4 with
+/// zero keys over the string's bytes followed by a 0xff marker byte (how
+/// `str` feeds a `Hasher`).
+#[inline]
 pub fn feature_hash(token: &str) -> u64 {
-    let mut h = siphasher::sip::SipHasher::default();
-    h.write(token.as_bytes());
-    h.write_u8(0xff);
-    h.finish()
+    feature_hash_bytes(token.as_bytes())
 }
 
-/// The tokenizer's state between characters.
+/// [`feature_hash`] of a token given as UTF-8 bytes: SipHash-2-4 (zero
+/// keys) of `token ++ [0xff]`, without copying the token (a test checks it
+/// against the `siphasher` crate for every length up to 64).
+#[inline]
+pub fn feature_hash_bytes(token: &[u8]) -> u64 {
+    let mut s = Sip24::new();
+    let mut blocks = token.chunks_exact(8);
+    for b in &mut blocks {
+        s.compress(u64::from_le_bytes(b.try_into().expect("8 bytes")));
+    }
+    let rem = blocks.remainder();
+    let mut last = 0u64;
+    for (j, &x) in rem.iter().enumerate() {
+        last |= u64::from(x) << (8 * j);
+    }
+    // The marker byte follows the token's bytes.
+    last |= 0xff << (8 * rem.len());
+    let total = token.len() as u64 + 1;
+    if rem.len() == 7 {
+        // The marker completes a block; the length goes in one of its own.
+        s.compress(last);
+        last = 0;
+    }
+    s.compress(last | (total & 0xff) << 56);
+    s.finish()
+}
+
+/// SipHash-2-4 state with zero keys.
+#[derive(Clone, Copy)]
+struct Sip24 {
+    v0: u64,
+    v1: u64,
+    v2: u64,
+    v3: u64,
+}
+
+impl Sip24 {
+    #[inline]
+    fn new() -> Self {
+        Sip24 {
+            v0: 0x736f_6d65_7073_6575,
+            v1: 0x646f_7261_6e64_6f6d,
+            v2: 0x6c79_6765_6e65_7261,
+            v3: 0x7465_6462_7974_6573,
+        }
+    }
+
+    #[inline(always)]
+    fn round(&mut self) {
+        self.v0 = self.v0.wrapping_add(self.v1);
+        self.v1 = self.v1.rotate_left(13) ^ self.v0;
+        self.v0 = self.v0.rotate_left(32);
+        self.v2 = self.v2.wrapping_add(self.v3);
+        self.v3 = self.v3.rotate_left(16) ^ self.v2;
+        self.v0 = self.v0.wrapping_add(self.v3);
+        self.v3 = self.v3.rotate_left(21) ^ self.v0;
+        self.v2 = self.v2.wrapping_add(self.v1);
+        self.v1 = self.v1.rotate_left(17) ^ self.v2;
+        self.v2 = self.v2.rotate_left(32);
+    }
+
+    #[inline(always)]
+    fn compress(&mut self, m: u64) {
+        self.v3 ^= m;
+        self.round();
+        self.round();
+        self.v0 ^= m;
+    }
+
+    #[inline(always)]
+    fn finish(mut self) -> u64 {
+        self.v2 ^= 0xff;
+        self.round();
+        self.round();
+        self.round();
+        self.round();
+        self.v0 ^ self.v1 ^ self.v2 ^ self.v3
+    }
+}
+
+/// Token classes as bytes, for the tables of the fast path.
+const WORD: u8 = 0;
+const DIGIT: u8 = 1;
+const OTHER: u8 = 2;
+/// Folding removes the character (a mark, tatweel, a direction mark).
+const DROPPED: u8 = 3;
+/// The character folds to several characters: take the general path.
+const SLOW: u8 = 4;
+/// No token is being built.
+const NONE: u8 = 255;
+
+impl Class {
+    fn code(self) -> u8 {
+        match self {
+            Class::Word => WORD,
+            Class::Digit => DIGIT,
+            Class::Other => OTHER,
+        }
+    }
+}
+
+/// What one original character folds to, for the fast path: its class
+/// (or [`DROPPED`] / [`SLOW`]) and its one folded char.
+#[derive(Clone, Copy)]
+struct Fold {
+    kind: u8,
+    len: u8,
+    /// The folded char's UTF-8 bytes, little-endian.
+    bytes: u32,
+}
+
+impl Fold {
+    /// Computed by the general path itself ([`fold_char`], [`class`]), so
+    /// the table cannot disagree with it.
+    fn of(c: char) -> Fold {
+        let mut folded = ['\0'; 2];
+        let mut n = 0;
+        fold_char(c, &mut |f| {
+            if n < folded.len() {
+                folded[n] = f;
+            }
+            n += 1;
+        });
+        let mut out = Fold {
+            kind: SLOW,
+            len: 0,
+            bytes: 0,
+        };
+        match n {
+            0 => out.kind = DROPPED,
+            1 => {
+                let (bytes, len) = utf8_le(folded[0]);
+                out.kind = class(folded[0]).code();
+                out.bytes = bytes;
+                out.len = len as u8;
+            }
+            _ => {}
+        }
+        out
+    }
+}
+
+/// Fold tables of the fast path: every 2-byte UTF-8 character
+/// (U+0080..U+07FF: Latin-1, Latin Extended, Greek, Cyrillic, Hebrew,
+/// Arabic) and the General Punctuation block (U+2000..U+207F: quotes,
+/// dashes, direction marks).
+struct FoldTables {
+    two: Vec<Fold>,
+    punct: Vec<Fold>,
+}
+
+fn fold_tables() -> &'static FoldTables {
+    static TABLES: std::sync::LazyLock<FoldTables> = std::sync::LazyLock::new(|| {
+        let of = |cp: u32| Fold::of(char::from_u32(cp).expect("a scalar value"));
+        FoldTables {
+            two: (0x80..0x800).map(of).collect(),
+            punct: (0x2000..0x2080).map(of).collect(),
+        }
+    });
+    &TABLES
+}
+
+/// Class of each ASCII byte ([`SLOW`] for the bytes of other characters).
+const ASCII_CLASS: [u8; 256] = {
+    let mut t = [SLOW; 256];
+    let mut i = 0;
+    while i < 128 {
+        let b = i as u8;
+        if b.is_ascii_alphabetic() {
+            t[i] = WORD;
+        } else if b.is_ascii_digit() {
+            t[i] = DIGIT;
+        } else {
+            t[i] = OTHER;
+        }
+        i += 1;
+    }
+    t
+};
+
+/// SipHash-2-4 (zero keys) of a byte string fed a few bytes at a time.
+#[derive(Clone, Copy)]
+struct SipStream {
+    s: Sip24,
+    /// Bytes not yet compressed (little-endian), and how many.
+    tail: u64,
+    ntail: u32,
+    /// Bytes fed so far.
+    len: usize,
+}
+
+impl SipStream {
+    #[inline]
+    fn new() -> Self {
+        SipStream {
+            s: Sip24::new(),
+            tail: 0,
+            ntail: 0,
+            len: 0,
+        }
+    }
+
+    /// Feeds the `n` (1..=8) low bytes of `v`, little-endian (the other
+    /// bytes of `v` are 0).
+    #[inline(always)]
+    fn push(&mut self, v: u64, n: u32) {
+        self.tail |= v << (8 * self.ntail);
+        self.len += n as usize;
+        let room = 8 - self.ntail;
+        if n < room {
+            self.ntail += n;
+        } else {
+            self.s.compress(self.tail);
+            self.tail = v.checked_shr(8 * room).unwrap_or(0);
+            self.ntail = n - room;
+        }
+    }
+
+    /// Feeds `text[start..end]`, all ASCII letters, lowercased, up to 8
+    /// bytes at a time.
+    #[inline(always)]
+    fn push_ascii_letters(&mut self, text: &[u8], start: usize, end: usize) {
+        let mut i = start;
+        while i < end {
+            let k = (end - i).min(8);
+            let v = match text.get(i..i + 8) {
+                Some(w) => u64::from_le_bytes(w.try_into().expect("8 bytes")),
+                None => {
+                    let mut w = [0; 8];
+                    w[..k].copy_from_slice(&text[i..i + k]);
+                    u64::from_le_bytes(w)
+                }
+            };
+            let keep = u64::MAX.checked_shr(64 - 8 * k as u32).unwrap_or(u64::MAX);
+            // A-Z | 0x20 = a-z.
+            self.push((v | 0x2020_2020_2020_2020) & keep, k as u32);
+            i += k;
+        }
+    }
+
+    /// The feature hash of the bytes fed: they are followed by the 0xff
+    /// marker, then the length byte ends the last block.
+    #[inline]
+    fn feature_hash(mut self) -> u64 {
+        self.push(0xff, 1);
+        self.s.compress(self.tail | (self.len as u64 & 0xff) << 56);
+        self.s.finish()
+    }
+}
+
+/// The tokenizer's state between characters, on bytes.
 struct Tokenizer<'o> {
     out: &'o mut Vec<Token>,
-    buf: &'o mut String,
-    /// Start byte and class of the token being built.
-    cur: Option<(usize, Class)>,
-    /// A `.`/`,` seen right after digits: part of the number if a digit follows.
-    pending_sep: Option<char>,
+    /// The hash of the folded bytes of the token being built.
+    hash: SipStream,
+    /// Start byte and class ([`WORD`], [`DIGIT`] or [`NONE`]) of the token
+    /// being built.
+    start: usize,
+    cur: u8,
+    /// A `.`/`,` seen right after digits (0: none): part of the number if
+    /// a digit follows.
+    pending_sep: u8,
     /// End byte of the token being built.
     end: usize,
 }
 
 impl Tokenizer<'_> {
+    /// Ends the token being built. With no token, no separator is pending,
+    /// so there is nothing to do.
     #[inline]
     fn flush(&mut self) {
-        if let Some((start, cls)) = self.cur.take()
-            && !self.buf.is_empty()
-        {
+        if self.cur != NONE {
             self.out.push(Token {
-                span: Span::new(start, self.end),
-                hash: feature_hash(self.buf),
-                number: cls == Class::Digit,
+                span: Span::new(self.start, self.end),
+                hash: self.hash.feature_hash(),
+                number: self.cur == DIGIT,
             });
+            self.cur = NONE;
+            self.pending_sep = 0;
         }
-        self.buf.clear();
-        self.pending_sep = None;
+    }
+
+    /// Ends the token being built and starts one of class `cls` at `i`.
+    #[inline]
+    fn begin(&mut self, i: usize, cls: u8) {
+        self.flush();
+        self.cur = cls;
+        self.start = i;
+        self.hash = SipStream::new();
     }
 
     /// A character that folding removed (mark, tatweel, direction mark):
     /// it belongs to the token it sits in.
     #[inline]
     fn dropped(&mut self, next_end: usize) {
-        if self.cur.is_some() && self.pending_sep.is_none() {
+        if self.cur != NONE && self.pending_sep == 0 {
             self.end = next_end;
         }
     }
 
-    /// Feeds folded character `f` of class `cls`, from the original
-    /// character at `i..next_end`.
-    #[inline]
-    fn feed(&mut self, i: usize, next_end: usize, f: char, cls: Class) {
+    /// Feeds folded character `f` (its `n` UTF-8 bytes, little-endian) of
+    /// class `cls`, from the original character at `i..next_end`.
+    #[inline(always)]
+    fn feed(&mut self, i: usize, next_end: usize, f: u32, n: u32, cls: u8) {
         match (self.cur, cls) {
-            (Some((_, Class::Digit)), Class::Digit) => {
-                if let Some(s) = self.pending_sep.take() {
-                    self.buf.push(s);
+            (DIGIT, DIGIT) => {
+                if self.pending_sep != 0 {
+                    self.hash.push(u64::from(self.pending_sep), 1);
+                    self.pending_sep = 0;
                 }
-                self.buf.push(f);
-                self.end = next_end;
             }
-            (Some((_, Class::Digit)), Class::Other)
-                if self.pending_sep.is_none() && matches!(f, '.' | ',') =>
+            (DIGIT, OTHER)
+                if self.pending_sep == 0 && (f == u32::from(b'.') || f == u32::from(b',')) =>
             {
-                self.pending_sep = Some(f);
+                self.pending_sep = f as u8;
+                return;
             }
-            (Some((_, Class::Word)), Class::Word) => {
-                self.buf.push(f);
-                self.end = next_end;
-            }
-            (_, Class::Other) => self.flush(),
-            (_, cls) => {
-                self.flush();
-                self.cur = Some((i, cls));
-                self.buf.push(f);
-                self.end = next_end;
-            }
+            (WORD, WORD) => {}
+            (_, OTHER) => return self.flush(),
+            (_, cls) => self.begin(i, cls),
         }
+        self.hash.push(u64::from(f), n);
+        self.end = next_end;
     }
 }
 
 /// Tokens of `text`: maximal runs of word characters, or of digits with
 /// single `.`/`,` separators between digits (so "2.9" and "18,839,519" are
 /// one token). A letter–digit boundary splits ("بـ4.4" → "ب", "4.4").
-/// `buf` is scratch space, reused across calls.
+/// `buf` was scratch space for the folded token; the hash is now computed
+/// as the token is read, so it is only cleared (kept so callers that reuse
+/// it need not change).
 ///
-/// ASCII and plain Arabic letters take a fast path (no Unicode tables);
-/// everything else goes through [`fold_char`]. Both give the same tokens
-/// (a property test checks it).
+/// The text is read byte by byte: ASCII through a class table, 2-byte
+/// characters (Arabic, Latin-1…) and general punctuation through tables
+/// that [`fold_char`] itself filled; everything else, and characters that
+/// fold to several, through [`fold_char`]. A property test checks that the
+/// tokens equal those of the plain per-character implementation.
 pub fn tokenize_into(text: &str, out: &mut Vec<Token>, buf: &mut String) {
     out.clear();
     buf.clear();
+    let tables = fold_tables();
     let mut tk = Tokenizer {
         out,
-        buf,
-        cur: None,
-        pending_sep: None,
+        hash: SipStream::new(),
+        start: 0,
+        cur: NONE,
+        pending_sep: 0,
         end: 0,
     };
-    for (i, c) in text.char_indices() {
-        let next_end = i + c.len_utf8();
-        if c.is_ascii() {
-            let cls = if c.is_ascii_alphabetic() {
-                Class::Word
-            } else if c.is_ascii_digit() {
-                Class::Digit
-            } else {
-                Class::Other
-            };
-            tk.feed(i, next_end, c.to_ascii_lowercase(), cls);
-            continue;
-        }
-        if ('\u{0621}'..='\u{064a}').contains(&c) {
-            match fold_arabic(c) {
-                Some('\0') => tk.dropped(next_end),
-                Some(f) => tk.feed(i, next_end, f, Class::Word),
-                None => unreachable!("the Arabic letter block is folded by fold_arabic"),
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let x = b[i];
+        let cls = ASCII_CLASS[usize::from(x)];
+        let word = if cls == WORD {
+            true
+        } else if (0xc2..0xe0).contains(&x) {
+            tables.two[two_byte(x, b[i + 1])].kind == WORD
+        } else {
+            false
+        };
+        if word {
+            // A run of word characters: ASCII letters and 2-byte
+            // characters that fold to one word character or to nothing.
+            if tk.cur != WORD {
+                tk.begin(i, WORD);
             }
+            let mut j = i;
+            while j < b.len() {
+                let y = b[j];
+                if y < 0x80 {
+                    let k = match b.get(j..j + 8) {
+                        Some(w) => {
+                            // 8 bytes at once: how many ASCII letters lead.
+                            let v = u64::from_le_bytes(w.try_into().expect("8 bytes"));
+                            let n = ascii_letters(v);
+                            if n == 0 {
+                                break;
+                            }
+                            let keep = u64::MAX.checked_shr(64 - 8 * n).unwrap_or(u64::MAX);
+                            // A-Z | 0x20 = a-z.
+                            tk.hash.push((v | 0x2020_2020_2020_2020) & keep, n);
+                            n as usize
+                        }
+                        None => {
+                            let mut k = j;
+                            while k < b.len() && ASCII_CLASS[usize::from(b[k])] == WORD {
+                                k += 1;
+                            }
+                            if k == j {
+                                break;
+                            }
+                            tk.hash.push_ascii_letters(b, j, k);
+                            k - j
+                        }
+                    };
+                    j += k;
+                } else if y < 0xe0 {
+                    let f = tables.two[two_byte(y, b[j + 1])];
+                    match f.kind {
+                        WORD => tk.hash.push(u64::from(f.bytes), u32::from(f.len)),
+                        DROPPED => {}
+                        _ => break,
+                    }
+                    j += 2;
+                } else {
+                    break;
+                }
+                tk.end = j;
+            }
+            i = j;
             continue;
         }
-        tokenize_slow(&mut tk, i, next_end, c);
+        if cls != SLOW {
+            tk.feed(i, i + 1, u32::from(x), 1, cls);
+            i += 1;
+            continue;
+        }
+        let (fold, len) = if x < 0xe0 {
+            // A 2-byte character (a valid &str has a continuation byte).
+            (tables.two[two_byte(x, b[i + 1])], 2)
+        } else if x == 0xe2 && b[i + 1] < 0x82 {
+            let cp = (usize::from(b[i + 1] & 0x3f) << 6) | usize::from(b[i + 2] & 0x3f);
+            (tables.punct[cp], 3)
+        } else {
+            let c = text[i..].chars().next().expect("i is a char boundary");
+            let next_end = i + c.len_utf8();
+            tokenize_slow(&mut tk, i, next_end, c);
+            i = next_end;
+            continue;
+        };
+        match fold.kind {
+            DROPPED => tk.dropped(i + len),
+            SLOW => {
+                let c = text[i..].chars().next().expect("i is a char boundary");
+                tokenize_slow(&mut tk, i, i + len, c);
+            }
+            cls => tk.feed(i, i + len, fold.bytes, u32::from(fold.len), cls),
+        }
+        i += len;
     }
     tk.flush();
+}
+
+/// How many of the bytes of `v` (little-endian) are ASCII letters before
+/// the first that is not.
+#[inline(always)]
+fn ascii_letters(v: u64) -> u32 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let l = (v | 0x2020_2020_2020_2020) & LOW7;
+    // Per byte (no carries: 0x7f + 0x1f < 0x100): high bit set when
+    // the lowercased byte is >= 'a', and when it is > 'z'.
+    let ge_a = l + 0x1f1f_1f1f_1f1f_1f1f;
+    let gt_z = l + 0x0505_0505_0505_0505;
+    let letters = ge_a & !gt_z & !v & HIGH;
+    (!letters & HIGH).trailing_zeros() / 8
+}
+
+/// The index in `FoldTables::two` of the 2-byte character `x y`.
+#[inline(always)]
+fn two_byte(x: u8, y: u8) -> usize {
+    ((usize::from(x & 0x1f) << 6) | usize::from(y & 0x3f)) - 0x80
 }
 
 /// The general path of [`tokenize_into`] for one character.
@@ -328,8 +679,17 @@ fn tokenize_slow(tk: &mut Tokenizer<'_>, i: usize, next_end: usize, c: char) {
         if n > 1 && cls == Class::Other {
             continue;
         }
-        tk.feed(i, next_end, f, cls);
+        let (bytes, len) = utf8_le(f);
+        tk.feed(i, next_end, bytes, len, cls.code());
     }
+}
+
+/// The UTF-8 bytes of `c` as a little-endian `u32`, and how many.
+#[inline]
+fn utf8_le(c: char) -> (u32, u32) {
+    let mut enc = [0; 4];
+    let n = c.encode_utf8(&mut enc).len();
+    (u32::from_le_bytes(enc), n as u32)
 }
 
 /// Tokens of `text` (see [`tokenize_into`]).
@@ -455,6 +815,149 @@ mod tests {
         prop::collection::vec(pieces, 0..60).prop_map(|v| v.concat())
     }
 
+    /// Characters from every path of the tokenizer, in runs.
+    fn mixed_strategy() -> impl Strategy<Value = String> {
+        let ranges = |rs: &'static [(u32, u32)]| {
+            prop::sample::select(rs.to_vec()).prop_flat_map(|(a, b)| {
+                (a..=b).prop_map(|c| char::from_u32(c).map_or(String::new(), String::from))
+            })
+        };
+        let piece = prop_oneof![
+            // ASCII words, numbers with separators, punctuation, controls.
+            "[a-zA-Z]{1,6}",
+            "[0-9]{1,4}([.,][0-9]{1,3}){0,2}[.,]?",
+            "[ .,;:!?'\"()\\-]{1,2}",
+            "[\\x00-\\x1f\\x7f]",
+            // Arabic letters, tashkeel, superscript alef, tatweel, Arabic
+            // digits and separators, Persian letters and digits.
+            ranges(&[
+                (0x621, 0x64a),
+                (0x64b, 0x65f),
+                (0x660, 0x66f),
+                (0x670, 0x6ff)
+            ]),
+            ranges(&[(0x621, 0x64a)]),
+            ranges(&[
+                (0x600, 0x620),
+                (0x640, 0x640),
+                (0x6f0, 0x6f9),
+                (0x67e, 0x6d3)
+            ]),
+            // Latin-1, Latin Extended, combining marks, Greek, Cyrillic.
+            ranges(&[
+                (0x80, 0x24f),
+                (0x300, 0x36f),
+                (0x370, 0x52f),
+                (0x590, 0x5ff)
+            ]),
+            // General punctuation (quotes, dashes, marks), ligatures and
+            // presentation forms, other scripts, emoji.
+            ranges(&[
+                (0x2000, 0x206f),
+                (0xfb00, 0xfb06),
+                (0xfb50, 0xfdff),
+                (0xfe70, 0xfeff)
+            ]),
+            ranges(&[
+                (0x900, 0x97f),
+                (0x1e00, 0x1eff),
+                (0x2070, 0x20ff),
+                (0x1f600, 0x1f64f)
+            ]),
+            prop::sample::select(vec![
+                "ﷺ", "ﬁ", "ﻻ", "…", "“", "”", "«", "»", "—", "٫", "٬", "\u{200f}"
+            ])
+            .prop_map(String::from),
+            any::<char>().prop_map(String::from),
+        ];
+        prop::collection::vec(piece, 0..80).prop_map(|v| v.concat())
+    }
+
+    /// `text`'s tokens from both tokenizers, with the first difference.
+    fn check_equal(what: &str, text: &str) {
+        let (fast, slow) = (tokenize(text), reference::tokenize(text));
+        if fast != slow {
+            let i = fast.iter().zip(&slow).take_while(|(a, b)| a == b).count();
+            let show = |t: Option<&Token>| t.map(|t| (t.span.slice(text), *t));
+            panic!(
+                "{what}: fast tokenizer differs from the reference at token {i}: {:?} vs {:?}",
+                show(fast.get(i)),
+                show(slow.get(i))
+            );
+        }
+    }
+
+    fn repo() -> std::path::PathBuf {
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    }
+
+    fn text_files(dir: &std::path::Path, files: &mut Vec<std::path::PathBuf>) {
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                text_files(&p, files);
+            } else if p
+                .extension()
+                .is_some_and(|e| e == "txt" || e == "md" || e == "json")
+            {
+                files.push(p);
+            }
+        }
+    }
+
+    #[test]
+    fn fast_path_equals_reference_on_seeds_and_fixtures() {
+        let mut files = Vec::new();
+        text_files(&repo().join("seeds"), &mut files);
+        text_files(&repo().join("fixtures"), &mut files);
+        assert!(files.len() > 10, "seeds/ and fixtures/ hold text");
+        for p in files {
+            if let Ok(t) = std::fs::read_to_string(&p) {
+                check_equal(&p.display().to_string(), &t);
+            }
+        }
+    }
+
+    /// The real news text of `../shared/corpora`: 3 MB of SaudiNewsNet
+    /// (Arabic), the ECB+ articles and the MSRP sentences (English).
+    #[test]
+    fn fast_path_equals_reference_on_corpora() {
+        use std::io::BufRead;
+        let shared = repo().join("../shared/corpora");
+        if !shared.is_dir() {
+            eprintln!("skipped: {} is absent", shared.display());
+            return;
+        }
+        let snn = shared.join("saudinewsnet/articles.jsonl.gz");
+        let f = std::fs::File::open(&snn).expect("SaudiNewsNet");
+        let rd = std::io::BufReader::new(flate2::read::MultiGzDecoder::new(f));
+        let mut total = 0;
+        for line in rd.lines() {
+            let line = line.expect("gzip");
+            let v: serde_json::Value = serde_json::from_str(&line).expect("JSON line");
+            for k in ["title", "content"] {
+                if let Some(t) = v.get(k).and_then(|c| c.as_str()) {
+                    check_equal(&snn.display().to_string(), t);
+                    total += t.len();
+                }
+            }
+            if total > 3_000_000 {
+                break;
+            }
+        }
+        let mut files = Vec::new();
+        text_files(&shared.join("ecbplus/text"), &mut files);
+        text_files(&shared.join("msrp_news_paraphrase"), &mut files);
+        assert!(files.len() > 100, "ECB+ text under {}", shared.display());
+        for p in files {
+            let t = std::fs::read_to_string(&p).expect("UTF-8 text");
+            check_equal(&p.display().to_string(), &t);
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
         #[test]
@@ -472,14 +975,41 @@ mod tests {
         }
 
         #[test]
-        fn fast_path_equals_general_path(s in text_strategy()) {
-            let fast = tokenize(&s);
-            let mut out = Vec::new();
-            let mut buf = String::new();
-            let mut tk = Tokenizer { out: &mut out, buf: &mut buf, cur: None, pending_sep: None, end: 0 };
-            for (i, c) in s.char_indices() { tokenize_slow(&mut tk, i, i + c.len_utf8(), c); }
-            tk.flush();
-            prop_assert_eq!(fast, out);
+        fn fast_path_equals_reference(s in text_strategy()) {
+            prop_assert_eq!(tokenize(&s), reference::tokenize(&s));
+        }
+
+        #[test]
+        fn fast_path_equals_reference_mixed(s in mixed_strategy()) {
+            prop_assert_eq!(tokenize(&s), reference::tokenize(&s), "text {:?}", s);
+        }
+
+        #[test]
+        fn fast_path_equals_reference_any_unicode(s in any::<String>()) {
+            prop_assert_eq!(tokenize(&s), reference::tokenize(&s), "text {:?}", s);
+        }
+
+        #[test]
+        fn streamed_hash_equals_one_shot(
+            bytes in prop::collection::vec(any::<u8>(), 0..100),
+            cuts in prop::collection::vec(1u32..=8, 1..100),
+        ) {
+            let mut h = SipStream::new();
+            let (mut i, mut c) = (0, 0);
+            while i < bytes.len() {
+                let n = (cuts[c % cuts.len()] as usize).min(bytes.len() - i);
+                let mut w = [0; 8];
+                w[..n].copy_from_slice(&bytes[i..i + n]);
+                h.push(u64::from_le_bytes(w), n as u32);
+                i += n;
+                c += 1;
+            }
+            prop_assert_eq!(h.feature_hash(), reference::feature_hash_bytes(&bytes));
+        }
+
+        #[test]
+        fn feature_hash_is_siphash_2_4(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
+            prop_assert_eq!(feature_hash_bytes(&bytes), reference::feature_hash_bytes(&bytes));
         }
 
         #[test]
@@ -492,5 +1022,109 @@ mod tests {
                 last = t.span.end;
             }
         }
+    }
+}
+
+/// The tokenizer as first written: one character at a time through
+/// [`fold_char`] into a `String`, hashed with the `siphasher` crate. The
+/// fast path must give exactly its tokens.
+#[cfg(test)]
+mod reference {
+    use super::{Class, Token, class, fold_char};
+    use crate::document::Span;
+    use std::hash::Hasher;
+
+    pub fn feature_hash_bytes(token: &[u8]) -> u64 {
+        let mut h = siphasher::sip::SipHasher::default();
+        h.write(token);
+        h.write_u8(0xff);
+        h.finish()
+    }
+
+    struct Tokenizer {
+        out: Vec<Token>,
+        buf: String,
+        cur: Option<(usize, Class)>,
+        pending_sep: Option<char>,
+        end: usize,
+    }
+
+    impl Tokenizer {
+        fn flush(&mut self) {
+            if let Some((start, cls)) = self.cur.take()
+                && !self.buf.is_empty()
+            {
+                self.out.push(Token {
+                    span: Span::new(start, self.end),
+                    hash: feature_hash_bytes(self.buf.as_bytes()),
+                    number: cls == Class::Digit,
+                });
+            }
+            self.buf.clear();
+            self.pending_sep = None;
+        }
+
+        fn dropped(&mut self, next_end: usize) {
+            if self.cur.is_some() && self.pending_sep.is_none() {
+                self.end = next_end;
+            }
+        }
+
+        fn feed(&mut self, i: usize, next_end: usize, f: char, cls: Class) {
+            match (self.cur, cls) {
+                (Some((_, Class::Digit)), Class::Digit) => {
+                    if let Some(s) = self.pending_sep.take() {
+                        self.buf.push(s);
+                    }
+                    self.buf.push(f);
+                    self.end = next_end;
+                }
+                (Some((_, Class::Digit)), Class::Other)
+                    if self.pending_sep.is_none() && matches!(f, '.' | ',') =>
+                {
+                    self.pending_sep = Some(f);
+                }
+                (Some((_, Class::Word)), Class::Word) => {
+                    self.buf.push(f);
+                    self.end = next_end;
+                }
+                (_, Class::Other) => self.flush(),
+                (_, cls) => {
+                    self.flush();
+                    self.cur = Some((i, cls));
+                    self.buf.push(f);
+                    self.end = next_end;
+                }
+            }
+        }
+    }
+
+    pub fn tokenize(text: &str) -> Vec<Token> {
+        let mut tk = Tokenizer {
+            out: Vec::new(),
+            buf: String::new(),
+            cur: None,
+            pending_sep: None,
+            end: 0,
+        };
+        for (i, c) in text.char_indices() {
+            let next_end = i + c.len_utf8();
+            let mut folded = Vec::new();
+            fold_char(c, &mut |f| folded.push(f));
+            if folded.is_empty() {
+                tk.dropped(next_end);
+                continue;
+            }
+            let n = folded.len().min(8);
+            for &f in &folded[..n] {
+                let cls = class(f);
+                if n > 1 && cls == Class::Other {
+                    continue;
+                }
+                tk.feed(i, next_end, f, cls);
+            }
+        }
+        tk.flush();
+        tk.out
     }
 }
