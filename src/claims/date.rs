@@ -6,9 +6,11 @@
 use super::hijri;
 use super::number::{digit_value, parse_digits};
 use super::token::{Tok, Token};
+use super::words::{Endings, WordMap, WordSet};
 use super::{Claim, ClaimKind};
 use crate::document::{Lang, Span};
 use serde::Serialize;
+use std::sync::OnceLock;
 
 /// A date as resolved from the text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Default)]
@@ -44,25 +46,33 @@ const WEEKDAYS: [&str; 7] = [
     "sunday",
 ];
 
+/// The weekdays in Arabic (folded, with the article), Monday first.
+const WEEKDAYS_AR: [&str; 7] = [
+    "الاثنين",
+    "الثلاثاء",
+    "الاربعاء",
+    "الخميس",
+    "الجمعه",
+    "السبت",
+    "الاحد",
+];
+
 /// The weekday a folded word names (0 = Monday): English, or Arabic with
 /// its article (الخميس, والخميس).
 pub(super) fn weekday_of(w: &str) -> Option<usize> {
-    let ar = [
-        "الاثنين",
-        "الثلاثاء",
-        "الاربعاء",
-        "الخميس",
-        "الجمعه",
-        "السبت",
-        "الاحد",
-    ];
-    if let Some(i) = WEEKDAYS.iter().position(|&d| d == w) {
-        return Some(i);
+    let ar = WEEKDAYS_AR;
+    // Asked about nearly every token: the English names all end in "day",
+    // the Arabic ones all start with ال.
+    if w.ends_with("day") {
+        return WEEKDAYS.iter().position(|&d| d == w);
     }
     let w = w
         .strip_prefix('و')
         .filter(|r| r.starts_with("ال"))
         .unwrap_or(w);
+    if !w.starts_with("ال") {
+        return None;
+    }
     let w = if w == "الإثنين" {
         "الاثنين"
     } else {
@@ -70,6 +80,30 @@ pub(super) fn weekday_of(w: &str) -> Option<usize> {
     };
     ar.iter().position(|&d| d == w)
 }
+
+/// The Gregorian month names, both Arabic systems and English.
+const GREG: &[(&[&str], u32)] = &[
+    (&["يناير", "جانفي", "january", "jan"], 1),
+    (&["فبراير", "فيفري", "february", "feb"], 2),
+    (&["مارس", "march", "mar"], 3),
+    (&["ابريل", "افريل", "april", "apr"], 4),
+    (&["مايو", "ماي", "may"], 5),
+    (&["يونيو", "يونيه", "جوان", "june", "jun"], 6),
+    (&["يوليو", "يوليه", "جويليه", "july", "jul"], 7),
+    (&["اغسطس", "اوت", "august", "aug"], 8),
+    (&["سبتمبر", "september", "sep", "sept"], 9),
+    (&["اكتوبر", "october", "oct"], 10),
+    (&["نوفمبر", "november", "nov"], 11),
+    (&["ديسمبر", "دجنبر", "december", "dec"], 12),
+    (&["شباط"], 2),
+    (&["اذار"], 3),
+    (&["نيسان"], 4),
+    (&["ايار"], 5),
+    (&["حزيران"], 6),
+    (&["تموز"], 7),
+    (&["اب"], 8),
+    (&["ايلول"], 9),
+];
 
 /// A month name at token `i`: (calendar is Hijri, month, tokens used).
 fn month_at(toks: &[Token], i: usize) -> Option<(bool, u32, usize)> {
@@ -79,32 +113,27 @@ fn month_at(toks: &[Token], i: usize) -> Option<(bool, u32, usize)> {
     }
     let w = t.norm.as_str();
     let next = |k: usize| toks.get(i + k).map(|t| t.norm.as_str()).unwrap_or("");
-    let greg: &[(&[&str], u32)] = &[
-        (&["يناير", "جانفي", "january", "jan"], 1),
-        (&["فبراير", "فيفري", "february", "feb"], 2),
-        (&["مارس", "march", "mar"], 3),
-        (&["ابريل", "افريل", "april", "apr"], 4),
-        (&["مايو", "ماي", "may"], 5),
-        (&["يونيو", "يونيه", "جوان", "june", "jun"], 6),
-        (&["يوليو", "يوليه", "جويليه", "july", "jul"], 7),
-        (&["اغسطس", "اوت", "august", "aug"], 8),
-        (&["سبتمبر", "september", "sep", "sept"], 9),
-        (&["اكتوبر", "october", "oct"], 10),
-        (&["نوفمبر", "november", "nov"], 11),
-        (&["ديسمبر", "دجنبر", "december", "dec"], 12),
-        (&["شباط"], 2),
-        (&["اذار"], 3),
-        (&["نيسان"], 4),
-        (&["ايار"], 5),
-        (&["حزيران"], 6),
-        (&["تموز"], 7),
-        (&["اب"], 8),
-        (&["ايلول"], 9),
-    ];
-    for (names, m) in greg {
-        if names.contains(&w) {
-            return Some((false, *m, 1));
+    let greg = GREG;
+    // The one-word names, Gregorian and Hijri, in one map built once.
+    static ONE_WORD: OnceLock<(WordMap<(bool, u32)>, Endings)> = OnceLock::new();
+    let (one, ends) = ONE_WORD.get_or_init(|| {
+        let mut m = WordMap::default();
+        for (names, n) in greg {
+            for w in *names {
+                m.entry(w.to_string()).or_insert((false, *n));
+            }
         }
+        for (w, n) in HIJRI {
+            m.entry(w.to_string()).or_insert((true, *n));
+        }
+        let e = Endings::of(m.keys().map(String::as_str));
+        (m, e)
+    });
+    // (No one-word name is the first word of a two-word one.)
+    if ends.may_hold(w)
+        && let Some(&(h, m)) = one.get(w)
+    {
+        return Some((h, m, 1));
     }
     match (w, next(1)) {
         ("تشرين", "الاول") => return Some((false, 10, 2)),
@@ -121,19 +150,32 @@ fn month_at(toks: &[Token], i: usize) -> Option<(bool, u32, usize)> {
         ("ذو" | "ذي", "الحجه") => return Some((true, 12, 2)),
         _ => {}
     }
-    let hijri: &[(&str, u32)] = &[
-        ("محرم", 1),
-        ("صفر", 2),
-        ("رجب", 7),
-        ("شعبان", 8),
-        ("رمضان", 9),
-        ("شوال", 10),
-    ];
-    hijri
-        .iter()
-        .find(|(n, _)| *n == w)
-        .map(|&(_, m)| (true, m, 1))
+    None
 }
+
+/// The one-word Hijri month names.
+const HIJRI: &[(&str, u32)] = &[
+    ("محرم", 1),
+    ("صفر", 2),
+    ("رجب", 7),
+    ("شعبان", 8),
+    ("رمضان", 9),
+    ("شوال", 10),
+];
+
+/// Ordinal words naming a day of the month.
+const ORD: &[&str] = &[
+    "الاول",
+    "الثاني",
+    "الثالث",
+    "الرابع",
+    "الخامس",
+    "السادس",
+    "السابع",
+    "الثامن",
+    "التاسع",
+    "العاشر",
+];
 
 /// A day of the month at token `i`: digits 1–31, غرة (the 1st), an
 /// ordinal word (الرابع, الحادي والعشرين), or "7th".
@@ -157,18 +199,6 @@ fn day_at(toks: &[Token], i: usize) -> Option<(u32, usize)> {
     {
         return Some((1, 1));
     }
-    const ORD: &[&str] = &[
-        "الاول",
-        "الثاني",
-        "الثالث",
-        "الرابع",
-        "الخامس",
-        "السادس",
-        "السابع",
-        "الثامن",
-        "التاسع",
-        "العاشر",
-    ];
     let stem = t.norm.as_str();
     let base = if stem == "الحادي" {
         Some(1)
@@ -280,21 +310,23 @@ fn valid_day(y: Option<i32>, m: u32, d: u32) -> bool {
     d <= max
 }
 
+/// Periods of an Arabic relative expression (الأسبوع الماضي).
+const PERIOD_AR: &[&str] = &[
+    "الاسبوع",
+    "الشهر",
+    "العام",
+    "السنه",
+    "الاسابيع",
+    "الاشهر",
+    "الشهور",
+    "الاعوام",
+    "السنوات",
+    "الايام",
+];
+
 /// Relative expressions: (words, tokens).
 fn relative_at(toks: &[Token], i: usize) -> Option<usize> {
     let w = |k: usize| toks.get(i + k).map(|t| t.norm.as_str()).unwrap_or("");
-    const PERIOD_AR: &[&str] = &[
-        "الاسبوع",
-        "الشهر",
-        "العام",
-        "السنه",
-        "الاسابيع",
-        "الاشهر",
-        "الشهور",
-        "الاعوام",
-        "السنوات",
-        "الايام",
-    ];
     const REL_AR: &[&str] = &[
         "الماضي",
         "الماضيه",
@@ -392,8 +424,69 @@ pub fn dates(
     out
 }
 
+/// The words a date can start with: a date starts with digits or with one
+/// of these (`date_at_full` is asked about every token; most are none of
+/// them). Keep in step with `weekday_of`, `relative_at`, `day_at` and
+/// `month_at`: `date_at` checks it in debug builds.
+fn date_first() -> &'static WordSet {
+    static SET: OnceLock<WordSet> = OnceLock::new();
+    SET.get_or_init(|| {
+        let mut w: Vec<String> = Vec::new();
+        w.extend(WEEKDAYS.iter().map(|d| d.to_string()));
+        for d in WEEKDAYS_AR.iter().chain(&["الإثنين"]) {
+            w.push(d.to_string());
+            w.push(format!("و{d}"));
+        }
+        w.push("يوم".into());
+        // relative_at
+        for r in [
+            "امس",
+            "الامس",
+            "البارحه",
+            "غدا",
+            "yesterday",
+            "tomorrow",
+            "today",
+            "tonight",
+            "last",
+            "next",
+            "this",
+            "قبل",
+            "منذ",
+        ] {
+            w.push(r.into());
+        }
+        w.extend(PERIOD_AR.iter().map(|p| p.to_string()));
+        // day_at
+        w.extend(["غره", "مطلع", "الحادي"].map(String::from));
+        w.extend(ORD.iter().map(|o| o.to_string()));
+        // month_at
+        for (names, _) in GREG {
+            w.extend(names.iter().map(|n| n.to_string()));
+        }
+        w.extend(HIJRI.iter().map(|(n, _)| n.to_string()));
+        w.extend(["تشرين", "كانون", "ربيع", "جمادي", "ذو", "ذي"].map(String::from));
+        let w: Vec<&str> = w.iter().map(String::as_str).collect();
+        WordSet::new(&w)
+    })
+}
+
 /// A date starting at token `i`: its value and the token after it.
 fn date_at(toks: &[Token], i: usize, english: bool) -> Option<(DateValue, usize)> {
+    let t = toks.get(i)?;
+    if t.kind != Tok::Num && !date_first().contains(&t.norm) {
+        debug_assert!(
+            date_at_full(toks, i, english).is_none(),
+            "{:?} starts a date: add it to date_first",
+            t.norm
+        );
+        return None;
+    }
+    date_at_full(toks, i, english)
+}
+
+/// [`date_at`], for any token.
+fn date_at_full(toks: &[Token], i: usize, english: bool) -> Option<(DateValue, usize)> {
     if i >= toks.len() {
         return None;
     }

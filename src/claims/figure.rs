@@ -383,7 +383,7 @@ pub fn figures(
         }
         if let Some(u) = found_unit.filter(|u| u.dim == Dim::Money)
             && let Some(t) = toks.get(end)
-            && let Some(sc) = words::lookup(&t.norm).and_then(|f| match f.w {
+            && let Some(sc) = t.lex().and_then(|f| match f.w {
                 W::Scale(s) => Some(s),
                 _ => None,
             })
@@ -530,7 +530,7 @@ pub fn figures(
         if toks[start].kind == Tok::Word
             && text[first_byte..].starts_with('و')
             && toks[start].norm.len() > 2
-            && words::lookup(&toks[start].norm).is_some_and(|f| f.conj)
+            && toks[start].lex().is_some_and(|f| f.conj)
             && qualifier.is_none()
             && currency_prefix.is_none()
         {

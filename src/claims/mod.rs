@@ -181,17 +181,24 @@ pub fn extract(text: &str, opts: &ClaimOptions) -> Vec<Claim> {
 /// [`extract`], with the language of the whole text (`opts.lang` when
 /// given, else detected).
 pub fn extract_with_lang(text: &str, opts: &ClaimOptions) -> (Vec<Claim>, Lang) {
-    let toks = token::tokenize(text);
+    // Each thread keeps its token buffer from one document to the next
+    // (see `token::tokenize_into`), up to 65,536 tokens (a few MB).
+    thread_local! {
+        static SPARE: std::cell::RefCell<Vec<token::Token>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let mut buf = SPARE.with(|s| std::mem::take(&mut *s.borrow_mut()));
+    let n = token::tokenize_into(text, &mut buf);
+    let toks = &buf[..n];
     let sentences = lang::sentences(text, opts.lang);
     let lang_at = |byte: usize| sentences.lang_at(byte);
     let mut claimed = vec![false; toks.len()];
-    let mut out = date::dates(text, &toks, &mut claimed, &lang_at);
-    out.extend(figure::figures(text, &toks, &mut claimed, &lang_at));
+    let mut out = date::dates(text, toks, &mut claimed, &lang_at);
+    out.extend(figure::figures(text, toks, &mut claimed, &lang_at));
     out.retain(|c| !list_marker(text, c));
     for c in &mut out {
         c.lang = lang_at(c.span.start);
     }
-    let mut quotes = quote::quotes(text, &toks);
+    let mut quotes = quote::quotes(text, toks);
     for q in &mut quotes {
         q.lang = lang_at(q.span.start);
     }
@@ -211,5 +218,8 @@ pub fn extract_with_lang(text: &str, opts: &ClaimOptions) -> (Vec<Claim>, Lang) 
         (a.span.start, std::cmp::Reverse(a.span.end))
             .cmp(&(b.span.start, std::cmp::Reverse(b.span.end)))
     });
+    if buf.len() <= 1 << 16 {
+        SPARE.with(|s| *s.borrow_mut() = buf);
+    }
     (out, sentences.doc)
 }

@@ -3,8 +3,10 @@
 //! sentence names one: قال/صرح/أكد/أوضح X إن "…", X said "…", "…," said X.
 
 use super::token::{Tok, Token};
+use super::words::{WordSet, strip};
 use super::{Claim, ClaimKind};
 use crate::document::Span;
+use std::sync::OnceLock;
 
 /// Longest quotation considered, in bytes.
 const MAX_QUOTE: usize = 4000;
@@ -79,12 +81,17 @@ fn is_speech_verb(w: &str) -> bool {
         "insisted",
         "noted",
     ];
-    if EN.contains(&w) || AR.contains(&w) {
+    static SETS: OnceLock<(WordSet, WordSet)> = OnceLock::new();
+    let (all, ar) = SETS.get_or_init(|| {
+        let all: Vec<&str> = EN.iter().chain(AR).copied().collect();
+        (WordSet::new(&all), WordSet::new(AR))
+    });
+    if all.contains(w) {
         return true;
     }
     ["و", "ف"]
         .iter()
-        .any(|p| w.strip_prefix(p).is_some_and(|r| AR.contains(&r)))
+        .any(|p| strip(w, p).is_some_and(|r| ar.contains(r)))
 }
 
 /// Words that end a speaker's name and title.
@@ -317,14 +324,36 @@ fn speaker(text: &str, toks: &[Token], qs: usize, qe: usize) -> Option<String> {
     None
 }
 
+/// The first quotation mark of `s` for which `want` holds: its offset and
+/// character; with `line`, only before the first line break. Every mark
+/// `closers` knows starts with one of three bytes (`"`, 0xC2, 0xE2): they
+/// are looked for instead of decoding every character.
+fn quote_mark(s: &str, want: impl Fn(char) -> bool, line: bool) -> Option<(usize, char)> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while let Some(k) = b[i..]
+        .iter()
+        .position(|&x| matches!(x, b'"' | 0xc2 | 0xe2) || line && matches!(x, b'\n' | b'\r'))
+    {
+        let at = i + k;
+        // An ASCII byte or a lead byte: a character starts here.
+        let c = s[at..].chars().next()?;
+        if c == '\n' || c == '\r' {
+            return None;
+        }
+        if want(c) {
+            return Some((at, c));
+        }
+        i = at + c.len_utf8();
+    }
+    None
+}
+
 /// Finds the quotes of `text`.
 pub fn quotes(text: &str, toks: &[Token]) -> Vec<Claim> {
     let mut out = Vec::new();
     let mut pos = 0;
-    while let Some((off, open)) = text[pos..]
-        .char_indices()
-        .find(|(_, c)| !closers(*c).is_empty())
-    {
+    while let Some((off, open)) = quote_mark(&text[pos..], |c| !closers(c).is_empty(), false) {
         let start = pos + off;
         let body = start + open.len_utf8();
         pos = body;
@@ -343,11 +372,7 @@ pub fn quotes(text: &str, toks: &[Token]) -> Vec<Claim> {
             limit -= 1;
         }
         let window = &text[body..limit];
-        let stop = window.find(['\n', '\r']).unwrap_or(window.len());
-        let Some((rel, close)) = window[..stop]
-            .char_indices()
-            .find(|(_, c)| closers(open).contains(c))
-        else {
+        let Some((rel, close)) = quote_mark(window, |c| closers(open).contains(&c), true) else {
             continue;
         };
         let end = body + rel + close.len_utf8();

@@ -6,7 +6,9 @@
 //! `80 937`); [`super::number::parse_digits`] gives them a value.
 
 use super::number::digit_value;
+use super::words::{self, Found};
 use crate::normalize::fold_char;
+use std::cell::{Cell, OnceCell};
 
 /// What a token is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,12 +41,25 @@ pub struct Token {
     pub tanween: bool,
     /// The original word is written in capitals (`USD`, `M`).
     pub upper: bool,
+    /// [`words::lookup`] of `norm`, made on first use (see [`Token::lex`]).
+    lex: OnceCell<Option<Found>>,
+    /// Which forms of `norm` head a unit form, made on first use by
+    /// `unit::unit_at` ([`UNKNOWN`] until then).
+    pub unit_heads: Cell<u8>,
 }
+
+/// `Token::unit_heads` not yet computed.
+pub const UNKNOWN: u8 = u8::MAX;
 
 impl Token {
     /// True when the token is the word `w` (folded).
     pub fn is(&self, w: &str) -> bool {
         self.norm == w
+    }
+    /// The number word `norm` is, with its attached prefixes
+    /// ([`words::lookup`], looked up once per token).
+    pub fn lex(&self) -> Option<Found> {
+        *self.lex.get_or_init(|| words::lookup(&self.norm))
     }
     /// True for one of the punctuation characters in `set`.
     pub fn is_punct_in(&self, set: &str) -> bool {
@@ -56,18 +71,72 @@ impl Token {
 /// table: the standard lookup is a binary search that took 45% of claim
 /// extraction on Arabic news.
 pub fn is_alpha(c: char) -> bool {
-    static ARABIC: std::sync::OnceLock<[bool; 256]> = std::sync::OnceLock::new();
     match c as u32 {
         0..=0x7f => c.is_ascii_alphabetic(),
-        0x600..=0x6ff => ARABIC.get_or_init(|| {
-            let mut t = [false; 256];
-            for (i, x) in t.iter_mut().enumerate() {
-                *x = char::from_u32(0x600 + i as u32).is_some_and(char::is_alphabetic);
-            }
-            t
-        })[c as usize - 0x600],
+        0x600..=0x6ff => arabic_alpha()[c as usize - 0x600],
         _ => c.is_alphabetic(),
     }
+}
+
+/// `char::is_alphabetic` of U+0600 + i, for i below 256.
+pub fn arabic_alpha() -> &'static [bool; 256] {
+    static ARABIC: std::sync::OnceLock<[bool; 256]> = std::sync::OnceLock::new();
+    ARABIC.get_or_init(|| {
+        let mut t = [false; 256];
+        for (i, x) in t.iter_mut().enumerate() {
+            *x = char::from_u32(0x600 + i as u32).is_some_and(char::is_alphabetic);
+        }
+        t
+    })
+}
+
+/// `char::is_uppercase`, answered without the table for ASCII and the
+/// Arabic block (which has no capitals).
+fn is_upper(c: char) -> bool {
+    match c as u32 {
+        0..=0x7f => c.is_ascii_uppercase(),
+        0x600..=0x6ff => false,
+        _ => c.is_uppercase(),
+    }
+}
+
+/// What the tokenizer needs of a character below U+0700 (ASCII, Latin,
+/// Greek, Cyrillic, Hebrew, Arabic), tabled once from the same functions
+/// it would call: whether it stays in a word, and what it folds to.
+#[derive(Clone, Copy)]
+struct LowChar {
+    /// `is_word_char`.
+    word: bool,
+    /// How many characters it folds to (`u8::MAX`: more than two, call
+    /// `fold_char`).
+    n: u8,
+    /// What it folds to.
+    folded: [char; 2],
+}
+
+/// The [`LowChar`] table, indexed by code point.
+fn low_chars() -> &'static [LowChar] {
+    static T: std::sync::OnceLock<Vec<LowChar>> = std::sync::OnceLock::new();
+    T.get_or_init(|| {
+        (0..0x700u32)
+            .map(|u| {
+                let c = char::from_u32(u).unwrap_or('\0');
+                let mut folded = ['\0'; 2];
+                let mut n = 0usize;
+                fold_char(c, &mut |f| {
+                    if n < 2 {
+                        folded[n] = f;
+                    }
+                    n += 1;
+                });
+                LowChar {
+                    word: is_word_char(c),
+                    n: if n <= 2 { n as u8 } else { u8::MAX },
+                    folded,
+                }
+            })
+            .collect()
+    })
 }
 
 /// Letters and the marks that stay inside a word.
@@ -82,14 +151,6 @@ fn is_word_char(c: char) -> bool {
 /// Invisible characters skipped between tokens (direction marks, BOM…).
 pub fn is_invisible(c: char) -> bool {
     matches!(c, '\u{200b}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}' | '\u{ad}' | '\u{61c}')
-}
-
-fn fold(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        fold_char(c, &mut |f| out.push(f));
-    }
-    out
 }
 
 /// Length in bytes of a digit run at the start of `s` (0 when none).
@@ -165,6 +226,18 @@ fn scan_number(text: &str, start: usize) -> usize {
 /// Splits `text` into tokens.
 pub fn tokenize(text: &str) -> Vec<Token> {
     let mut out = Vec::new();
+    let n = tokenize_into(text, &mut out);
+    out.truncate(n);
+    out
+}
+
+/// Splits `text` into tokens written over `out` from its start: the
+/// tokens are `out[..n]` for the `n` returned. The tokens already in `out`
+/// (from an earlier text) are reused with their folded-form buffers, so a
+/// thread that tokenizes document after document allocates almost nothing:
+/// a string per token was a tenth of claim extraction.
+pub fn tokenize_into(text: &str, out: &mut Vec<Token>) -> usize {
+    let mut n = 0;
     let mut pos = 0;
     let mut space = false;
     let mut newline = false;
@@ -182,51 +255,95 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 .next()
                 .is_some_and(|d| digit_value(d).is_some())
             && (start == 0 || space);
-        let (kind, end) = if digit_value(c).is_some() {
-            (Tok::Num, scan_number(text, start))
-        } else if leading_decimal {
-            (Tok::Num, scan_number(text, start + c.len_utf8()))
+        let t = slot(out, n);
+        n += 1;
+        t.start = start;
+        t.space_before = space;
+        t.newline_before = newline;
+        t.tanween = false;
+        t.upper = false;
+        if digit_value(c).is_some() || leading_decimal {
+            let from = if leading_decimal {
+                start + c.len_utf8()
+            } else {
+                start
+            };
+            t.kind = Tok::Num;
+            t.end = scan_number(text, from);
+            t.norm.push_str(&text[start..t.end]);
         } else if is_word_char(c) {
+            // One pass over the word: its end, folded form and flags.
             let mut end = start;
+            let mut tanween = false;
+            let mut upper = true;
+            let norm = &mut t.norm;
+            let table = low_chars();
             for ch in text[start..].chars() {
-                if is_word_char(ch) {
-                    end += ch.len_utf8();
+                if let Some(e) = table.get(ch as usize) {
+                    // ASCII to the Arabic block: from the table.
+                    if !e.word {
+                        break;
+                    }
+                    if e.n == u8::MAX {
+                        fold_char(ch, &mut |f| norm.push(f));
+                    } else {
+                        for &f in &e.folded[..usize::from(e.n)] {
+                            norm.push(f);
+                        }
+                    }
                 } else {
-                    break;
+                    if !is_word_char(ch) {
+                        break;
+                    }
+                    fold_char(ch, &mut |f| norm.push(f));
                 }
+                end += ch.len_utf8();
+                tanween |= ch == '\u{64b}';
+                upper = upper && is_upper(ch);
             }
-            (Tok::Word, end)
+            t.kind = Tok::Word;
+            t.end = end;
+            t.tanween = tanween;
+            t.upper = upper;
         } else {
-            (Tok::Punct, start + c.len_utf8())
-        };
-        let raw = &text[start..end];
-        let norm = if kind == Tok::Num {
-            raw.to_string()
-        } else {
-            fold(raw)
-        };
-        // A word made only of dropped marks (a lone tatweel) is kept, with
+            t.kind = Tok::Punct;
+            t.end = start + c.len_utf8();
+            fold_char(c, &mut |f| t.norm.push(f));
+        }
+        // A token made only of dropped marks (a lone tatweel) is kept, with
         // its original text as the folded form, so no token is empty.
-        let norm = if norm.is_empty() {
-            raw.to_string()
-        } else {
-            norm
-        };
-        out.push(Token {
-            kind,
-            start,
-            end,
-            norm,
-            space_before: space,
-            newline_before: newline,
-            tanween: kind == Tok::Word && raw.contains('\u{64b}'),
-            upper: kind == Tok::Word && raw.chars().all(|c| c.is_uppercase()),
-        });
+        if t.norm.is_empty() {
+            t.norm.push_str(&text[start..t.end]);
+        }
         space = false;
         newline = false;
-        pos = end;
+        pos = t.end;
     }
-    out
+    n
+}
+
+/// Token `n` of `out`, cleared for reuse (its buffer kept), or a new one.
+fn slot(out: &mut Vec<Token>, n: usize) -> &mut Token {
+    if n == out.len() {
+        out.push(Token {
+            kind: Tok::Punct,
+            start: 0,
+            end: 0,
+            norm: String::with_capacity(16),
+            space_before: false,
+            newline_before: false,
+            tanween: false,
+            upper: false,
+            lex: OnceCell::new(),
+            unit_heads: Cell::new(UNKNOWN),
+        });
+    } else {
+        let t = &mut out[n];
+        t.norm.clear();
+        t.lex = OnceCell::new();
+        t.unit_heads.set(UNKNOWN);
+    }
+    &mut out[n]
 }
 
 #[cfg(test)]
@@ -238,6 +355,15 @@ mod tests {
         for u in 0..0x800u32 {
             if let Some(c) = char::from_u32(u) {
                 assert_eq!(is_alpha(c), c.is_alphabetic(), "U+{u:04X}");
+            }
+        }
+    }
+
+    #[test]
+    fn table_uppercase_is_the_standard_one() {
+        for u in 0..0x800u32 {
+            if let Some(c) = char::from_u32(u) {
+                assert_eq!(is_upper(c), c.is_uppercase(), "U+{u:04X}");
             }
         }
     }

@@ -3,7 +3,7 @@
 //! qualifiers that change how two figures compare.
 
 use super::token::{Tok, Token};
-use std::collections::HashMap;
+use super::words::{Endings, WordMap};
 use std::sync::OnceLock;
 
 /// The dimension of a unit.
@@ -166,12 +166,12 @@ attack|N|1|attack,attacks,strikes,airstrikes,هجوم,هجمات,غاره,غار
 ";
 
 /// Forms indexed by their first word: `(words, unit)`, longest first.
-type Index = HashMap<String, Vec<(Vec<String>, Unit)>>;
+type Index = WordMap<Vec<(Vec<String>, Unit)>>;
 
 fn index() -> &'static Index {
     static I: OnceLock<Index> = OnceLock::new();
     I.get_or_init(|| {
-        let mut m: Index = HashMap::new();
+        let mut m = Index::default();
         for line in TABLE.lines() {
             let mut parts = line.splitn(4, '|');
             let (Some(key), Some(dim), Some(factor), Some(forms)) =
@@ -266,7 +266,10 @@ pub fn unit_at(toks: &[Token], i: usize) -> Option<(Unit, usize)> {
         }
         None
     };
-    if let Some(x) = try_word(&t.norm) {
+    let heads = heads(t, idx);
+    if heads & 1 != 0
+        && let Some(x) = try_word(&t.norm)
+    {
         return Some(x);
     }
     if t.kind == Tok::Word && t.upper && t.norm.len() == 3 && t.norm.is_ascii() {
@@ -286,9 +289,9 @@ pub fn unit_at(toks: &[Token], i: usize) -> Option<(Unit, usize)> {
     }
     // Arabic attached article or preposition: بالدولار, من الجنود.
     if t.kind == Tok::Word {
-        for p in ["ال", "بال", "لل", "ب", "ل"] {
-            if let Some(rest) = t.norm.strip_prefix(p)
-                && rest.chars().count() >= 2
+        for (b, p) in PREFIXES.iter().enumerate() {
+            if heads & (2 << b) != 0
+                && let Some(rest) = t.norm.strip_prefix(p)
                 && let Some(x) = try_word(rest)
             {
                 return Some(x);
@@ -296,6 +299,36 @@ pub fn unit_at(toks: &[Token], i: usize) -> Option<(Unit, usize)> {
         }
     }
     None
+}
+
+/// Arabic article and prepositions attached to a unit word.
+const PREFIXES: [&str; 5] = ["ال", "بال", "لل", "ب", "ل"];
+
+/// Which forms of a token's folded word are the first word of some unit
+/// form: bit 0 the word itself, bit `1 + k` the word without `PREFIXES[k]`
+/// (a word token, at least two letters left). Computed once per token:
+/// `unit_at` is asked about most tokens several times.
+fn heads(t: &Token, idx: &Index) -> u8 {
+    static ENDS: OnceLock<Endings> = OnceLock::new();
+    let known = t.unit_heads.get();
+    if known != super::token::UNKNOWN {
+        return known;
+    }
+    let ends = ENDS.get_or_init(|| Endings::of(idx.keys().map(String::as_str)));
+    let mut m = u8::from(ends.may_hold(&t.norm) && idx.contains_key(t.norm.as_str()));
+    // The other forms are suffixes of the word of two letters or more.
+    if t.kind == Tok::Word && ends.may_end(&t.norm) {
+        for (b, p) in PREFIXES.iter().enumerate() {
+            if let Some(rest) = super::words::strip(&t.norm, p)
+                && rest.chars().nth(1).is_some()
+                && idx.contains_key(rest)
+            {
+                m |= 2 << b;
+            }
+        }
+    }
+    t.unit_heads.set(m);
+    m
 }
 
 /// The counted noun before a definite number word (أولاده الستة): strips a
@@ -441,8 +474,16 @@ pub fn qualifier_before(toks: &[Token], i: usize) -> Option<(&'static str, usize
         ("ما دون", "less_than"),
         ("بالضبط", "exactly"),
     ];
-    for &(phrase, key) in Q {
-        let words: Vec<&str> = phrase.split(' ').collect();
+    // The phrases split into words once.
+    type Phrases = Vec<(Vec<&'static str>, &'static str)>;
+    static SPLIT: OnceLock<Phrases> = OnceLock::new();
+    let split = SPLIT.get_or_init(|| {
+        Q.iter()
+            .map(|&(phrase, key)| (phrase.split(' ').collect(), key))
+            .collect()
+    });
+    for (words, key) in split {
+        let (words, key) = (words.as_slice(), *key);
         let n = words.len();
         if i < n {
             continue;

@@ -8,7 +8,104 @@
 use super::number::parse_digits_in;
 use super::token::{Tok, Token};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
+
+/// A fast hash for the short word keys of the lexicons (FxHash's mixing,
+/// eight bytes at a time): SipHash cost more than the lookups themselves.
+#[derive(Clone, Copy, Default)]
+pub struct WordHasher(u64);
+
+impl WordHasher {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+
+    #[inline]
+    fn mix(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(Self::K);
+    }
+}
+
+impl Hasher for WordHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(c);
+            self.mix(u64::from_le_bytes(b));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut b = [0u8; 8];
+            b[..rest.len()].copy_from_slice(rest);
+            self.mix(u64::from_le_bytes(b));
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.mix(u64::from(i));
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A map keyed by folded words.
+pub type WordMap<V> = HashMap<String, V, BuildHasherDefault<WordHasher>>;
+
+/// The endings of the keys of a word map (their last four bytes, or the
+/// whole key when shorter), as a set of hashes: a word whose ending is not
+/// in it is no key ([`Endings::may_hold`]), and when none of its endings of
+/// two, three and four bytes is, no suffix of it two bytes long or more is
+/// a key either ([`Endings::may_end`]: the word with attached prefixes
+/// stripped). Most words of a text are neither number words nor units,
+/// and this answers them without hashing the word.
+pub struct Endings(Box<[u64]>);
+
+impl Endings {
+    const BITS: u32 = 16;
+
+    /// The endings of `keys`.
+    pub fn of<'a>(keys: impl Iterator<Item = &'a str>) -> Endings {
+        let mut bits = vec![0u64; 1 << (Self::BITS - 6)].into_boxed_slice();
+        for k in keys {
+            let b = k.as_bytes();
+            let h = Self::hash(&b[b.len().saturating_sub(4)..]);
+            bits[h >> 6] |= 1 << (h & 63);
+        }
+        Endings(bits)
+    }
+
+    /// A hash of an ending of at most four bytes.
+    #[inline]
+    fn hash(e: &[u8]) -> usize {
+        let mut v = [0u8; 4];
+        v[..e.len()].copy_from_slice(e);
+        let key = u64::from(u32::from_le_bytes(v)) << 3 | e.len() as u64;
+        (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - Self::BITS)) as usize
+    }
+
+    #[inline]
+    fn has(&self, e: &[u8]) -> bool {
+        let h = Self::hash(e);
+        self.0[h >> 6] & (1 << (h & 63)) != 0
+    }
+
+    /// False when `w` is surely not a key.
+    #[inline]
+    pub fn may_hold(&self, w: &str) -> bool {
+        let b = w.as_bytes();
+        self.has(&b[b.len().saturating_sub(4)..])
+    }
+
+    /// False when no suffix of `w` of two bytes or more is a key.
+    #[inline]
+    pub fn may_end(&self, w: &str) -> bool {
+        let b = w.as_bytes();
+        (2..=4.min(b.len())).any(|n| self.has(&b[b.len() - n..]))
+    }
+}
 
 /// What one number word contributes.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -52,7 +149,7 @@ type ScaleWords = (
     f64,
 );
 
-fn ar_lexicon(m: &mut HashMap<String, W>) {
+fn ar_lexicon(m: &mut WordMap<W>) {
     use W::*;
     let units: &[(&str, f64)] = &[
         ("صفر", 0.0),
@@ -193,7 +290,7 @@ fn ar_lexicon(m: &mut HashMap<String, W>) {
     }
 }
 
-fn en_lexicon(m: &mut HashMap<String, W>) {
+fn en_lexicon(m: &mut WordMap<W>) {
     use W::*;
     let units = [
         "zero",
@@ -265,13 +362,46 @@ fn en_lexicon(m: &mut HashMap<String, W>) {
     m.insert("negative".into(), Minus);
 }
 
-fn lexicon() -> &'static HashMap<String, W> {
-    static L: OnceLock<HashMap<String, W>> = OnceLock::new();
+/// A fixed set of folded words, asked about most tokens of a text: the
+/// endings answer most words, a hash the rest (a list of fifty words was
+/// fifty comparisons per token).
+pub struct WordSet(WordMap<()>, Endings);
+
+impl WordSet {
+    /// The set of `words`.
+    pub fn new(words: &[&str]) -> WordSet {
+        let m: WordMap<()> = words.iter().map(|w| (w.to_string(), ())).collect();
+        let e = Endings::of(m.keys().map(String::as_str));
+        WordSet(m, e)
+    }
+
+    /// True when `w` is in the set.
+    #[inline]
+    pub fn contains(&self, w: &str) -> bool {
+        self.1.may_hold(w) && self.0.contains_key(w)
+    }
+}
+
+/// `w` without the prefix `p`, compared byte by byte (the prefixes are a
+/// few bytes: a call to `memcmp` cost more than the comparison).
+#[inline]
+pub fn strip<'a>(w: &'a str, p: &str) -> Option<&'a str> {
+    let (wb, pb) = (w.as_bytes(), p.as_bytes());
+    if wb.len() >= pb.len() && wb.iter().zip(pb).all(|(a, b)| a == b) {
+        w.get(pb.len()..)
+    } else {
+        None
+    }
+}
+
+fn lexicon() -> &'static (WordMap<W>, Endings) {
+    static L: OnceLock<(WordMap<W>, Endings)> = OnceLock::new();
     L.get_or_init(|| {
-        let mut m = HashMap::new();
+        let mut m = WordMap::default();
         ar_lexicon(&mut m);
         en_lexicon(&mut m);
-        m
+        let ends = Endings::of(m.keys().map(String::as_str));
+        (m, ends)
     })
 }
 
@@ -287,7 +417,7 @@ pub fn scale_abbrev(w: &str) -> Option<f64> {
 }
 
 /// How a word was found: its meaning and the prefix letters stripped.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Found {
     /// The meaning.
     pub w: W,
@@ -301,21 +431,28 @@ pub struct Found {
 
 /// Looks up one folded word, trying attached Arabic prefixes.
 pub fn lookup(w: &str) -> Option<Found> {
-    let lex = lexicon();
+    let (lex, ends) = lexicon();
     let found = |w: W, conj, definite, prep| Found {
         w,
         conj,
         definite,
         prep,
     };
-    if let Some(&x) = lex.get(w) {
+    if ends.may_hold(w)
+        && let Some(&x) = lex.get(w)
+    {
         return Some(found(x, false, false, false));
     }
     // Accusative singular of a scale word: كوادريليوناً, ملياراً.
     if let Some(stem) = w.strip_suffix('ا')
+        && ends.may_hold(stem)
         && let Some(&x @ W::Scale(_)) = lex.get(stem)
     {
         return Some(found(x, false, false, false));
+    }
+    // The forms tried below are suffixes of `w` of two letters or more.
+    if !ends.may_end(w) {
+        return None;
     }
     let arabic = w
         .chars()
@@ -336,8 +473,8 @@ pub fn lookup(w: &str) -> Option<Found> {
         ("ف", true, false, false),
     ];
     for &(p, conj, definite, prep) in prefixes {
-        if let Some(rest) = w.strip_prefix(p)
-            && rest.chars().count() >= 2
+        if let Some(rest) = strip(w, p)
+            && rest.chars().nth(1).is_some()
             && let Some(&x) = lex.get(rest)
         {
             // الاثنين is Monday; a definite word is only a number for the
@@ -428,7 +565,7 @@ pub fn parse_at_in(
             && t.is_punct_in(")\"”»")
             && toks.get(j + 1).is_some_and(|n| {
                 !n.newline_before
-                    && lookup(&n.norm)
+                    && n.lex()
                         .is_some_and(|f| matches!(f.w, W::Scale(_) | W::PluralScale(_)))
             })
         {
@@ -456,7 +593,7 @@ pub fn parse_at_in(
                     && current == 0.0
                     && toks
                         .get(j + 1)
-                        .and_then(|n| lookup(&n.norm))
+                        .and_then(|n| n.lex())
                         .is_some_and(|f| f.w == W::Hundred);
                 if before_hundred && !pending_conj {
                     let Some(v) = parse_digits_in(&t.norm, english) else {
@@ -480,18 +617,12 @@ pub fn parse_at_in(
                 // ("أربعة مليارات و 400 مليون") or below the hundreds or
                 // scale before them ("ألف و 500", "3 hundred and 21").
                 if !first {
-                    let next_scale =
-                        toks.get(j + 1)
-                            .and_then(|n| lookup(&n.norm))
-                            .is_some_and(|f| {
-                                matches!(f.w, W::Scale(_) | W::PluralScale(_) | W::Hundred)
-                            });
-                    let then_scale =
-                        toks.get(j + 1)
-                            .and_then(|n| lookup(&n.norm))
-                            .is_some_and(|f| {
-                                matches!(f.w, W::Scale(_) | W::PluralScale(_) | W::Hundred)
-                            });
+                    let next_scale = toks.get(j + 1).and_then(|n| n.lex()).is_some_and(|f| {
+                        matches!(f.w, W::Scale(_) | W::PluralScale(_) | W::Hundred)
+                    });
+                    let then_scale = toks.get(j + 1).and_then(|n| n.lex()).is_some_and(|f| {
+                        matches!(f.w, W::Scale(_) | W::PluralScale(_) | W::Hundred)
+                    });
                     let below = v.fract() == 0.0
                         && !then_scale
                         && match last {
@@ -517,14 +648,16 @@ pub fn parse_at_in(
             Tok::Word => {
                 // Scale abbreviations right after digits ("2.5bn", "10 bln",
                 // "10M"; a spaced one-letter "k" or "m" only in capitals).
-                let short = (t.norm.chars().count() == 1 && t.norm != "k") || t.norm == "mm";
-                let dotted = toks
-                    .get(j + 1)
-                    .is_some_and(|n| n.is_punct_in(".") && !n.space_before);
+                // (Only worked out after digits: asked of every word.)
+                let short = || (t.norm.chars().count() == 1 && t.norm != "k") || t.norm == "mm";
+                let dotted = || {
+                    toks.get(j + 1)
+                        .is_some_and(|n| n.is_punct_in(".") && !n.space_before)
+                };
                 if last == Last::Digits
                     && !pending_conj
-                    && (!t.space_before || !short || t.upper)
-                    && !dotted
+                    && (!t.space_before || !short() || t.upper)
+                    && !dotted()
                     && let Some(s) = scale_abbrev(&t.norm)
                 {
                     abbrev_m = t.norm == "m" && !t.upper;
@@ -537,7 +670,7 @@ pub fn parse_at_in(
                     committed = Some((total + current) * sign);
                     continue;
                 }
-                match lookup(&t.norm) {
+                match t.lex() {
                     Some(f) => {
                         if f.conj && !first && pending_conj {
                             break;
@@ -746,7 +879,7 @@ pub fn parse_at_in(
                     committed = Some(current * sign);
                     continue;
                 }
-                let next = toks.get(j + 1).and_then(|n| lookup(&n.norm));
+                let next = toks.get(j + 1).and_then(|n| n.lex());
                 let next_ok = next.is_some_and(|f| {
                     matches!(
                         f.w,
@@ -779,7 +912,7 @@ pub fn parse_at_in(
                     let mut k = j + 1;
                     let mut frac = String::new();
                     while let Some(n) = toks.get(k) {
-                        let d = match (n.kind, lookup(&n.norm)) {
+                        let d = match (n.kind, n.lex()) {
                             (Tok::Word, Some(Found { w: W::Unit(d), .. })) if d < 10.0 => d as u32,
                             (Tok::Num, _) if n.norm.chars().all(|c| c.is_ascii_digit()) => {
                                 frac.push_str(&n.norm);
@@ -883,6 +1016,19 @@ fn has_tanween(t: &Token) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn endings_keep_every_key_and_its_prefixed_forms() {
+        let (lex, ends) = lexicon();
+        for k in lex.keys() {
+            assert!(ends.may_hold(k), "{k}");
+            for p in ["و", "وال", "بال", "ل", "x"] {
+                let w = format!("{p}{k}");
+                assert!(k.len() < 2 || ends.may_end(&w), "{w}");
+            }
+        }
+    }
+
     use crate::claims::token::tokenize;
 
     fn val(s: &str) -> Option<f64> {
