@@ -961,7 +961,9 @@ pub fn run_check(args: &CheckArgs) -> anyhow::Result<i32> {
     for e in &outcome.errors {
         eprintln!("crosscheck: {e}");
     }
+    let timings = Timings::start();
     write_report(&cfg, &outcome)?;
+    timings.lap("report", &format!("{} pairs", outcome.pairs.len()));
     Ok(exit_code(&outcome))
 }
 

@@ -67,18 +67,28 @@ pub fn breaks(text: &str, tokens: &[Token]) -> Vec<Break> {
             out.push(Break::None);
             continue;
         }
-        let newlines = gap.matches('\n').count();
+        // One pass over the gap (usually a byte or three).
+        let (mut newlines, mut sentence, mut dot, mut clause) = (0, false, false, false);
+        for c in gap.chars() {
+            match c {
+                '\n' => newlines += 1,
+                '!' | '?' | '؟' | '؛' | ';' | '…' | '\u{6d4}' => sentence = true,
+                '.' => dot = true,
+                ',' | '،' | ':' | '(' | ')' | '"' | '“' | '”' | '«' | '»' => clause = true,
+                _ => {}
+            }
+        }
         let b = if newlines >= 2 {
             Break::Paragraph
-        } else if newlines == 1 || gap.contains(['!', '?', '؟', '؛', ';', '…', '\u{6d4}']) {
+        } else if newlines == 1 || sentence {
             Break::Sentence
-        } else if gap.contains('.') {
+        } else if dot {
             if is_abbreviation(t.span.slice(text)) {
                 Break::None
             } else {
                 Break::Sentence
             }
-        } else if gap.contains([',', '،', ':', '(', ')', '"', '“', '”', '«', '»']) {
+        } else if clause {
             Break::Clause
         } else {
             Break::None

@@ -24,15 +24,35 @@
 
 use super::wire;
 use crate::summary::CheckOutcome;
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::ser::{CompactFormatter, Formatter, Serializer};
 use std::io::{self, Write};
 
-/// Writes every pair, then the summary line.
+/// Pairs serialized per parallel task; [`BATCH_TASKS`] tasks' lines are held
+/// at once, then written in order (a report can be hundreds of megabytes).
+const TASK_PAIRS: usize = 256;
+/// Tasks per batch.
+const BATCH_TASKS: usize = 32;
+
+/// Writes every pair, then the summary line. Lines are serialized in
+/// parallel, a batch at a time, and written in the pairs' order.
 pub fn write<W: Write>(out: &mut W, outcome: &CheckOutcome) -> io::Result<()> {
-    for p in &outcome.pairs {
-        to_writer(&mut *out, &wire::pair(&outcome.corpus, p))?;
-        out.write_all(b"\n")?;
+    for batch in outcome.pairs.chunks(TASK_PAIRS * BATCH_TASKS) {
+        let parts: Vec<io::Result<Vec<u8>>> = batch
+            .par_chunks(TASK_PAIRS)
+            .map(|pairs| {
+                let mut buf = Vec::new();
+                for p in pairs {
+                    to_writer(&mut buf, &wire::pair(&outcome.corpus, p))?;
+                    buf.push(b'\n');
+                }
+                Ok(buf)
+            })
+            .collect();
+        for part in parts {
+            out.write_all(&part?)?;
+        }
     }
     to_writer(&mut *out, &wire::summary(outcome))?;
     out.write_all(b"\n")
