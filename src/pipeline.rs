@@ -696,18 +696,43 @@ pub fn check(
     lap("boilerplate");
     let mut matched = find_pairs(&corpus, opts, &mut stats);
     restore(&mut corpus, saved);
-    // Claims of every document, once each (quotations pair documents that
-    // passage matching did not pair).
+    // Claims of every document, once each: all of them for documents in a
+    // pair, only the quotations for the others (quotations pair documents
+    // that passage matching did not pair; the rest of their claims would
+    // be held for nothing — half of SaudiNewsNet's documents are in no pair).
     let claim_opts = ClaimOptions::default();
-    let claims: HashMap<DocId, Vec<Claim>> = corpus
+    let mut paired = vec![false; corpus.len()];
+    for m in &matched {
+        paired[m.a.doc.index()] = true;
+        paired[m.b.doc.index()] = true;
+    }
+    let extract = |d: DocId| claims::extract(&corpus.get(d).text, &claim_opts);
+    let mut claims: HashMap<DocId, Vec<Claim>> = corpus
         .iter()
         .map(|(d, _)| d)
         .collect::<Vec<_>>()
         .par_iter()
-        .map(|&d| (d, claims::extract(&corpus.get(d).text, &claim_opts)))
+        .map(|&d| {
+            let mut c = extract(d);
+            if !paired[d.index()] {
+                c.retain(|c| c.kind == claims::ClaimKind::Quote);
+                c.shrink_to_fit();
+            }
+            (d, c)
+        })
         .collect();
     lap("claims");
     let (extra, proposed, passed) = quote_pairs(&corpus, &claims, &matched, opts);
+    // Documents that only quotation pairs pair: all their claims now.
+    let mut newly: Vec<DocId> = extra
+        .iter()
+        .flat_map(|m| [m.a.doc, m.b.doc])
+        .filter(|d| !paired[d.index()])
+        .collect();
+    newly.sort_unstable();
+    newly.dedup();
+    let full: Vec<(DocId, Vec<Claim>)> = newly.par_iter().map(|&d| (d, extract(d))).collect();
+    claims.extend(full);
     timings.lap(
         "quotation pairs",
         &format!(

@@ -411,3 +411,37 @@ fn check_ignores_a_sources_boilerplate() {
 fn repo_path(rel: &std::path::Path) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
 }
+
+/// Two articles that share only a quotation (passage matching does not
+/// pair them; the quotation pass does): the changed figure inside it is a
+/// `number` finding, as in any other pair. `check` keeps only the
+/// quotations of documents in no passage pair, so this fails if documents
+/// paired by their quotation alone do not get all their claims back.
+#[test]
+fn figure_inside_a_quotation_only_pair_is_a_number_finding() {
+    let dir = "fixtures/contradict/53_en_quote_figure";
+    let out = cmd()
+        .args(["check", "--format", "jsonl"])
+        .arg(format!("{dir}/a.txt"))
+        .arg(format!("{dir}/b.txt"))
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let lines = json_lines(&out.stdout);
+    let p = pairs(&lines);
+    assert_eq!(p.len(), 1, "{lines:?}");
+    let kinds: Vec<(&str, &str, &str)> = p[0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["kind"].as_str().unwrap(),
+                f["a"]["text"].as_str().unwrap(),
+                f["b"]["text"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(kinds, [("number", "40", "60")]);
+}

@@ -31,9 +31,9 @@ use std::io::{self, Write};
 
 /// Pairs serialized per parallel task; [`BATCH_TASKS`] tasks' lines are held
 /// at once, then written in order (a report can be hundreds of megabytes).
-const TASK_PAIRS: usize = 256;
+const TASK_PAIRS: usize = 64;
 /// Tasks per batch.
-const BATCH_TASKS: usize = 32;
+const BATCH_TASKS: usize = 16;
 
 /// Writes every pair, then the summary line. Lines are serialized in
 /// parallel, a batch at a time, and written in the pairs' order.
