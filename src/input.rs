@@ -44,8 +44,8 @@ pub const DEFAULT_MAX_DOC_SIZE: u64 = 64 << 20;
 pub const DOC_SIZE_LIMIT: u64 = u32::MAX as u64;
 
 /// Default of `--max-input-size`, in bytes of text: 4 GiB. A `check` run
-/// holds all texts in memory and peaks at a few times their size (333 MiB
-/// peak RSS for the 107 MB SaudiNewsNet JSONL, about 3.3x), so this keeps a run
+/// holds all texts in memory and peaks at a few times their size (287 MiB
+/// peak RSS for the 107 MB SaudiNewsNet JSONL, about 2.8x), so this keeps a run
 /// within the memory of an ordinary workstation instead of being killed by
 /// the operating system half way.
 pub const DEFAULT_MAX_INPUT_SIZE: u64 = 4 << 30;
