@@ -61,18 +61,23 @@ fn exit_0_when_the_only_pair_has_no_finding() {
     );
 }
 
-#[test]
-fn exit_1_when_findings_are_reported() {
-    let c = case("en_changed_figure");
+/// `check --format jsonl DIR/a.txt DIR/b.txt`, expecting exit `code`: the
+/// output lines.
+fn check_case_jsonl(dir: &str, code: i32) -> Vec<Value> {
     let out = cmd()
         .args(["check", "--format", "jsonl"])
-        .arg(format!("{c}/a.txt"))
-        .arg(format!("{c}/b.txt"))
+        .arg(format!("{dir}/a.txt"))
+        .arg(format!("{dir}/b.txt"))
         .assert()
-        .code(1)
+        .code(code)
         .get_output()
         .clone();
-    let lines = json_lines(&out.stdout);
+    json_lines(&out.stdout)
+}
+
+#[test]
+fn exit_1_when_findings_are_reported() {
+    let lines = check_case_jsonl(&case("en_changed_figure"), 1);
     let s = summary(&lines);
     assert!(s["findings"].as_u64().unwrap() >= 1, "{s}");
     assert_eq!(s["errors"], 0);
@@ -419,16 +424,7 @@ fn repo_path(rel: &std::path::Path) -> std::path::PathBuf {
 /// paired by their quotation alone do not get all their claims back.
 #[test]
 fn figure_inside_a_quotation_only_pair_is_a_number_finding() {
-    let dir = "fixtures/contradict/53_en_quote_figure";
-    let out = cmd()
-        .args(["check", "--format", "jsonl"])
-        .arg(format!("{dir}/a.txt"))
-        .arg(format!("{dir}/b.txt"))
-        .assert()
-        .code(1)
-        .get_output()
-        .clone();
-    let lines = json_lines(&out.stdout);
+    let lines = check_case_jsonl("fixtures/contradict/53_en_quote_figure", 1);
     let p = pairs(&lines);
     assert_eq!(p.len(), 1, "{lines:?}");
     let kinds: Vec<(&str, &str, &str)> = p[0]["findings"]
