@@ -100,27 +100,27 @@ impl Default for TokenSpans {
 impl TokenSpans {
     /// Stores `spans` (in order, each within the document).
     pub fn new(spans: &[Span]) -> TokenSpans {
-        let (Some(first), Some(last)) = (spans.first(), spans.last()) else {
+        TokenSpans::build(spans.iter().copied())
+    }
+
+    /// Stores the spans `spans` yields (walked twice: once to choose the
+    /// representation, once to fill it; no intermediate list).
+    fn build(spans: impl Iterator<Item = Span> + Clone) -> TokenSpans {
+        let Some(base) = spans.clone().next().map(|t| t.start) else {
             return TokenSpans::default();
         };
-        let base = first.start;
-        if last.end.saturating_sub(base) <= usize::from(u16::MAX)
-            && spans.iter().all(|t| t.start >= base)
-        {
+        let narrow = spans
+            .clone()
+            .all(|t| t.start >= base && t.end - base <= usize::from(u16::MAX));
+        if narrow {
             TokenSpans::Narrow {
                 base: base as u32,
                 spans: spans
-                    .iter()
                     .map(|t| [(t.start - base) as u16, (t.end - base) as u16])
                     .collect(),
             }
         } else {
-            TokenSpans::Wide(
-                spans
-                    .iter()
-                    .map(|t| [t.start as u32, t.end as u32])
-                    .collect(),
-            )
+            TokenSpans::Wide(spans.map(|t| [t.start as u32, t.end as u32]).collect())
         }
     }
 
@@ -190,7 +190,7 @@ impl TokenSpans {
 
     /// Tokens `r` only.
     pub fn sub(&self, r: Range<usize>) -> TokenSpans {
-        TokenSpans::new(&self.to_vec()[r])
+        TokenSpans::build(r.map(|i| self.span(i)))
     }
 }
 
@@ -229,8 +229,8 @@ pub fn align(a: &[crate::normalize::Token], b: &[crate::normalize::Token]) -> Al
         }
     }
     let mut al = Alignment {
-        a_tokens: TokenSpans::new(&a.iter().map(|t| t.span).collect::<Vec<_>>()),
-        b_tokens: TokenSpans::new(&b.iter().map(|t| t.span).collect::<Vec<_>>()),
+        a_tokens: TokenSpans::build(a.iter().map(|t| t.span)),
+        b_tokens: TokenSpans::build(b.iter().map(|t| t.span)),
         ops,
         similarity: 0.0,
     };

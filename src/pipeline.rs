@@ -59,6 +59,18 @@ impl Default for MatchOptions {
     }
 }
 
+impl MatchOptions {
+    /// The bar every reported pair passes on its two sides' token keys:
+    /// `min_words` words each and word-3-shingle Jaccard at least
+    /// `min_jaccard`. Verified passages, quotation pairs and the pairs
+    /// dedup's passage clusters would imply are all held to it.
+    pub fn passes_pair_bar(&self, ka: &[u64], kb: &[u64]) -> bool {
+        ka.len() >= self.min_words
+            && kb.len() >= self.min_words
+            && shingle_jaccard(ka, kb) >= self.min_jaccard
+    }
+}
+
 /// One document's tokens and sentence units.
 pub struct Tokenized {
     /// Tokens with original spans.
@@ -496,11 +508,9 @@ fn verify_aligned(
         ra.start + pa.start..ra.start + pa.end,
         rb.start + pb.start..rb.start + pb.end,
     );
-    if pa.len() < opts.min_words || pb.len() < opts.min_words || al.similarity < opts.min_similarity
+    if al.similarity < opts.min_similarity
+        || !opts.passes_pair_bar(&wa.keys[pa.clone()], &wb.keys[pb.clone()])
     {
-        return None;
-    }
-    if shingle_jaccard(&wa.keys[pa.clone()], &wb.keys[pb.clone()]) < opts.min_jaccard {
         return None;
     }
     let (cov_a, cov_b) = copied_units(&al, &wa.units, pa.start, &wb.units, pb.start);
@@ -923,11 +933,7 @@ fn quote_pairs(
     // The bar of passage pairs: enough words, and word-3-shingle Jaccard at
     // least `min_jaccard` (formulae quoted in many texts otherwise pair
     // every text that quotes them with a variant).
-    let (pairs, proposed) = quotes::candidate_pairs(&docs, |ka, kb| {
-        ka.len() >= opts.min_words
-            && kb.len() >= opts.min_words
-            && shingle_jaccard(ka, kb) >= opts.min_jaccard
-    });
+    let (pairs, proposed) = quotes::candidate_pairs(&docs, |ka, kb| opts.passes_pair_bar(ka, kb));
     let candidates: Vec<(Passage, Passage)> = pairs
         .into_par_iter()
         .map(|(x, y)| {
@@ -1121,10 +1127,7 @@ pub fn dedup(
                             .collect()
                     });
                 }
-                let (kx, ky) = (&keys[&x], &keys[&y]);
-                kx.len() >= matching.min_words
-                    && ky.len() >= matching.min_words
-                    && shingle_jaccard(kx, ky) >= matching.min_jaccard
+                matching.passes_pair_bar(&keys[&x], &keys[&y])
             };
             (
                 dedup::passage_clusters(&corpus, &outcome.pairs, sim, near),
