@@ -96,7 +96,7 @@ fn fingerprint_doc(
     breaks: &mut Vec<Break>,
 ) -> (Vec<ChunkRecord>, Vec<ChunkPos>, usize) {
     normalize::tokenize_into(text, tokens, buf);
-    *breaks = segment::breaks(text, tokens);
+    segment::breaks_into(text, tokens, breaks);
     let units = breaks.iter().filter(|&&b| b >= Break::Sentence).count();
     let chunks = segment::chunks(tokens, breaks);
     // Exact capacity: the lists of all documents are held for the run.
