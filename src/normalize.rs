@@ -551,9 +551,15 @@ pub fn tokenize_into(text: &str, out: &mut Vec<Token>, buf: &mut String) {
             // characters that fold to one word character or to nothing.
             // Their folded bytes are gathered in `run` and hashed 8 at a
             // time when the run ends (or fills).
-            if tk.cur != WORD {
-                tk.begin(i, WORD);
-            }
+            // The hash is kept in a local while the run is read.
+            let mut h = if tk.cur == WORD {
+                tk.hash
+            } else {
+                tk.flush();
+                tk.cur = WORD;
+                tk.start = i;
+                SipStream::new()
+            };
             let mut run = [0u8; RUN + 8];
             let mut n = 0;
             let mut j = i;
@@ -592,9 +598,8 @@ pub fn tokenize_into(text: &str, out: &mut Vec<Token>, buf: &mut String) {
                 } else {
                     break;
                 }
-                tk.end = j;
                 if n >= RUN {
-                    tk.hash.push_bytes(&run[..RUN]);
+                    h.push_bytes(&run[..RUN]);
                     run.copy_within(RUN..n, 0);
                     n -= RUN;
                 }
@@ -602,13 +607,28 @@ pub fn tokenize_into(text: &str, out: &mut Vec<Token>, buf: &mut String) {
             // The last partial block: read 8 bytes (`run` has room) and
             // keep the `n % 8` that belong to the run.
             let full = n & !7;
-            tk.hash.push_bytes(&run[..full]);
+            h.push_bytes(&run[..full]);
             let rest = (n - full) as u32;
             if rest > 0 {
                 let v = u64::from_le_bytes(run[full..full + 8].try_into().expect("8 bytes"));
-                tk.hash.push(v & (u64::MAX >> (64 - 8 * rest)), rest);
+                h.push(v & (u64::MAX >> (64 - 8 * rest)), rest);
             }
-            i = j;
+            // The run read at least its first character.
+            tk.end = j;
+            if j < b.len() && ASCII_CLASS[usize::from(b[j])] == OTHER {
+                // An ASCII space or mark ends the word (what `feed` does
+                // with it), and then does nothing: skip it.
+                tk.out.push(Token {
+                    span: Span::new(tk.start, j),
+                    hash: h.feature_hash(),
+                    number: false,
+                });
+                tk.cur = NONE;
+                i = j + 1;
+            } else {
+                tk.hash = h;
+                i = j;
+            }
             continue;
         }
         if cls != SLOW {
