@@ -41,7 +41,7 @@ pub fn simhash(hashes: &[u64]) -> u64 {
         for &h in hashes {
             add_to_planes(&mut planes, h, 4);
         }
-        ge_const(&planes, (n / 2 + 1) as u32)
+        ge_const::<4>(&planes, (n / 2 + 1) as u32)
     } else if n < 256 {
         // Bit-sliced counters: planes[p] holds bit p of each lane's count.
         let mut planes = [0u64; 8];
@@ -49,7 +49,7 @@ pub fn simhash(hashes: &[u64]) -> u64 {
             add_to_planes(&mut planes, h, 8);
         }
         // Lanes whose count >= n/2 + 1 (weight = 2*count - n > 0).
-        ge_const(&planes, (n / 2 + 1) as u32)
+        ge_const::<8>(&planes, (n / 2 + 1) as u32)
     } else {
         let mut ones = [0u32; 64];
         for &h in hashes {
@@ -80,12 +80,12 @@ fn add_to_planes(planes: &mut [u64; 8], h: u64, depth: usize) {
     }
 }
 
-/// Lanes of a bit-sliced 8-bit counter that are >= `t` (t < 256), without
-/// branches on `t`.
+/// Lanes of a bit-sliced counter of `P` planes (the others are 0) that
+/// are >= `t` (t < 2^P), without branches on `t`.
 #[inline]
-fn ge_const(planes: &[u64; 8], t: u32) -> u64 {
+fn ge_const<const P: usize>(planes: &[u64; 8], t: u32) -> u64 {
     let (mut gt, mut eq) = (0u64, !0u64);
-    for b in (0..8).rev() {
+    for b in (0..P).rev() {
         // All ones where bit b of t is set.
         let tb = 0u64.wrapping_sub(u64::from((t >> b) & 1));
         gt |= eq & planes[b] & !tb;
@@ -101,7 +101,7 @@ pub fn of_tokens(tokens: &[Token]) -> Fingerprint {
         for t in tokens {
             add_to_planes(&mut planes, masked_hash(t), 4);
         }
-        Fingerprint(ge_const(&planes, (tokens.len() / 2 + 1) as u32))
+        Fingerprint(ge_const::<4>(&planes, (tokens.len() / 2 + 1) as u32))
     } else {
         let v: Vec<u64> = tokens.iter().map(masked_hash).collect();
         Fingerprint(simhash(&v))

@@ -424,10 +424,17 @@ impl SipStream {
     /// The feature hash of the bytes fed: they are followed by the 0xff
     /// marker, then the length byte ends the last block.
     #[inline]
-    fn feature_hash(mut self) -> u64 {
-        self.push(0xff, 1);
-        self.s.compress(self.tail | (self.len as u64 & 0xff) << 56);
-        self.s.finish()
+    fn feature_hash(self) -> u64 {
+        let mut s = self.s;
+        // `ntail` < 8: the marker fits in the tail.
+        let mut last = self.tail | 0xff << (8 * self.ntail);
+        if self.ntail == 7 {
+            // The marker completes a block; the length goes in one of its own.
+            s.compress(last);
+            last = 0;
+        }
+        s.compress(last | ((self.len + 1) as u64 & 0xff) << 56);
+        s.finish()
     }
 }
 
