@@ -5,6 +5,7 @@
 //! original text, so reports can show the words as written.
 
 use crate::document::Span;
+use crate::normalize::{Token, tokenize};
 use serde::Serialize;
 use std::ops::Range;
 
@@ -22,8 +23,8 @@ pub enum OpTag {
     Replace,
 }
 
-/// One step of the alignment: token index ranges into `Alignment::a_tokens`
-/// and `Alignment::b_tokens` (an empty range on the side that has nothing).
+/// One step of the alignment: token index ranges into the tokens of side a
+/// and side b (an empty range on the side that has nothing).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AlignOp {
     /// What the step does.
@@ -35,31 +36,175 @@ pub struct AlignOp {
 }
 
 /// The word alignment of two passages.
+///
+/// It counts and relates tokens; it does not keep where they are. A
+/// verified pair is held until the report is written (hundreds of
+/// thousands of pairs, tens of millions of tokens on a large corpus), so
+/// the byte spans of its tokens are rebuilt when needed
+/// ([`Alignment::a_tokens`]): a passage starts at a token's start and ends
+/// at a token's end, so tokenizing its text again gives back the tokens it
+/// was aligned on ([`passage_tokens`]). [`align`] and [`Alignment::trim`]
+/// still hold the spans, for the verifier to decide with
+/// [`Alignment::release_spans`] which side can do without them.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Alignment {
-    /// Byte spans (original text of document a) of the passage's tokens.
-    pub a_tokens: TokenSpans,
-    /// Byte spans (original text of document b) of the passage's tokens.
-    pub b_tokens: TokenSpans,
     /// The steps, in order, covering every token of both sides.
     pub ops: Vec<AlignOp>,
+    /// Number of tokens of side a.
+    pub a_len: usize,
+    /// Number of tokens of side b.
+    pub b_len: usize,
     /// `2 * equal tokens / (tokens a + tokens b)`, 0..1.
     pub similarity: f64,
+    /// Token spans still held (`None`: neither side).
+    spans: Option<Box<HeldSpans>>,
+}
+
+/// The byte spans of an alignment's tokens, per side, where held.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct HeldSpans {
+    a: Option<Vec<Span>>,
+    b: Option<Vec<Span>>,
 }
 
 impl Alignment {
-    /// The byte span covering tokens `r` of side a (empty at the position
-    /// where they would be for an empty range).
-    pub fn a_span(&self, r: &Range<usize>) -> Span {
-        tokens_span(&self.a_tokens, r)
+    /// The byte spans (in the original text of document a) of side a's
+    /// tokens, indexed as the steps' ranges `a`. `text` is document a's
+    /// text and `passage` the passage aligned: the spans held, else the
+    /// passage tokenized again.
+    pub fn a_tokens(&self, text: &str, passage: Span) -> Vec<Span> {
+        self.tokens(true, text, passage)
     }
-    /// The byte span covering tokens `r` of side b.
-    pub fn b_span(&self, r: &Range<usize>) -> Span {
-        tokens_span(&self.b_tokens, r)
+
+    /// The byte spans of side b's tokens (see [`Alignment::a_tokens`]).
+    pub fn b_tokens(&self, text: &str, passage: Span) -> Vec<Span> {
+        self.tokens(false, text, passage)
+    }
+
+    fn tokens(&self, side_a: bool, text: &str, passage: Span) -> Vec<Span> {
+        if let Some(held) = self.held(side_a) {
+            return held.to_vec();
+        }
+        let spans: Vec<Span> = passage_tokens(text, passage)
+            .iter()
+            .map(|t| t.span)
+            .collect();
+        debug_assert_eq!(
+            spans.len(),
+            if side_a { self.a_len } else { self.b_len },
+            "passage {passage:?} does not tokenize to the tokens aligned"
+        );
+        spans
+    }
+
+    /// The spans of one side, if held.
+    fn held(&self, side_a: bool) -> Option<&[Span]> {
+        let h = self.spans.as_deref()?;
+        if side_a { &h.a } else { &h.b }.as_deref()
+    }
+
+    /// Drops the token spans of each side whose passage gives them back
+    /// when tokenized again, and keeps the others. `context_a` are the
+    /// tokens of a text of document a that the passage of side a was cut
+    /// from (a window of it, or all of it), with their spans in
+    /// `text_a`; likewise for b.
+    ///
+    /// Re-tokenizing gives back the aligned tokens unless a token of the
+    /// context outside them overlaps the passage: a character that folds
+    /// to a word and a number ("㎡" → "m", "2") makes two tokens of the
+    /// same bytes, and the passage may hold only one of them. Such a side
+    /// keeps its spans (checked, with everything else, by a property test;
+    /// debug builds also compare the spans tokenizing gives here).
+    pub fn release_spans(
+        &mut self,
+        text_a: &str,
+        context_a: &[Token],
+        text_b: &str,
+        context_b: &[Token],
+    ) {
+        let Some(h) = self.spans.as_deref_mut() else {
+            return;
+        };
+        release(&mut h.a, text_a, context_a);
+        release(&mut h.b, text_b, context_b);
+        if h.a.is_none() && h.b.is_none() {
+            self.spans = None;
+        }
+    }
+
+    /// Keeps the token spans of side a (or b) as tokenizing `passage` of
+    /// `text` gives them now: for a text about to change (matching runs on
+    /// text with boilerplate blanked out, which is put back before claims
+    /// and reports; a passage with blanked text inside would tokenize
+    /// differently afterwards).
+    pub fn keep_spans(&mut self, side_a: bool, text: &str, passage: Span) {
+        if self.held(side_a).is_some() {
+            return;
+        }
+        let spans: Vec<Span> = passage_tokens(text, passage)
+            .iter()
+            .map(|t| t.span)
+            .collect();
+        let h = self.spans.get_or_insert_with(Default::default);
+        *if side_a { &mut h.a } else { &mut h.b } = Some(spans);
+    }
+
+    /// Whether side a (or b) holds its token spans.
+    pub fn holds_spans(&self, side_a: bool) -> bool {
+        self.held(side_a).is_some()
     }
 }
 
-fn tokens_span(tokens: &TokenSpans, r: &Range<usize>) -> Span {
+/// Drops `spans` (a passage's tokens, cut from `context`) if tokenizing the
+/// passage's text gives them back; see [`Alignment::release_spans`].
+fn release(spans: &mut Option<Vec<Span>>, text: &str, context: &[Token]) {
+    let Some(s) = spans.as_deref() else {
+        return;
+    };
+    let Some(passage) = cover(s) else {
+        *spans = None;
+        return;
+    };
+    let around = overlapping(context, passage);
+    if around.len() != s.len() {
+        return; // a token beside the passage shares its edge bytes
+    }
+    debug_assert!(
+        passage_tokens(text, passage) == context[around.clone()]
+            && context[around].iter().map(|t| t.span).eq(s.iter().copied()),
+        "passage {passage:?} does not tokenize to the tokens aligned"
+    );
+    *spans = None;
+}
+
+/// The span from the first token's start to the last one's end.
+fn cover(tokens: &[Span]) -> Option<Span> {
+    Some(Span::new(tokens.first()?.start, tokens.last()?.end))
+}
+
+/// Indices of the tokens (in text order) that overlap `span`.
+fn overlapping(tokens: &[Token], span: Span) -> Range<usize> {
+    let first = tokens.partition_point(|t| t.span.end <= span.start);
+    let last = tokens.partition_point(|t| t.span.start < span.end);
+    first..last.max(first)
+}
+
+/// The tokens of the passage `passage` of `text`: `normalize::tokenize` of
+/// its text, spans in `text`'s bytes. For a passage that starts at a
+/// token's start and ends at a token's end, these are the tokens of the
+/// whole text inside it, unless a token outside overlaps it (see
+/// [`Alignment::release_spans`]).
+pub fn passage_tokens(text: &str, passage: Span) -> Vec<Token> {
+    let mut tokens = tokenize(passage.slice(text));
+    for t in &mut tokens {
+        t.span = Span::new(t.span.start + passage.start, t.span.end + passage.start);
+    }
+    tokens
+}
+
+/// The byte span covering tokens `r` of `tokens` (empty at the position
+/// where they would be for an empty range).
+pub fn span_of(tokens: &[Span], r: &Range<usize>) -> Span {
     if r.is_empty() {
         let at = tokens
             .get(r.start)
@@ -68,141 +213,12 @@ fn tokens_span(tokens: &TokenSpans, r: &Range<usize>) -> Span {
             .unwrap_or(0);
         return Span::new(at, at);
     }
-    Span::new(tokens.span(r.start).start, tokens.span(r.end - 1).end)
-}
-
-/// The byte spans of a passage's tokens, stored compactly: every verified
-/// pair keeps two of these lists until it is reported (hundreds of
-/// thousands of pairs, tens of millions of tokens on a large corpus), and a
-/// [`Span`] takes 16 bytes. A passage of at most 64 KiB (almost all) keeps
-/// 4 bytes a token: 16-bit offsets from its first byte; a longer one 8
-/// bytes (32-bit offsets: input documents are smaller than 4 GiB, see
-/// `crate::input::DOC_SIZE_LIMIT`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum TokenSpans {
-    /// Offsets from `base`, which is the first token's start.
-    Narrow {
-        /// Byte offset the entries count from.
-        base: u32,
-        /// (start, end) of each token, relative to `base`.
-        spans: Vec<[u16; 2]>,
-    },
-    /// Absolute (start, end) of each token.
-    Wide(Vec<[u32; 2]>),
-}
-
-impl Default for TokenSpans {
-    fn default() -> Self {
-        TokenSpans::Wide(Vec::new())
-    }
-}
-
-impl TokenSpans {
-    /// Stores `spans` (in order, each within the document).
-    pub fn new(spans: &[Span]) -> TokenSpans {
-        TokenSpans::build(spans.iter().copied())
-    }
-
-    /// Stores the spans `spans` yields (walked twice: once to choose the
-    /// representation, once to fill it; no intermediate list).
-    fn build(spans: impl Iterator<Item = Span> + Clone) -> TokenSpans {
-        let Some(base) = spans.clone().next().map(|t| t.start) else {
-            return TokenSpans::default();
-        };
-        let narrow = spans
-            .clone()
-            .all(|t| t.start >= base && t.end - base <= usize::from(u16::MAX));
-        if narrow {
-            TokenSpans::Narrow {
-                base: base as u32,
-                spans: spans
-                    .map(|t| [(t.start - base) as u16, (t.end - base) as u16])
-                    .collect(),
-            }
-        } else {
-            TokenSpans::Wide(spans.map(|t| [t.start as u32, t.end as u32]).collect())
-        }
-    }
-
-    /// Number of tokens.
-    pub fn len(&self) -> usize {
-        match self {
-            TokenSpans::Narrow { spans, .. } => spans.len(),
-            TokenSpans::Wide(spans) => spans.len(),
-        }
-    }
-
-    /// Whether there is no token.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// The span of token `i`; panics when `i` is out of range (like
-    /// indexing a slice).
-    pub fn span(&self, i: usize) -> Span {
-        match self {
-            TokenSpans::Narrow { base, spans } => {
-                let [s, e] = spans[i];
-                let b = *base as usize;
-                Span::new(b + usize::from(s), b + usize::from(e))
-            }
-            TokenSpans::Wide(spans) => {
-                let [s, e] = spans[i];
-                Span::new(s as usize, e as usize)
-            }
-        }
-    }
-
-    /// The span of token `i`, if there is one.
-    pub fn get(&self, i: usize) -> Option<Span> {
-        (i < self.len()).then(|| self.span(i))
-    }
-
-    /// The span of the last token.
-    pub fn last(&self) -> Option<Span> {
-        self.len().checked_sub(1).map(|i| self.span(i))
-    }
-
-    /// The spans, in order.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = Span> + '_ {
-        (0..self.len()).map(|i| self.span(i))
-    }
-
-    /// The spans as a plain list (for a reporter that walks one pair).
-    pub fn to_vec(&self) -> Vec<Span> {
-        self.iter().collect()
-    }
-
-    /// The index of the first token for which `pred` is false (the tokens
-    /// must be partitioned by it, as for `slice::partition_point`).
-    pub fn partition_point(&self, mut pred: impl FnMut(Span) -> bool) -> usize {
-        let (mut lo, mut hi) = (0, self.len());
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            if pred(self.span(mid)) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        lo
-    }
-
-    /// Tokens `r` only.
-    pub fn sub(&self, r: Range<usize>) -> TokenSpans {
-        TokenSpans::build(r.map(|i| self.span(i)))
-    }
-}
-
-impl FromIterator<Span> for TokenSpans {
-    fn from_iter<I: IntoIterator<Item = Span>>(iter: I) -> Self {
-        TokenSpans::new(&iter.into_iter().collect::<Vec<_>>())
-    }
+    Span::new(tokens[r.start].start, tokens[r.end - 1].end)
 }
 
 /// Aligns two token sequences (compared by normalized token) word by word
 /// with Myers' diff. Adjacent deletes and inserts become one replace.
-pub fn align(a: &[crate::normalize::Token], b: &[crate::normalize::Token]) -> Alignment {
+pub fn align(a: &[Token], b: &[Token]) -> Alignment {
     let ka: Vec<u64> = a.iter().map(|t| t.hash).collect();
     let kb: Vec<u64> = b.iter().map(|t| t.hash).collect();
     // No deadline: a time limit would make the output depend on the machine.
@@ -229,10 +245,14 @@ pub fn align(a: &[crate::normalize::Token], b: &[crate::normalize::Token]) -> Al
         }
     }
     let mut al = Alignment {
-        a_tokens: TokenSpans::build(a.iter().map(|t| t.span)),
-        b_tokens: TokenSpans::build(b.iter().map(|t| t.span)),
         ops,
+        a_len: a.len(),
+        b_len: b.len(),
         similarity: 0.0,
+        spans: Some(Box::new(HeldSpans {
+            a: Some(a.iter().map(|t| t.span).collect()),
+            b: Some(b.iter().map(|t| t.span).collect()),
+        })),
     };
     al.similarity = al.equal_ratio();
     al
@@ -252,7 +272,7 @@ impl Alignment {
             .filter(|o| o.tag == OpTag::Equal)
             .map(|o| o.a.len())
             .sum();
-        let total = self.a_tokens.len() + self.b_tokens.len();
+        let total = self.a_len + self.b_len;
         if total == 0 {
             0.0
         } else {
@@ -341,7 +361,7 @@ impl Alignment {
             inner[0].a.start..inner[inner.len() - 1].a.end,
             inner[0].b.start..inner[inner.len() - 1].b.end,
         );
-        let (na, nb) = (self.a_tokens.len(), self.b_tokens.len());
+        let (na, nb) = (self.a_len, self.b_len);
         // A block moved from the start of one copy to the end of the other.
         let mut lead: Option<AlignOp> = None;
         let mut tail: Option<AlignOp> = None;
@@ -385,14 +405,23 @@ impl Alignment {
                 b: o.b.start - rb.start..o.b.end - rb.start,
             })
             .collect();
+        let spans = self.spans.as_deref().map(|h| {
+            let sub =
+                |s: &Option<Vec<Span>>, r: &Range<usize>| s.as_ref().map(|s| s[r.clone()].to_vec());
+            Box::new(HeldSpans {
+                a: sub(&h.a, &ra),
+                b: sub(&h.b, &rb),
+            })
+        });
         let mut al = Alignment {
-            a_tokens: self.a_tokens.sub(ra.clone()),
-            b_tokens: self.b_tokens.sub(rb.clone()),
             ops,
+            a_len: ra.len(),
+            b_len: rb.len(),
             similarity: 0.0,
+            spans,
         };
         // A moved block counts as copied text in the similarity.
-        let total = al.a_tokens.len() + al.b_tokens.len();
+        let total = al.a_len + al.b_len;
         al.similarity = if total == 0 {
             0.0
         } else {
@@ -461,41 +490,150 @@ fn moved_block(before: &[u64], after: &[u64]) -> Option<(usize, usize, usize)> {
 
 #[cfg(test)]
 mod tests {
-    proptest::proptest! {
-        /// Token spans come back as stored, in both representations, and
-        /// `sub`/`partition_point` agree with a plain list.
+    use super::*;
+    use crate::segment;
+    use proptest::prelude::*;
+
+    /// Pieces of text the property test strings together: Latin and Arabic
+    /// words, digits with separators, Arabic-Indic digits, diacritics and
+    /// tatweel (dropped by folding), direction marks, punctuation, and
+    /// characters that fold to several (ﷺ to words, ½ to digits, ㎡ and ㏠
+    /// to a word and a number).
+    const PIECES: &[&str] = &[
+        " ",
+        " ",
+        "  ",
+        "\n",
+        "the",
+        "News",
+        "x",
+        "1",
+        "2.5",
+        "18,839",
+        "3.",
+        ",",
+        ".",
+        "،",
+        "؛",
+        "!",
+        "\"",
+        "“",
+        "”",
+        "(",
+        ")",
+        "-",
+        "/",
+        "%",
+        "٪",
+        "قال",
+        "الوزير",
+        "بـ",
+        "ـ",
+        "\u{64b}",
+        "\u{651}",
+        "\u{670}",
+        "٣",
+        "٤٥",
+        "۱۲",
+        "\u{200f}",
+        "\u{200e}",
+        "\u{200d}",
+        "ﷺ",
+        "½",
+        "²",
+        "㎡",
+        "㏠",
+        "⑽",
+        "ﬁ",
+        "é",
+        "E\u{301}",
+        "क\u{93f}",
+        "ß",
+        "İ",
+    ];
+
+    fn text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            4 => proptest::sample::select(PIECES).prop_map(str::to_string),
+            1 => any::<char>().prop_map(String::from),
+        ];
+        proptest::collection::vec(piece, 0..60).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// A passage cut from a tokenized text at token boundaries
+        /// tokenizes again to the same tokens (spans, hashes, number flags)
+        /// unless a token outside it overlaps it; whatever
+        /// `release_spans` decides, the alignment gives back the spans it
+        /// was aligned on.
         #[test]
-        fn token_spans_round_trip(
-            start in 0usize..5_000_000,
-            steps in proptest::collection::vec((0usize..3_000, 1usize..40), 0..200),
-            cut in (0usize..200, 0usize..200),
+        fn passages_tokenize_to_the_tokens_they_were_cut_from(
+            text in text(),
+            cut in (any::<proptest::sample::Index>(), any::<proptest::sample::Index>()),
         ) {
-            let mut spans = Vec::new();
-            let mut at = start;
-            for (gap, len) in steps {
-                spans.push(Span::new(at + gap, at + gap + len));
-                at += gap + len;
+            let tokens = tokenize(&text);
+            prop_assume!(!tokens.is_empty());
+            let (x, y) = (cut.0.index(tokens.len()), cut.1.index(tokens.len()));
+            let (i, j) = (x.min(y), x.max(y) + 1);
+            let passage = Span::new(tokens[i].span.start, tokens[j - 1].span.end);
+            let clean = overlapping(&tokens, passage) == (i..j);
+            if clean {
+                prop_assert_eq!(passage_tokens(&text, passage), tokens[i..j].to_vec());
             }
-            let t = TokenSpans::new(&spans);
-            let wide = spans.first().is_some_and(|f| at - f.start > usize::from(u16::MAX));
-            proptest::prop_assert_eq!(matches!(t, TokenSpans::Wide(_)), wide || spans.is_empty());
-            proptest::prop_assert_eq!(t.to_vec(), spans.clone());
-            let (lo, hi) = (cut.0.min(cut.1).min(spans.len()), cut.0.max(cut.1).min(spans.len()));
-            proptest::prop_assert_eq!(t.sub(lo..hi).to_vec(), spans[lo..hi].to_vec());
-            let probe = start + cut.0 * 700;
-            proptest::prop_assert_eq!(
-                t.partition_point(|x| x.end <= probe),
-                spans.partition_point(|x| x.end <= probe)
-            );
+            let mut al = align(&tokens[i..j], &tokens[..j - i]);
+            al.release_spans(&text, &tokens, &text, &tokens);
+            prop_assert_eq!(al.holds_spans(true), !clean);
+            let want: Vec<Span> = tokens[i..j].iter().map(|t| t.span).collect();
+            prop_assert_eq!(al.a_tokens(&text, passage), want);
         }
     }
 
-    use super::*;
-    use crate::normalize::tokenize;
+    #[test]
+    fn a_split_character_keeps_its_spans() {
+        // "㎡" folds to "m2": "m" ends the word before it, "2" starts a
+        // token of the same bytes; a passage from "2" tokenizes to "m", "2".
+        let text = "area㎡ of the flat";
+        let tokens = tokenize(text);
+        let s = text.find('㎡').unwrap();
+        assert_eq!(tokens[0].span, Span::new(0, s + 3));
+        assert_eq!(tokens[1].span, Span::new(s, s + 3));
+        let passage = Span::new(s, text.len());
+        assert_eq!(passage_tokens(text, passage).len(), tokens.len());
+        // Side b, "of the flat", has no such neighbour.
+        let mut al = align(&tokens[1..], &tokens[2..]);
+        al.release_spans(text, &tokens, text, &tokens);
+        assert!(al.holds_spans(true));
+        assert!(!al.holds_spans(false));
+        let want: Vec<Span> = tokens[1..].iter().map(|t| t.span).collect();
+        assert_eq!(al.a_tokens(text, passage), want);
+        let b = Span::new(tokens[2].span.start, text.len());
+        assert_eq!(al.b_tokens(text, b), want[1..]);
+    }
+
+    #[test]
+    fn kept_spans_survive_a_change_of_text() {
+        let masked = "the copied words        and more of them";
+        let restored = "the copied words NOT HERE and more of them";
+        let tokens = tokenize(masked);
+        let passage = Span::new(0, masked.len());
+        let mut al = align(&tokens, &tokens);
+        al.release_spans(masked, &tokens, masked, &tokens);
+        assert!(!al.holds_spans(true));
+        al.keep_spans(true, masked, passage);
+        let want: Vec<Span> = tokens.iter().map(|t| t.span).collect();
+        assert_eq!(al.a_tokens(restored, passage), want);
+        assert_eq!(tokenize(restored).len(), tokens.len() + 2);
+    }
 
     fn words(text: &str, al: &Alignment, side_a: bool, r: &Range<usize>) -> String {
-        let sp = if side_a { al.a_span(r) } else { al.b_span(r) };
-        sp.slice(text).to_string()
+        let all = Span::new(0, text.len());
+        let tokens = if side_a {
+            al.a_tokens(text, all)
+        } else {
+            al.b_tokens(text, all)
+        };
+        span_of(&tokens, r).slice(text).to_string()
     }
 
     fn keys(t: &[crate::normalize::Token]) -> Vec<u64> {
@@ -507,9 +645,9 @@ mod tests {
         let a = "the shared passage of many words stays here and then something else entirely is";
         let b = "the shared passage of many words stays here while a different ending is";
         let (ta, tb) = (tokenize(a), tokenize(b));
-        let (_, _, t) = align(&ta, &tb).trim(&keys(&ta), &keys(&tb));
+        let (ra, _, _) = align(&ta, &tb).trim(&keys(&ta), &keys(&tb));
         assert_eq!(
-            t.a_span(&(0..t.a_tokens.len())).slice(a),
+            segment::span_of(&ta, &ra).slice(a),
             "the shared passage of many words stays here"
         );
     }
@@ -554,7 +692,7 @@ mod tests {
         assert_eq!(t.similarity, 1.0);
         assert_eq!(ra.len(), rb.len());
         assert_eq!(
-            t.a_span(&(0..t.a_tokens.len())).slice(a),
+            segment::span_of(&ta, &ra).slice(a),
             "the shared passage of many words stays here"
         );
     }

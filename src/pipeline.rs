@@ -124,7 +124,7 @@ fn fingerprint_doc(
     breaks: &mut Vec<Break>,
 ) -> DocPrint {
     normalize::tokenize_into(text, tokens, buf);
-    *breaks = segment::breaks(text, tokens);
+    segment::breaks_into(text, tokens, breaks);
     let sentences = breaks.iter().filter(|&&b| b >= Break::Sentence).count();
     let units = starts_of(&segment::units(breaks), tokens, text);
     let chunks = segment::chunks(tokens, breaks);
@@ -402,7 +402,9 @@ fn verify_group(
             let units_b = &unit_starts[b_doc.index()];
             let wb = Window::around(text_b, units_b, &rb, 0);
             let wider = || Window::around(text_b, units_b, &rb, WIDEN_TOKENS);
-            let Some(m) = verify_region(&wa, &wb, wider, wa.local(&ra), wb.local(&rb), opts) else {
+            let texts = (text_a.as_str(), text_b.as_str());
+            let Some(m) = verify_region(texts, &wa, &wb, wider, wa.local(&ra), wb.local(&rb), opts)
+            else {
                 continue;
             };
             let m = Matched {
@@ -464,6 +466,7 @@ const MIN_SHARED_WORDS: f64 = 0.5;
 /// (it is the same copy, not a neighbouring one) and has [`MIN_WIDEN_GAIN`]
 /// more equal words.
 fn verify_region(
+    texts: (&str, &str),
     wa: &Window,
     wb: &Window,
     wider_b: impl FnOnce() -> Window,
@@ -483,17 +486,22 @@ fn verify_region(
         return None;
     }
     let narrow = verify_aligned(wa, wb, ua.clone(), ub.clone(), opts)?;
+    // The passage's byte spans; held pairs keep no token spans (they are
+    // tokenized again where needed).
+    let passage = |wb: &Window, (pa, pb, mut al): (Range<usize>, Range<usize>, Alignment)| {
+        al.release_spans(texts.0, &wa.tokens, texts.1, &wb.tokens);
+        Some((
+            segment::span_of(&wa.tokens, &pa),
+            segment::span_of(&wb.tokens, &pb),
+            al,
+        ))
+    };
     let inner = narrow.0.start > ua.start
         && narrow.0.end < ua.end
         && narrow.1.start > ub.start
         && narrow.1.end < ub.end;
     if inner {
-        let (pa, pb, al) = narrow;
-        return Some((
-            segment::span_of(&wa.tokens, &pa),
-            segment::span_of(&wb.tokens, &pb),
-            al,
-        ));
+        return passage(wb, narrow);
     }
     // Widening needs the units beyond b's window: tokenize them now (most
     // candidates fail or stay inside before this).
@@ -514,12 +522,7 @@ fn verify_region(
         };
         let (wa_r, wb_r) = (widen(wa, &ua), widen(wb, &ub));
         if !flanks_may_extend(wa, wb, &wa_r, &wb_r, &narrow.0, &narrow.1) {
-            let (pa, pb, al) = narrow;
-            return Some((
-                segment::span_of(&wa.tokens, &pa),
-                segment::span_of(&wb.tokens, &pb),
-                al,
-            ));
+            return passage(wb, narrow);
         }
         match verify_aligned(wa, wb, wa_r, wb_r, opts) {
             Some(w)
@@ -534,12 +537,7 @@ fn verify_region(
             _ => narrow,
         }
     };
-    let (pa, pb, al) = best;
-    Some((
-        segment::span_of(&wa.tokens, &pa),
-        segment::span_of(&wb.tokens, &pb),
-        al,
-    ))
+    passage(wb, best)
 }
 
 /// Aligns tokens `ra` and `rb` of two windows, trims the alignment to the
@@ -707,8 +705,8 @@ fn copied_units(
     ub: &[Range<usize>],
     b0: usize,
 ) -> (usize, usize) {
-    let mut eq_a = vec![false; al.a_tokens.len()];
-    let mut eq_b = vec![false; al.b_tokens.len()];
+    let mut eq_a = vec![false; al.a_len];
+    let mut eq_b = vec![false; al.b_len];
     // One-sided ops survive trimming only at the ends, as the two halves of
     // a moved block: copied text too.
     let last = al.ops.len().saturating_sub(1);
@@ -758,6 +756,7 @@ pub fn check(
     let lap = |phase: &str| timings.lap(phase, "check");
     lap("boilerplate");
     let mut matched = find_pairs(&corpus, opts, &mut stats);
+    keep_spans_over_blanks(&corpus, &saved, &mut matched);
     restore(&mut corpus, saved);
     // Claims of every document, once each: all of them for documents in a
     // pair, only the quotations for the others (quotations pair documents
@@ -822,12 +821,14 @@ pub fn check(
                 &m.alignment,
                 contradict::Side {
                     text: &da.text,
+                    passage: m.a.span,
                     claims: &ca,
                     doc_claims: &claims[&m.a.doc],
                     date: da.date.as_deref(),
                 },
                 contradict::Side {
                     text: &db.text,
+                    passage: m.b.span,
                     claims: &cb,
                     doc_claims: &claims[&m.b.doc],
                     date: db.date.as_deref(),
@@ -937,6 +938,26 @@ fn mask_boilerplate(corpus: &mut Corpus, min_docs: usize) -> Saved {
     saved
 }
 
+/// A passage with blanked-out boilerplate inside keeps its token spans
+/// (tokenized now, from the blanked text they were aligned on): once the
+/// text is put back, tokenizing the passage again would add the
+/// boilerplate's words.
+fn keep_spans_over_blanks(corpus: &Corpus, saved: &Saved, matched: &mut [Matched]) {
+    let blanked = |p: &Passage| {
+        saved
+            .binary_search_by_key(&p.doc.index(), |x| x.0)
+            .is_ok_and(|i| saved[i].1.iter().any(|(s, _)| s.overlaps(&p.span)))
+    };
+    for m in matched {
+        for (side_a, p) in [(true, m.a), (false, m.b)] {
+            if blanked(&p) {
+                m.alignment
+                    .keep_spans(side_a, &corpus.get(p.doc).text, p.span);
+            }
+        }
+    }
+}
+
 /// Puts back what [`mask_boilerplate`] blanked out.
 fn restore(corpus: &mut Corpus, saved: Saved) {
     for (i, originals) in saved {
@@ -1001,14 +1022,11 @@ fn quote_pairs(
     let pairs = candidates
         .into_par_iter()
         .filter_map(|(a, b)| {
-            let tokens = |p: &Passage| {
-                let mut t = normalize::tokenize(p.span.slice(&corpus.get(p.doc).text));
-                for x in t.iter_mut() {
-                    x.span = Span::new(x.span.start + p.span.start, x.span.end + p.span.start);
-                }
-                t
-            };
-            let al = align::align(&tokens(&a), &tokens(&b));
+            let tokens = |p: &Passage| align::passage_tokens(&corpus.get(p.doc).text, p.span);
+            let (ta, tb) = (tokens(&a), tokens(&b));
+            let mut al = align::align(&ta, &tb);
+            let (text_a, text_b) = (&corpus.get(a.doc).text, &corpus.get(b.doc).text);
+            al.release_spans(text_a, &ta, text_b, &tb);
             (al.similarity >= opts.min_similarity.max(0.6)).then_some(Matched {
                 a,
                 b,
@@ -1317,8 +1335,95 @@ pub fn run_claims(args: &crate::cli::ClaimsArgs) -> anyhow::Result<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::document::Document;
     use crate::normalize::Token;
     use proptest::prelude::*;
+
+    /// An outlet's boilerplate sentence inside a copied passage is blanked
+    /// out for matching, so the passage spans it; once the text is put
+    /// back, tokenizing the passage again would add its words, so that
+    /// side keeps its token spans (without it, a debug assertion in
+    /// `Alignment::a_tokens` fails, and the report would mark the wrong words).
+    #[test]
+    fn a_passage_over_blanked_boilerplate_keeps_its_spans() {
+        let footer =
+            "Subscribe to our newsletter for the latest headlines from the coast every morning.";
+        let filler = |i: usize| -> String {
+            (0..3)
+                .map(|k| {
+                    // Words of letters only, different in every sentence.
+                    let w: Vec<String> = (0..12)
+                        .map(|j| {
+                            let n = (i * 3 + k) * 12 + j;
+                            let l = |x: usize| char::from(b'a' + (x % 26) as u8);
+                            format!("q{}{}{}", l(n / 676), l(n / 26), l(n))
+                        })
+                        .collect();
+                    w.join(" ") + ". "
+                })
+                .collect()
+        };
+        let story = [
+            "The new fish market opened on Monday in the old harbour after two years of work.",
+            "Traders moved their stalls from the street into the covered hall before dawn.",
+            "The mayor said the hall has room for 120 stalls and a cold store for the catch.",
+            "Officials said 35 families had been fishing from the harbour for generations.",
+        ];
+        let mut docs: Vec<Document> = (0..6)
+            .map(|i| Document {
+                name: format!("outlet-{i}"),
+                source: Some("outlet".into()),
+                text: format!("{} {footer} {}", filler(i), filler(i + 10)),
+                ..Document::default()
+            })
+            .collect();
+        docs.push(Document {
+            name: "a-story".into(),
+            source: Some("outlet".into()),
+            text: format!(
+                "{} {} {} {footer} {} {}",
+                filler(20),
+                story[0],
+                story[1],
+                story[2],
+                story[3]
+            ),
+            ..Document::default()
+        });
+        docs.push(Document {
+            name: "b-story".into(),
+            source: Some("wire".into()),
+            text: format!(
+                "{} {} {} {} {}",
+                filler(30),
+                story[0],
+                story[1],
+                story[2],
+                story[3].replace("35", "53")
+            ),
+            ..Document::default()
+        });
+        let out = check(Corpus::new(docs), Vec::new(), &MatchOptions::default());
+        assert_eq!(out.pairs.len(), 1, "{:?}", out.pairs);
+        let p = &out.pairs[0];
+        let text = &out.corpus.get(p.a.doc).text;
+        assert_eq!(out.corpus.get(p.a.doc).name, "a-story");
+        assert!(
+            p.a.span.slice(text).contains(footer),
+            "{}",
+            p.a.span.slice(text)
+        );
+        let al = &p.alignment;
+        assert!(al.holds_spans(true) && !al.holds_spans(false));
+        let tokens = al.a_tokens(text, p.a.span);
+        assert_eq!(tokens.len(), al.a_len);
+        let at = text.find(footer).unwrap();
+        let blanked = Span::new(at, at + footer.len());
+        assert!(tokens.iter().all(|t| !t.overlaps(&blanked)));
+        assert!(normalize::tokenize(p.a.span.slice(text)).len() > al.a_len);
+        assert_eq!(p.findings.len(), 1, "{:?}", p.findings);
+        assert_eq!(p.findings[0].a.span.slice(text), "35");
+    }
 
     #[test]
     fn flank_extension_needs_words_that_pay() {

@@ -10,6 +10,7 @@
 use crosscheck::align;
 use crosscheck::claims::{self, ClaimOptions};
 use crosscheck::contradict::{self, CompareOptions, FindingKind, Side};
+use crosscheck::document::Span;
 use crosscheck::normalize;
 use std::path::Path;
 
@@ -59,12 +60,14 @@ pub fn findings(a: &str, b: &str) -> Vec<contradict::Finding> {
         &al,
         Side {
             text: a,
+            passage: Span::new(0, a.len()),
             claims: &ca,
             doc_claims: &ca,
             date: None,
         },
         Side {
             text: b,
+            passage: Span::new(0, b.len()),
             claims: &cb,
             doc_claims: &cb,
             date: None,

@@ -8,8 +8,8 @@
 //! Claims that lie entirely in equal words are the same words on both sides
 //! and are not compared.
 
-use super::Side;
-use crate::align::{Alignment, OpTag, TokenSpans};
+use super::{Aligned, Side};
+use crate::align::{Alignment, OpTag};
 use crate::claims::{Claim, ClaimKind};
 use crate::document::Span;
 use std::collections::BTreeMap;
@@ -24,8 +24,8 @@ pub struct TokenMap {
 impl TokenMap {
     /// Builds the map of an alignment.
     pub fn new(al: &Alignment) -> TokenMap {
-        let mut a_op = vec![usize::MAX; al.a_tokens.len()];
-        let mut b_op = vec![usize::MAX; al.b_tokens.len()];
+        let mut a_op = vec![usize::MAX; al.a_len];
+        let mut b_op = vec![usize::MAX; al.b_len];
         for (k, op) in al.ops.iter().enumerate() {
             for i in op.a.clone() {
                 if let Some(x) = a_op.get_mut(i) {
@@ -55,7 +55,7 @@ impl TokenMap {
 }
 
 /// Token indices of `tokens` that overlap `span`.
-pub fn tokens_in(tokens: &TokenSpans, span: Span) -> Range<usize> {
+pub fn tokens_in(tokens: &[Span], span: Span) -> Range<usize> {
     let first = tokens.partition_point(|t| t.end <= span.start);
     let last = tokens.partition_point(|t| t.start < span.end);
     first..last.max(first)
@@ -111,11 +111,11 @@ impl UnionFind {
 }
 
 /// The differing steps a claim touches.
-fn touched(al: &Alignment, map: &TokenMap, side_a: bool, c: &Claim) -> Vec<usize> {
-    let tokens = if side_a { &al.a_tokens } else { &al.b_tokens };
+fn touched(al: &Aligned<'_>, map: &TokenMap, side_a: bool, c: &Claim) -> Vec<usize> {
+    let tokens = if side_a { &al.a } else { &al.b };
     let mut ops: Vec<usize> = tokens_in(tokens, c.span)
         .filter_map(|i| map.op_of(side_a, i))
-        .filter(|&k| al.ops[k].tag != OpTag::Equal)
+        .filter(|&k| al.al.ops[k].tag != OpTag::Equal)
         .collect();
     ops.dedup();
     ops
@@ -123,16 +123,17 @@ fn touched(al: &Alignment, map: &TokenMap, side_a: bool, c: &Claim) -> Vec<usize
 
 /// Pairs of claims (a, b) that state the same fact in different words.
 pub fn claim_pairs<'c>(
-    al: &Alignment,
+    aligned: &Aligned<'_>,
     map: &TokenMap,
     a: Side<'c>,
     b: Side<'c>,
 ) -> Vec<(&'c Claim, &'c Claim)> {
+    let al = aligned.al;
     let mut uf = UnionFind((0..al.ops.len()).collect());
     let mut changed: Vec<(bool, &'c Claim, Vec<usize>)> = Vec::new();
     for (side_a, claims) in [(true, a.claims), (false, b.claims)] {
         for c in claims.iter().filter(|c| family(c).is_some()) {
-            let ops = touched(al, map, side_a, c);
+            let ops = touched(aligned, map, side_a, c);
             if let Some(&first) = ops.first() {
                 for &k in &ops[1..] {
                     uf.union(first, k);
@@ -161,7 +162,7 @@ pub fn claim_pairs<'c>(
         if same_digits(&ca, a.text, &cb, b.text) {
             continue; // only the notation differs ("2,804,130" / "2,804.130")
         }
-        let covered = |cs: &[&Claim], tokens: &TokenSpans| -> usize {
+        let covered = |cs: &[&Claim], tokens: &[Span]| -> usize {
             let mut idx: Vec<usize> = cs.iter().flat_map(|c| tokens_in(tokens, c.span)).collect();
             idx.sort_unstable();
             idx.dedup();
@@ -169,8 +170,8 @@ pub fn claim_pairs<'c>(
         };
         let (ea, eb) = extent.get(&root).copied().unwrap_or_default();
         let slack = ea
-            .saturating_sub(covered(&ca, &al.a_tokens))
-            .max(eb.saturating_sub(covered(&cb, &al.b_tokens)));
+            .saturating_sub(covered(&ca, &aligned.a))
+            .max(eb.saturating_sub(covered(&cb, &aligned.b)));
         pair_region(&ca, &cb, a, b, slack > LOOSE_WORDS, &mut out);
     }
     out
@@ -331,22 +332,23 @@ fn is_total(one: &[&Claim], many: &[&Claim]) -> bool {
 /// Pairs of quotations (a, b) that are the same quotation: most of the words
 /// of the shorter are aligned as equal with words of the other.
 pub fn quote_pairs<'c>(
-    al: &Alignment,
+    aligned: &Aligned<'_>,
     map: &TokenMap,
     a: Side<'c>,
     b: Side<'c>,
 ) -> Vec<(&'c Claim, &'c Claim)> {
+    let al = aligned.al;
     let qb: Vec<(&Claim, Range<usize>)> = b
         .claims
         .iter()
         .filter(|c| c.kind == ClaimKind::Quote)
-        .map(|c| (c, tokens_in(&al.b_tokens, c.span)))
+        .map(|c| (c, tokens_in(&aligned.b, c.span)))
         .filter(|(_, r)| !r.is_empty())
         .collect();
     let mut used = vec![false; qb.len()];
     let mut out = Vec::new();
     for qa in a.claims.iter().filter(|c| c.kind == ClaimKind::Quote) {
-        let ra = tokens_in(&al.a_tokens, qa.span);
+        let ra = tokens_in(&aligned.a, qa.span);
         if ra.is_empty() {
             continue;
         }
@@ -375,9 +377,7 @@ mod tests {
 
     #[test]
     fn tokens_in_finds_overlaps() {
-        let t: TokenSpans = [Span::new(0, 3), Span::new(4, 8), Span::new(9, 12)]
-            .into_iter()
-            .collect();
+        let t = [Span::new(0, 3), Span::new(4, 8), Span::new(9, 12)];
         assert_eq!(tokens_in(&t, Span::new(4, 8)), 1..2);
         assert_eq!(tokens_in(&t, Span::new(2, 10)), 0..3);
         assert_eq!(tokens_in(&t, Span::new(3, 4)), 1..1);

@@ -122,6 +122,9 @@ impl Default for CompareOptions {
 pub struct Side<'a> {
     /// Original text of the whole document.
     pub text: &'a str,
+    /// The passage aligned (its tokens are tokenized again from `text`
+    /// when there are claims to compare, `Alignment::a_tokens`).
+    pub passage: Span,
     /// Claims inside the passage, sorted by start.
     pub claims: &'a [Claim],
     /// Every claim of the document (a headline that rounds a figure its own
@@ -129,6 +132,17 @@ pub struct Side<'a> {
     pub doc_claims: &'a [Claim],
     /// Publication date of the document (JSONL `date`), ideally ISO 8601.
     pub date: Option<&'a str>,
+}
+
+/// An alignment with the byte spans of both passages' tokens, rebuilt for
+/// one comparison (the steps' token ranges index `a` and `b`).
+pub(crate) struct Aligned<'a> {
+    /// The alignment.
+    pub al: &'a Alignment,
+    /// Spans of side a's tokens.
+    pub a: Vec<Span>,
+    /// Spans of side b's tokens.
+    pub b: Vec<Span>,
 }
 
 /// The findings of one aligned pair, sorted by their start in document a.
@@ -139,16 +153,26 @@ pub fn compare(
     opts: &CompareOptions,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
+    // A finding needs a claim on each side; only then are the passages'
+    // tokens needed.
+    if a.claims.is_empty() || b.claims.is_empty() {
+        return out;
+    }
+    let al = Aligned {
+        al: alignment,
+        a: alignment.a_tokens(a.text, a.passage),
+        b: alignment.b_tokens(b.text, b.passage),
+    };
     let map = matching::TokenMap::new(alignment);
-    for (x, y) in matching::claim_pairs(alignment, &map, a, b) {
+    for (x, y) in matching::claim_pairs(&al, &map, a, b) {
         if let Some(f) = value::compare_claims(x, y, a, b, opts)
             && !(f.kind == FindingKind::Number && reordered(x, y, a, b))
         {
             out.push(f);
         }
     }
-    for (x, y) in matching::quote_pairs(alignment, &map, a, b) {
-        if let Some(f) = words::compare_quotes(alignment, x, y, a, b, &out) {
+    for (x, y) in matching::quote_pairs(&al, &map, a, b) {
+        if let Some(f) = words::compare_quotes(&al, x, y, a, b, &out) {
             out.push(f);
         }
         if let Some(f) = words::compare_speakers(x, y) {

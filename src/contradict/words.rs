@@ -7,9 +7,10 @@
 //! (بوتين/بوتن, كوزنتسوف/كوزنيستوف, ترامب/ترمب), compared by their consonant
 //! skeletons with `strsim`.
 
+use super::Aligned;
 use super::matching::tokens_in;
 use super::{Finding, FindingKind, FindingSide, Severity, Side};
-use crate::align::{Alignment, OpTag};
+use crate::align::{OpTag, span_of};
 use crate::claims::Claim;
 use crate::document::Span;
 use crate::normalize::fold_str;
@@ -281,22 +282,20 @@ fn same_figures(ca: &[Claim], sa: Span, cb: &[Claim], sb: Span) -> bool {
 /// The finding for two matched quotations whose words differ inside both.
 /// Differences already reported as a figure or date (in `found`) are not
 /// reported again.
-pub fn compare_quotes(
-    al: &Alignment,
+pub(crate) fn compare_quotes(
+    aligned: &Aligned<'_>,
     qa: &Claim,
     qb: &Claim,
     a: Side<'_>,
     b: Side<'_>,
     found: &[Finding],
 ) -> Option<Finding> {
-    let (ra, rb) = (
-        tokens_in(&al.a_tokens, qa.span),
-        tokens_in(&al.b_tokens, qb.span),
-    );
+    let (ta, tb) = (aligned.a.as_slice(), aligned.b.as_slice());
+    let (ra, rb) = (tokens_in(ta, qa.span), tokens_in(tb, qb.span));
     let mut diff_a: Option<Span> = None;
     let mut diff_b: Option<Span> = None;
     let mut pieces: Vec<(String, String)> = Vec::new();
-    for op in al.ops.iter().filter(|o| o.tag != OpTag::Equal) {
+    for op in aligned.al.ops.iter().filter(|o| o.tag != OpTag::Equal) {
         // Only differences inside both quotations: words one outlet quotes
         // and the other leaves outside (at a quotation's edge) are partial
         // quoting, not a change of wording.
@@ -310,27 +309,21 @@ pub fn compare_quotes(
         if !(within(&op.a, &ra) && within(&op.b, &rb)) {
             continue;
         }
-        let wa: Vec<&str> =
-            op.a.clone()
-                .map(|i| al.a_tokens.span(i).slice(a.text))
-                .collect();
-        let wb: Vec<&str> =
-            op.b.clone()
-                .map(|i| al.b_tokens.span(i).slice(b.text))
-                .collect();
+        let wa: Vec<&str> = ta[op.a.clone()].iter().map(|t| t.slice(a.text)).collect();
+        let wb: Vec<&str> = tb[op.b.clone()].iter().map(|t| t.slice(b.text)).collect();
         // The words beside the inserted ones, on the side that has them.
         let (tokens, r, text) = if op.b.is_empty() {
-            (&al.a_tokens, &op.a, a.text)
+            (ta, &op.a, a.text)
         } else {
-            (&al.b_tokens, &op.b, b.text)
+            (tb, &op.b, b.text)
         };
         let word = |i: Option<usize>| i.and_then(|i| tokens.get(i)).map(|t| t.slice(text));
         let beside = [word(r.start.checked_sub(1)), word(Some(r.end))];
         if same_wording(&wa, &wb) || aside(&wa, &wb, beside) {
             continue;
         }
-        let sa = al.a_span(&op.a);
-        let sb = al.b_span(&op.b);
+        let sa = span_of(ta, &op.a);
+        let sb = span_of(tb, &op.b);
         if same_figures(a.claims, sa, b.claims, sb) {
             continue; // ثماني / 8, بألف / بـ (1000): notation, not wording
         }

@@ -193,12 +193,15 @@ fn pair(h: &mut String, o: &CheckOutcome, n: usize, p: &PairResult) -> std::fmt:
          · {} words in common (a {}, b {})</span></h2>\n<div class=\"sides\">",
         p.similarity,
         al.equal_tokens(),
-        al.a_tokens.len(),
-        al.b_tokens.len()
+        al.a_len,
+        al.b_len
     )?;
     let claims_a: Vec<Span> = p.findings.iter().map(|f| f.a.span).collect();
     let claims_b: Vec<Span> = p.findings.iter().map(|f| f.b.span).collect();
-    let (toks_a, toks_b) = (al.a_tokens.to_vec(), al.b_tokens.to_vec());
+    let (toks_a, toks_b) = (
+        al.a_tokens(&da.text, p.a.span),
+        al.b_tokens(&db.text, p.b.span),
+    );
     let tags_a = token_marks(&toks_a, &claims_a);
     let tags_b = token_marks(&toks_b, &claims_b);
     for (side, other, d, span, tokens, marks) in [

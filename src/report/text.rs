@@ -310,8 +310,8 @@ fn write_pair<W: Write>(
                 " · similarity {:.2} · {} words in common (a {}, b {}){findings}",
                 p.similarity,
                 al.equal_tokens(),
-                al.a_tokens.len(),
-                al.b_tokens.len()
+                al.a_len,
+                al.b_len
             ) + same,
             Style::PLAIN,
         ),
@@ -330,7 +330,10 @@ fn write_pair<W: Write>(
         ));
         w.lines(&format!("{label}: "), "   ", &info, None)?;
     }
-    let (toks_a, toks_b) = (al.a_tokens.to_vec(), al.b_tokens.to_vec());
+    let (toks_a, toks_b) = (
+        al.a_tokens(&da.text, p.a.span),
+        al.b_tokens(&db.text, p.b.span),
+    );
     let sa = Side::new(
         da,
         &toks_a,
