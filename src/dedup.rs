@@ -294,18 +294,16 @@ pub fn merge_spans(mut spans: Vec<Span>) -> Vec<Span> {
 /// same and stay on char boundaries (spans are), and the blanked words can
 /// no longer match anything.
 pub fn mask(text: &str, spans: &[Span]) -> String {
-    if spans.is_empty() {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut at = 0;
-    for s in spans {
-        out.push_str(&text[at..s.start]);
-        out.extend(std::iter::repeat_n(' ', s.len()));
-        at = s.end;
-    }
-    out.push_str(&text[at..]);
+    let mut out = text.to_string();
+    mask_in_place(&mut out, spans);
     out
+}
+
+/// [`mask`] without a copy: the text keeps its length and its buffer.
+pub fn mask_in_place(text: &mut String, spans: &[Span]) {
+    for s in spans {
+        text.replace_range(s.start..s.end, &" ".repeat(s.len()));
+    }
 }
 
 /// One document of a cluster.

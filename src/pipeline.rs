@@ -216,6 +216,8 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
         ),
     );
     drop(fps);
+    // The block index's tables were freed by the threads that built them.
+    release_free_memory();
     // 3–4. Seeds, chained into candidate regions, verified by alignment:
     // one shard of documents at a time, so that the seeds (millions on a
     // large corpus) never all exist at once.
@@ -755,7 +757,9 @@ pub fn check(
     };
     let lap = |phase: &str| timings.lap(phase, "check");
     lap("boilerplate");
+    release_free_memory();
     let mut matched = find_pairs(&corpus, opts, &mut stats);
+    release_free_memory();
     keep_spans_over_blanks(&corpus, &saved, &mut matched);
     restore(&mut corpus, saved);
     // Claims of every document, once each: all of them for documents in a
@@ -784,6 +788,7 @@ pub fn check(
         })
         .collect();
     lap("claims");
+    release_free_memory();
     let (extra, proposed, passed) = quote_pairs(&corpus, &claims, &matched, opts);
     // Documents that only quotation pairs pair: all their claims now.
     let mut newly: Vec<DocId> = extra
@@ -883,6 +888,24 @@ impl Timings {
 
 /// The process's peak and current RSS, as ", peak RSS N MB (now M MB)" for
 /// the timing lines (Linux `/proc/self/status`; empty elsewhere).
+/// Gives the memory a finished phase freed back to the system. glibc keeps
+/// what a thread frees in that thread's arena, where the next phase's
+/// allocations from other threads (or the main thread's large lists) do not
+/// reuse it; without this the peak is the phases' leftovers added up.
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        unsafe extern "C" {
+            fn malloc_trim(pad: usize) -> i32;
+        }
+        // SAFETY: malloc_trim takes no pointers; it only returns the free
+        // pages of the allocator's own arenas to the system.
+        unsafe {
+            malloc_trim(0);
+        }
+    }
+}
+
 fn peak_rss() -> String {
     let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
         return String::new();
@@ -932,7 +955,9 @@ fn mask_boilerplate(corpus: &mut Corpus, min_docs: usize) -> Saved {
             .iter()
             .map(|s| (*s, s.slice(&d.text).to_string()))
             .collect();
-        d.text = crate::dedup::mask(&d.text, &m);
+        // In place: a new string for every masked text would leave the old
+        // ones' space behind, fragmented.
+        crate::dedup::mask_in_place(&mut d.text, &m);
         saved.push((i, originals));
     }
     saved
