@@ -53,10 +53,10 @@ fn main() {
         for d in &loaded.docs {
             normalize::tokenize_into(&d.text, &mut tokens, &mut buf);
             segment::breaks_into(&d.text, &tokens, &mut br);
-            for r in segment::chunks(&tokens, &br) {
-                x ^= fingerprint::of_tokens(&tokens[r]).0;
+            fingerprint::for_each_chunk(&tokens, &br, |_, f| {
+                x ^= f.0;
                 chunks += 1;
-            }
+            });
         }
         let wall = t0.elapsed().as_secs_f64();
         let cpu = match (c0, thread_cpu()) {

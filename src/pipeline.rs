@@ -98,26 +98,25 @@ fn fingerprint_doc(
     normalize::tokenize_into(text, tokens, buf);
     segment::breaks_into(text, tokens, breaks);
     let units = breaks.iter().filter(|&&b| b >= Break::Sentence).count();
-    let chunks = segment::chunks(tokens, breaks);
-    // Exact capacity: the lists of all documents are held for the run.
-    let mut pos: Vec<ChunkPos> = Vec::with_capacity(chunks.len() + 1);
-    pos.extend(chunks.iter().map(|r| ChunkPos {
-        token: r.start as u32,
-        byte: tokens[r.start].span.start as u32,
-    }));
+    let estimate = tokens.len() / 4 + 1;
+    let (mut recs, mut pos) = (Vec::with_capacity(estimate), Vec::with_capacity(estimate));
+    fingerprint::for_each_chunk(tokens, breaks, |r, f| {
+        pos.push(ChunkPos {
+            token: r.start as u32,
+            byte: tokens[r.start].span.start as u32,
+        });
+        recs.push(ChunkRecord {
+            fingerprint: f.0,
+            doc: doc.0,
+            chunk: recs.len() as u32,
+        });
+    });
     pos.push(ChunkPos {
         token: tokens.len() as u32,
         byte: text.len() as u32,
     });
-    let recs = chunks
-        .into_iter()
-        .enumerate()
-        .map(|(c, r)| ChunkRecord {
-            fingerprint: fingerprint::of_tokens(&tokens[r]).0,
-            doc: doc.0,
-            chunk: c as u32,
-        })
-        .collect();
+    // Exact capacity: the lists of all documents are held for the run.
+    pos.shrink_to_fit();
     (recs, pos, units)
 }
 
