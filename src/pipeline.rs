@@ -92,10 +92,9 @@ fn fingerprint_doc(
     doc: DocId,
     text: &str,
     tokens: &mut Vec<Token>,
-    buf: &mut String,
     breaks: &mut Vec<Break>,
 ) -> (Vec<ChunkRecord>, Vec<ChunkPos>, usize) {
-    normalize::tokenize_into(text, tokens, buf);
+    normalize::tokenize_into(text, tokens);
     segment::breaks_into(text, tokens, breaks);
     let units = breaks.iter().filter(|&&b| b >= Break::Sentence).count();
     let estimate = tokens.len() / 4 + 1;
@@ -151,10 +150,10 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
             .par_iter()
             .enumerate()
             .map_init(
-                || (Vec::new(), String::new(), Vec::new()),
-                |(toks, buf, br), (i, d)| {
+                || (Vec::new(), Vec::new()),
+                |(toks, br), (i, d)| {
                     let id = DocId((b * FINGERPRINT_BATCH + i) as u32);
-                    fingerprint_doc(id, &d.text, toks, buf, br)
+                    fingerprint_doc(id, &d.text, toks, br)
                 },
             )
             .collect();
