@@ -354,6 +354,16 @@ mod tests {
     }
 
     #[test]
+    fn tokens_sharing_a_character_do_not_panic() {
+        // ㏠ folds to "1日": a number and a word with the same span (the
+        // per-character breaks sliced `end..start` and panicked).
+        let text = "on ㏠ January";
+        let toks = tokenize(text);
+        assert_eq!(toks[1].span, toks[2].span);
+        assert_eq!(breaks(text, &toks).len(), toks.len());
+    }
+
+    #[test]
     fn long_units_are_cut() {
         let text = (0..100)
             .map(|i| "w".repeat(i % 7 + 1))
