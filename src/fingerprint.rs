@@ -35,22 +35,21 @@ pub const NUMBER_FEATURE_HASH: u64 = 7958921517247042076;
 /// from: bit i is set when more than half of the features have bit i set.
 pub fn simhash(hashes: &[u64]) -> u64 {
     let n = hashes.len();
-    if n < 256 {
+    if n < 16 {
+        // A chunk (at most 8 tokens): 4 bit planes, added without branches.
+        let mut planes = [0u64; 8];
+        for &h in hashes {
+            add_to_planes(&mut planes, h, 4);
+        }
+        ge_const::<4>(&planes, (n / 2 + 1) as u32)
+    } else if n < 256 {
         // Bit-sliced counters: planes[p] holds bit p of each lane's count.
         let mut planes = [0u64; 8];
         for &h in hashes {
-            let mut carry = h;
-            for plane in planes.iter_mut() {
-                let next = *plane & carry;
-                *plane ^= carry;
-                carry = next;
-                if carry == 0 {
-                    break;
-                }
-            }
+            add_to_planes(&mut planes, h, 8);
         }
         // Lanes whose count >= n/2 + 1 (weight = 2*count - n > 0).
-        ge_const(&planes, (n / 2 + 1) as u32)
+        ge_const::<8>(&planes, (n / 2 + 1) as u32)
     } else {
         let mut ones = [0u32; 64];
         for &h in hashes {
@@ -68,28 +67,41 @@ pub fn simhash(hashes: &[u64]) -> u64 {
     }
 }
 
-/// Lanes of a bit-sliced 8-bit counter that are >= `t` (t < 256).
-fn ge_const(planes: &[u64; 8], t: u32) -> u64 {
+/// Adds the bits of `h` to the bit-sliced counters: a ripple-carry add of
+/// one bit per lane through the low `depth` planes (enough when no count
+/// can reach `2^depth`).
+#[inline(always)]
+fn add_to_planes(planes: &mut [u64; 8], h: u64, depth: usize) {
+    let mut carry = h;
+    for plane in planes.iter_mut().take(depth) {
+        let next = *plane & carry;
+        *plane ^= carry;
+        carry = next;
+    }
+}
+
+/// Lanes of a bit-sliced counter of `P` planes (the others are 0) that
+/// are >= `t` (t < 2^P), without branches on `t`.
+#[inline]
+fn ge_const<const P: usize>(planes: &[u64; 8], t: u32) -> u64 {
     let (mut gt, mut eq) = (0u64, !0u64);
-    for b in (0..8).rev() {
-        if (t >> b) & 1 == 1 {
-            eq &= planes[b];
-        } else {
-            gt |= eq & planes[b];
-            eq &= !planes[b];
-        }
+    for b in (0..P).rev() {
+        // All ones where bit b of t is set.
+        let tb = 0u64.wrapping_sub(u64::from((t >> b) & 1));
+        gt |= eq & planes[b] & !tb;
+        eq &= !(planes[b] ^ tb);
     }
     gt | eq
 }
 
 /// The fingerprint of a run of tokens (numbers masked).
 pub fn of_tokens(tokens: &[Token]) -> Fingerprint {
-    let mut buf = [0u64; 32];
-    if tokens.len() <= buf.len() {
-        for (b, t) in buf.iter_mut().zip(tokens) {
-            *b = masked_hash(t);
+    if tokens.len() < 16 {
+        let mut planes = [0u64; 8];
+        for t in tokens {
+            add_to_planes(&mut planes, masked_hash(t), 4);
         }
-        Fingerprint(simhash(&buf[..tokens.len()]))
+        Fingerprint(ge_const::<4>(&planes, (tokens.len() / 2 + 1) as u32))
     } else {
         let v: Vec<u64> = tokens.iter().map(masked_hash).collect();
         Fingerprint(simhash(&v))
@@ -134,8 +146,27 @@ mod tests {
     const PINNED_AR: u64 = 16970093983312710660;
     const PINNED_EN: u64 = 7795815513313615795;
 
+    /// Bit i set when more than half of the hashes have bit i set: the
+    /// crate's rule, counted plainly.
+    fn majority(hashes: &[u64]) -> u64 {
+        (0..64)
+            .filter(|&i| 2 * hashes.iter().filter(|&&h| h >> i & 1 == 1).count() > hashes.len())
+            .fold(0, |acc, i| acc | 1 << i)
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(500))]
+        #[test]
+        fn simhash_is_majority(hashes in prop::collection::vec(any::<u64>(), 0..300)) {
+            prop_assert_eq!(simhash(&hashes), majority(&hashes));
+        }
+
+        #[test]
+        fn chunk_fast_equals_crate(words in prop::collection::vec("[a-zأبتثجحخ0-9]{1,6}", 0..20)) {
+            let text = words.join(" ");
+            prop_assert_eq!(of_tokens(&tokenize(&text)).0, reference(&text));
+        }
+
         #[test]
         fn fast_equals_crate(words in prop::collection::vec("[a-zأبتثجحخ0-9]{1,6}", 0..300)) {
             let text = words.join(" ");

@@ -340,7 +340,9 @@ impl Fold {
 /// Arabic) and the General Punctuation block (U+2000..U+207F: quotes,
 /// dashes, direction marks).
 struct FoldTables {
-    two: Vec<Fold>,
+    /// Indexed by the 11 payload bits of the two bytes ([`two_byte`]), so
+    /// that no index can be out of bounds; entries below U+0080 are unused.
+    two: Box<[Fold; 2048]>,
     punct: Vec<Fold>,
 }
 
@@ -348,7 +350,7 @@ fn fold_tables() -> &'static FoldTables {
     static TABLES: std::sync::LazyLock<FoldTables> = std::sync::LazyLock::new(|| {
         let of = |cp: u32| Fold::of(char::from_u32(cp).expect("a scalar value"));
         FoldTables {
-            two: (0x80..0x800).map(of).collect(),
+            two: Box::new(std::array::from_fn(|cp| of(cp as u32))),
             punct: (0x2000..0x2080).map(of).collect(),
         }
     });
@@ -411,37 +413,33 @@ impl SipStream {
         }
     }
 
-    /// Feeds `text[start..end]`, all ASCII letters, lowercased, up to 8
-    /// bytes at a time.
+    /// Feeds `bytes` (a multiple of 8 long), 8 at a time.
     #[inline(always)]
-    fn push_ascii_letters(&mut self, text: &[u8], start: usize, end: usize) {
-        let mut i = start;
-        while i < end {
-            let k = (end - i).min(8);
-            let v = match text.get(i..i + 8) {
-                Some(w) => u64::from_le_bytes(w.try_into().expect("8 bytes")),
-                None => {
-                    let mut w = [0; 8];
-                    w[..k].copy_from_slice(&text[i..i + k]);
-                    u64::from_le_bytes(w)
-                }
-            };
-            let keep = u64::MAX.checked_shr(64 - 8 * k as u32).unwrap_or(u64::MAX);
-            // A-Z | 0x20 = a-z.
-            self.push((v | 0x2020_2020_2020_2020) & keep, k as u32);
-            i += k;
+    fn push_bytes(&mut self, bytes: &[u8]) {
+        for w in bytes.chunks_exact(8) {
+            self.push(u64::from_le_bytes(w.try_into().expect("8 bytes")), 8);
         }
     }
 
     /// The feature hash of the bytes fed: they are followed by the 0xff
     /// marker, then the length byte ends the last block.
     #[inline]
-    fn feature_hash(mut self) -> u64 {
-        self.push(0xff, 1);
-        self.s.compress(self.tail | (self.len as u64 & 0xff) << 56);
-        self.s.finish()
+    fn feature_hash(self) -> u64 {
+        let mut s = self.s;
+        // `ntail` < 8: the marker fits in the tail.
+        let mut last = self.tail | 0xff << (8 * self.ntail);
+        if self.ntail == 7 {
+            // The marker completes a block; the length goes in one of its own.
+            s.compress(last);
+            last = 0;
+        }
+        s.compress(last | ((self.len + 1) as u64 & 0xff) << 56);
+        s.finish()
     }
 }
+
+/// Bytes of a word run gathered before they are hashed.
+const RUN: usize = 64;
 
 /// The tokenizer's state between characters, on bytes.
 struct Tokenizer<'o> {
@@ -558,53 +556,86 @@ pub fn tokenize_into(text: &str, out: &mut Vec<Token>, buf: &mut String) {
         if word {
             // A run of word characters: ASCII letters and 2-byte
             // characters that fold to one word character or to nothing.
-            if tk.cur != WORD {
-                tk.begin(i, WORD);
-            }
+            // Their folded bytes are gathered in `run` and hashed 8 at a
+            // time when the run ends (or fills).
+            // The hash is kept in a local while the run is read.
+            let mut h = if tk.cur == WORD {
+                tk.hash
+            } else {
+                tk.flush();
+                tk.cur = WORD;
+                tk.start = i;
+                SipStream::new()
+            };
+            let mut run = [0u8; RUN + 8];
+            let mut n = 0;
             let mut j = i;
             while j < b.len() {
                 let y = b[j];
                 if y < 0x80 {
-                    let k = match b.get(j..j + 8) {
-                        Some(w) => {
-                            // 8 bytes at once: how many ASCII letters lead.
-                            let v = u64::from_le_bytes(w.try_into().expect("8 bytes"));
-                            let n = ascii_letters(v);
-                            if n == 0 {
-                                break;
-                            }
-                            let keep = u64::MAX.checked_shr(64 - 8 * n).unwrap_or(u64::MAX);
-                            // A-Z | 0x20 = a-z.
-                            tk.hash.push((v | 0x2020_2020_2020_2020) & keep, n);
-                            n as usize
-                        }
+                    // 8 bytes at once (zeros past the end: not letters).
+                    let v = match b.get(j..j + 8) {
+                        Some(w) => u64::from_le_bytes(w.try_into().expect("8 bytes")),
                         None => {
-                            let mut k = j;
-                            while k < b.len() && ASCII_CLASS[usize::from(b[k])] == WORD {
-                                k += 1;
-                            }
-                            if k == j {
-                                break;
-                            }
-                            tk.hash.push_ascii_letters(b, j, k);
-                            k - j
+                            let mut w = [0; 8];
+                            w[..b.len() - j].copy_from_slice(&b[j..]);
+                            u64::from_le_bytes(w)
                         }
                     };
-                    j += k;
+                    // How many ASCII letters lead.
+                    let k = ascii_letters(v);
+                    if k == 0 {
+                        break;
+                    }
+                    let keep = u64::MAX.checked_shr(64 - 8 * k).unwrap_or(u64::MAX);
+                    // A-Z | 0x20 = a-z.
+                    let lower = (v | 0x2020_2020_2020_2020) & keep;
+                    run[n..n + 8].copy_from_slice(&lower.to_le_bytes());
+                    n += k as usize;
+                    j += k as usize;
                 } else if y < 0xe0 {
                     let f = tables.two[two_byte(y, b[j + 1])];
-                    match f.kind {
-                        WORD => tk.hash.push(u64::from(f.bytes), u32::from(f.len)),
-                        DROPPED => {}
-                        _ => break,
+                    // Dropped characters have no bytes.
+                    if f.kind != WORD && f.kind != DROPPED {
+                        break;
                     }
+                    run[n..n + 4].copy_from_slice(&f.bytes.to_le_bytes());
+                    n += usize::from(f.len);
                     j += 2;
                 } else {
                     break;
                 }
-                tk.end = j;
+                if n >= RUN {
+                    h.push_bytes(&run[..RUN]);
+                    run.copy_within(RUN..n, 0);
+                    n -= RUN;
+                }
             }
-            i = j;
+            // The last partial block: read 8 bytes (`run` has room) and
+            // keep the `n % 8` that belong to the run.
+            let full = n & !7;
+            h.push_bytes(&run[..full]);
+            let rest = (n - full) as u32;
+            if rest > 0 {
+                let v = u64::from_le_bytes(run[full..full + 8].try_into().expect("8 bytes"));
+                h.push(v & (u64::MAX >> (64 - 8 * rest)), rest);
+            }
+            // The run read at least its first character.
+            tk.end = j;
+            if j < b.len() && ASCII_CLASS[usize::from(b[j])] == OTHER {
+                // An ASCII space or mark ends the word (what `feed` does
+                // with it), and then does nothing: skip it.
+                tk.out.push(Token {
+                    span: Span::new(tk.start, j),
+                    hash: h.feature_hash(),
+                    number: false,
+                });
+                tk.cur = NONE;
+                i = j + 1;
+            } else {
+                tk.hash = h;
+                i = j;
+            }
             continue;
         }
         if cls != SLOW {
@@ -656,7 +687,7 @@ fn ascii_letters(v: u64) -> u32 {
 /// The index in `FoldTables::two` of the 2-byte character `x y`.
 #[inline(always)]
 fn two_byte(x: u8, y: u8) -> usize {
-    ((usize::from(x & 0x1f) << 6) | usize::from(y & 0x3f)) - 0x80
+    (usize::from(x & 0x1f) << 6) | usize::from(y & 0x3f)
 }
 
 /// The general path of [`tokenize_into`] for one character.

@@ -55,47 +55,102 @@ pub enum Break {
 
 /// The break after each token (the last token gets `Paragraph`).
 pub fn breaks(text: &str, tokens: &[Token]) -> Vec<Break> {
-    let mut out = Vec::with_capacity(tokens.len());
-    for (i, t) in tokens.iter().enumerate() {
-        let gap_end = tokens.get(i + 1).map_or(text.len(), |n| n.span.start);
-        let gap = &text[t.span.end..gap_end];
-        if i + 1 == tokens.len() {
-            out.push(Break::Paragraph);
-            continue;
+    let mut out = Vec::new();
+    breaks_into(text, tokens, &mut out);
+    out
+}
+
+/// What a byte of a gap between tokens says about the break (see
+/// [`breaks_into`]): ASCII marks directly, [`LEAD`] for the first byte of a
+/// multi-byte mark (« » ، ؛ ؟ ۔ “ ” …), which the next bytes decide.
+const GAP_NL: u8 = 1;
+const GAP_SENTENCE: u8 = 2;
+const GAP_DOT: u8 = 4;
+const GAP_CLAUSE: u8 = 8;
+const LEAD: u8 = 16;
+const GAP_CLASS: [u8; 256] = {
+    let mut t = [0; 256];
+    t[b'\n' as usize] = GAP_NL;
+    t[b'!' as usize] = GAP_SENTENCE;
+    t[b'?' as usize] = GAP_SENTENCE;
+    t[b';' as usize] = GAP_SENTENCE;
+    t[b'.' as usize] = GAP_DOT;
+    t[b',' as usize] = GAP_CLAUSE;
+    t[b':' as usize] = GAP_CLAUSE;
+    t[b'(' as usize] = GAP_CLAUSE;
+    t[b')' as usize] = GAP_CLAUSE;
+    t[b'"' as usize] = GAP_CLAUSE;
+    t[0xc2] = LEAD;
+    t[0xd8] = LEAD;
+    t[0xdb] = LEAD;
+    t[0xe2] = LEAD;
+    t
+};
+
+/// The marks of the multi-byte character whose lead byte is `x`, followed
+/// by `y` and `z` (0 past the gap's end).
+#[inline]
+fn gap_lead(x: u8, y: u8, z: u8) -> u8 {
+    match (x, y, z) {
+        (0xd8, 0x9f, _) | (0xd8, 0x9b, _) | (0xdb, 0x94, _) | (0xe2, 0x80, 0xa6) => GAP_SENTENCE,
+        (0xc2, 0xab, _) | (0xc2, 0xbb, _) | (0xd8, 0x8c, _) | (0xe2, 0x80, 0x9c | 0x9d) => {
+            GAP_CLAUSE
         }
-        if gap == " " {
+        _ => 0,
+    }
+}
+
+/// [`breaks`] into `out` (cleared first), reusing its allocation.
+///
+/// Each gap between two tokens is read byte by byte through a table: a
+/// blank line (two newlines) is a paragraph break; a newline, `! ? ; ؟ ؛ ۔
+/// …` a sentence end; a `.` one too unless the token before it is an
+/// abbreviation; `, : ( ) " « » ، “ ”` a clause break. A property test
+/// checks it against the per-character version it replaced.
+pub fn breaks_into(text: &str, tokens: &[Token], out: &mut Vec<Break>) {
+    out.clear();
+    out.reserve(tokens.len());
+    let b = text.as_bytes();
+    for (i, pair) in tokens.windows(2).enumerate() {
+        let (gs, ge) = (pair[0].span.end, pair[1].span.start);
+        if ge == gs + 1 && b[gs] == b' ' {
             out.push(Break::None);
             continue;
         }
-        // One pass over the gap (usually a byte or three).
-        let (mut newlines, mut sentence, mut dot, mut clause) = (0, false, false, false);
-        for c in gap.chars() {
-            match c {
-                '\n' => newlines += 1,
-                '!' | '?' | '؟' | '؛' | ';' | '…' | '\u{6d4}' => sentence = true,
-                '.' => dot = true,
-                ',' | '،' | ':' | '(' | ')' | '"' | '“' | '”' | '«' | '»' => clause = true,
-                _ => {}
+        let (mut newlines, mut marks) = (0u32, 0u8);
+        let mut j = gs;
+        while j < ge {
+            let c = GAP_CLASS[usize::from(b[j])];
+            if c == GAP_NL {
+                newlines += 1;
+            } else if c == LEAD {
+                let at = |k: usize| if k < ge { b[k] } else { 0 };
+                marks |= gap_lead(b[j], at(j + 1), at(j + 2));
+            } else {
+                marks |= c;
             }
+            j += 1;
         }
-        let b = if newlines >= 2 {
+        let br = if newlines >= 2 {
             Break::Paragraph
-        } else if newlines == 1 || sentence {
+        } else if newlines == 1 || marks & GAP_SENTENCE != 0 {
             Break::Sentence
-        } else if dot {
-            if is_abbreviation(t.span.slice(text)) {
+        } else if marks & GAP_DOT != 0 {
+            if is_abbreviation(tokens[i].span.slice(text)) {
                 Break::None
             } else {
                 Break::Sentence
             }
-        } else if clause {
+        } else if marks & GAP_CLAUSE != 0 {
             Break::Clause
         } else {
             Break::None
         };
-        out.push(b);
+        out.push(br);
     }
-    out
+    if !tokens.is_empty() {
+        out.push(Break::Paragraph);
+    }
 }
 
 /// A `.` after these does not end a sentence.
@@ -187,6 +242,7 @@ pub fn span_of(tokens: &[Token], r: &Range<usize>) -> Span {
 mod tests {
     use super::*;
     use crate::normalize::tokenize;
+    use proptest::prelude::*;
 
     fn unit_texts(text: &str) -> Vec<String> {
         let toks = tokenize(text);
@@ -210,6 +266,87 @@ mod tests {
         );
         assert_eq!(unit_texts("The U.S. army left"), vec!["The U.S. army left"]);
         assert_eq!(unit_texts("a\n\nb"), vec!["a", "b"]);
+    }
+
+    fn check_breaks(text: &str) {
+        let toks = tokenize(text);
+        assert_eq!(
+            breaks(text, &toks),
+            reference::breaks(text, &toks),
+            "text {text:?}"
+        );
+    }
+
+    /// Text made of the characters the breaks look at, and their neighbours.
+    fn gap_text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            prop::sample::select(vec![
+                " ", "  ", "\n", "\r\n", "\n\n", ".", ",", "!", "?", ";", ":", "(", ")", "\"", "؟",
+                "؛", "۔", "…", "،", "“", "”", "«", "»", "‘", "’", "—", "\u{200f}", "\u{640}",
+                "\u{64e}", "ؠ", "ڟ", "ۓ", "ۗ", "«", "¬", "¯", "‣", "⁄", "Mr", "U", "S", "co", "2",
+                "9", "٫", "٢", "a", "b", "ب", "ة", "ﷺ", "e\u{301}", "😀",
+            ])
+            .prop_map(String::from),
+            any::<char>().prop_map(String::from),
+            "[a-z]{1,5}",
+        ];
+        prop::collection::vec(piece, 0..60).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn breaks_equal_reference(s in gap_text()) {
+            let toks = tokenize(&s);
+            prop_assert_eq!(breaks(&s, &toks), reference::breaks(&s, &toks), "text {:?}", s);
+        }
+
+        #[test]
+        fn breaks_equal_reference_any_unicode(s in any::<String>()) {
+            let toks = tokenize(&s);
+            prop_assert_eq!(breaks(&s, &toks), reference::breaks(&s, &toks), "text {:?}", s);
+        }
+    }
+
+    /// Real text: the repository's seeds and fixtures, and the first MB of
+    /// SaudiNewsNet when `../shared` is present.
+    #[test]
+    fn breaks_equal_reference_on_real_text() {
+        use std::io::BufRead;
+        let repo = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let mut n = 0;
+        for dir in ["fixtures", "seeds"] {
+            let mut stack = vec![repo.join(dir)];
+            while let Some(d) = stack.pop() {
+                for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                    let p = e.path();
+                    if p.is_dir() {
+                        stack.push(p);
+                    } else if let Ok(t) = std::fs::read_to_string(&p) {
+                        check_breaks(&t);
+                        n += 1;
+                    }
+                }
+            }
+        }
+        assert!(n > 10, "fixtures/ and seeds/ hold text");
+        let snn = repo.join("../shared/corpora/saudinewsnet/articles.jsonl.gz");
+        let Ok(f) = std::fs::File::open(&snn) else {
+            eprintln!("skipped SaudiNewsNet: {} is absent", snn.display());
+            return;
+        };
+        let rd = std::io::BufReader::new(flate2::read::MultiGzDecoder::new(f));
+        let mut total = 0;
+        for line in rd.lines() {
+            let v: serde_json::Value = serde_json::from_str(&line.expect("gzip")).expect("JSON");
+            if let Some(t) = v.get("content").and_then(|c| c.as_str()) {
+                check_breaks(t);
+                total += t.len();
+            }
+            if total > 1_000_000 {
+                break;
+            }
+        }
     }
 
     #[test]
@@ -256,5 +393,61 @@ mod tests {
             a.len()
         );
         assert!(a.iter().all(|x| x.len() <= MAX_CHUNK));
+    }
+}
+
+/// The breaks as first written, one character at a time: the fast
+/// [`breaks_into`] must give exactly these.
+#[cfg(test)]
+pub(crate) mod reference {
+    use super::{Break, is_abbreviation};
+    use crate::normalize::Token;
+
+    pub fn breaks(text: &str, tokens: &[Token]) -> Vec<Break> {
+        let mut out = Vec::with_capacity(tokens.len());
+        for (i, t) in tokens.iter().enumerate() {
+            let gap_end = tokens.get(i + 1).map_or(text.len(), |n| n.span.start);
+            // As first written this sliced `end..start` and panicked when a
+            // character folds to a number and a word (㏠ → "1日": two tokens
+            // with the same span); such a gap is empty.
+            let gap = &text[t.span.end..gap_end.max(t.span.end)];
+            if i + 1 == tokens.len() {
+                out.push(Break::Paragraph);
+                continue;
+            }
+            if gap == " " {
+                out.push(Break::None);
+                continue;
+            }
+            let (mut newlines, mut sentence, mut dot, mut clause) = (0, false, false, false);
+            for c in gap.chars() {
+                match c {
+                    '\n' => newlines += 1,
+                    '!' | '?' | '؟' | '؛' | ';' | '…' | '\u{6d4}' => sentence = true,
+                    '.' => dot = true,
+                    ',' | '،' | ':' | '(' | ')' | '"' | '“' | '”' | '«' | '»' => {
+                        clause = true
+                    }
+                    _ => {}
+                }
+            }
+            let b = if newlines >= 2 {
+                Break::Paragraph
+            } else if newlines == 1 || sentence {
+                Break::Sentence
+            } else if dot {
+                if is_abbreviation(t.span.slice(text)) {
+                    Break::None
+                } else {
+                    Break::Sentence
+                }
+            } else if clause {
+                Break::Clause
+            } else {
+                Break::None
+            };
+            out.push(b);
+        }
+        out
     }
 }
