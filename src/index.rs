@@ -29,8 +29,9 @@ pub struct ChunkRecord {
 /// Where a chunk starts: its first token and that token's first byte. A
 /// document's list has one entry per chunk and ends with a sentinel (token
 /// count, text length): chunk `c` is tokens `list[c].token..list[c +
-/// 1].token`, so verification can tokenize just a window around a
-/// candidate. Plain data, 8 bytes.
+/// 1].token`, and seeds are made of chunks. The same positions of a
+/// document's sentence units let verification tokenize just the units
+/// around a candidate. Plain data, 8 bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct ChunkPos {
     /// Index of the chunk's first token.

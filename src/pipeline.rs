@@ -87,27 +87,56 @@ pub fn tokenize_doc(text: &str) -> Tokenized {
     Tokenized { tokens, units }
 }
 
+/// What fingerprinting keeps of one document.
+struct DocPrint {
+    /// Its chunks' fingerprints.
+    records: Vec<ChunkRecord>,
+    /// Where each chunk starts, and the end (see [`ChunkPos`]).
+    chunks: Vec<ChunkPos>,
+    /// Where each sentence unit starts, and the end: verification
+    /// tokenizes just the units around a candidate.
+    units: Vec<ChunkPos>,
+    /// Sentences (for the statistics).
+    sentences: usize,
+}
+
+/// The start of each token range `r`, then the end of the text.
+fn starts_of(ranges: &[Range<usize>], tokens: &[Token], text: &str) -> Vec<ChunkPos> {
+    // Exact capacity: the lists of all documents are held for the run.
+    let mut pos: Vec<ChunkPos> = Vec::with_capacity(ranges.len() + 1);
+    pos.extend(ranges.iter().map(|r| ChunkPos {
+        token: r.start as u32,
+        byte: tokens[r.start].span.start as u32,
+    }));
+    pos.push(ChunkPos {
+        token: tokens.len() as u32,
+        byte: text.len() as u32,
+    });
+    pos
+}
+
 /// Fingerprints every chunk of one document.
 fn fingerprint_doc(
     doc: DocId,
     text: &str,
     tokens: &mut Vec<Token>,
     breaks: &mut Vec<Break>,
-) -> (Vec<ChunkRecord>, Vec<ChunkPos>, usize) {
+) -> DocPrint {
     normalize::tokenize_into(text, tokens);
     segment::breaks_into(text, tokens, breaks);
-    let units = breaks.iter().filter(|&&b| b >= Break::Sentence).count();
+    let sentences = breaks.iter().filter(|&&b| b >= Break::Sentence).count();
+    let units = starts_of(&segment::units(breaks), tokens, text);
     let estimate = tokens.len() / 4 + 1;
-    let (mut recs, mut pos) = (Vec::with_capacity(estimate), Vec::with_capacity(estimate));
+    let (mut records, mut pos) = (Vec::with_capacity(estimate), Vec::with_capacity(estimate));
     fingerprint::for_each_chunk(tokens, breaks, |r, f| {
         pos.push(ChunkPos {
             token: r.start as u32,
             byte: tokens[r.start].span.start as u32,
         });
-        recs.push(ChunkRecord {
+        records.push(ChunkRecord {
             fingerprint: f.0,
             doc: doc.0,
-            chunk: recs.len() as u32,
+            chunk: records.len() as u32,
         });
     });
     pos.push(ChunkPos {
@@ -116,7 +145,12 @@ fn fingerprint_doc(
     });
     // Exact capacity: the lists of all documents are held for the run.
     pos.shrink_to_fit();
-    (recs, pos, units)
+    DocPrint {
+        records,
+        chunks: pos,
+        units,
+        sentences,
+    }
 }
 
 /// A verified pair, before claims.
@@ -144,9 +178,10 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
     // held twice).
     let mut records: Vec<ChunkRecord> = Vec::new();
     let mut positions: Vec<Vec<ChunkPos>> = Vec::with_capacity(corpus.len());
+    let mut unit_starts: Vec<Vec<ChunkPos>> = Vec::with_capacity(corpus.len());
     let mut passages = 0;
     for (b, batch) in corpus.docs.chunks(FINGERPRINT_BATCH).enumerate() {
-        let per_doc: Vec<(Vec<ChunkRecord>, Vec<ChunkPos>, usize)> = batch
+        let per_doc: Vec<DocPrint> = batch
             .par_iter()
             .enumerate()
             .map_init(
@@ -157,10 +192,11 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
                 },
             )
             .collect();
-        for (r, p, units) in per_doc {
-            records.extend(r);
-            positions.push(p);
-            passages += units;
+        for d in per_doc {
+            records.extend(d.records);
+            positions.push(d.chunks);
+            unit_starts.push(d.units);
+            passages += d.sentences;
         }
     }
     stats.passages = passages;
@@ -210,7 +246,7 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
         out.par_extend(
             groups
                 .par_iter()
-                .flat_map_iter(|group| verify_group(corpus, &positions, group, opts)),
+                .flat_map_iter(|group| verify_group(corpus, &unit_starts, group, opts)),
         );
         verify_time += t.elapsed();
     }
@@ -261,11 +297,6 @@ pub const UNIT_COVER: f64 = 0.8;
 /// Arabic text are cut at arbitrary places).
 pub const LONG_PASSAGE: usize = 20;
 
-/// Chunks of context on each side of a candidate when its window is
-/// tokenized for verification: 8 chunks are 40 tokens or more, a whole
-/// unit, so extending the candidate to unit boundaries stays inside.
-const MARGIN_CHUNKS: usize = 8;
-
 /// A window of a document, tokenized: tokens `first_token..` of the
 /// document, spans in document bytes.
 struct Window {
@@ -276,38 +307,39 @@ struct Window {
 }
 
 impl Window {
-    /// Tokenizes the chunks around document tokens `r`.
-    fn around(text: &str, pos: &[ChunkPos], r: &Range<usize>) -> Window {
-        let chunk_of = |t: usize| {
-            pos.partition_point(|p| p.token as usize <= t)
+    /// Tokenizes the sentence units around document tokens `r`: those
+    /// that cover `r`, then as many more as cover `pad` tokens on either
+    /// side of them (what widening a passage needs). `units` are the
+    /// document's unit starts and its end, so a window's units are the
+    /// whole document's: the same wherever the window starts.
+    fn around(text: &str, units: &[ChunkPos], r: &Range<usize>, pad: usize) -> Window {
+        let last = units.len() - 1;
+        let unit_of = |t: usize| {
+            units
+                .partition_point(|u| u.token as usize <= t)
                 .saturating_sub(1)
+                .min(last.saturating_sub(1))
         };
-        let (k0, k1) = (chunk_of(r.start), chunk_of(r.end.saturating_sub(1)));
-        let w0 = k0.saturating_sub(MARGIN_CHUNKS);
-        let w1 = (k1 + 1 + MARGIN_CHUNKS).min(pos.len() - 1);
-        let (b0, b1) = (pos[w0].byte as usize, pos[w1].byte as usize);
-        let slice = &text[b0..b1];
-        let mut tokens = normalize::tokenize(slice);
-        let units = segment::units(&segment::breaks(slice, &tokens));
+        let (mut u0, mut u1) = (unit_of(r.start), unit_of(r.end.saturating_sub(1)) + 1);
+        if pad > 0 {
+            let s = (units[u0].token as usize).saturating_sub(pad);
+            let e = units[u1].token as usize + pad;
+            (u0, u1) = (unit_of(s), unit_of(e - 1) + 1);
+        }
+        let (b0, b1) = (units[u0].byte as usize, units[u1].byte as usize);
+        let first_token = units[u0].token as usize;
+        let mut tokens = normalize::tokenize(&text[b0..b1]);
+        debug_assert_eq!(tokens.len(), units[u1].token as usize - first_token);
         for t in &mut tokens {
             t.span = Span::new(t.span.start + b0, t.span.end + b0);
         }
         let keys = tokens.iter().map(|t| t.hash).collect();
+        let units = units[u0..=u1]
+            .windows(2)
+            .map(|w| w[0].token as usize - first_token..w[1].token as usize - first_token)
+            .collect();
         Window {
-            first_token: pos[w0].token as usize,
-            tokens,
-            keys,
-            units,
-        }
-    }
-
-    /// The whole document, tokenized.
-    fn whole(text: &str) -> Window {
-        let tokens = normalize::tokenize(text);
-        let units = segment::units(&segment::breaks(text, &tokens));
-        let keys = tokens.iter().map(|t| t.hash).collect();
-        Window {
-            first_token: 0,
+            first_token,
             tokens,
             keys,
             units,
@@ -330,7 +362,7 @@ impl Window {
 
 fn verify_group(
     corpus: &Corpus,
-    positions: &[Vec<ChunkPos>],
+    unit_starts: &[Vec<ChunkPos>],
     group: &[Candidate],
     opts: &MatchOptions,
 ) -> Vec<Matched> {
@@ -339,7 +371,9 @@ fn verify_group(
     let mut out: Vec<Matched> = Vec::new();
     // Document a is tokenized once for all its candidates; each b only
     // around its region.
-    let wa = Window::whole(text_a);
+    let units_a = &unit_starts[a_doc.index()];
+    let all = 0..units_a.last().map_or(0, |u| u.token as usize);
+    let wa = Window::around(text_a, units_a, &all, 0);
     for same_b in group.chunk_by(|x, y| x.b_doc == y.b_doc) {
         let b_doc = DocId(same_b[0].b_doc);
         let text_b = &corpus.get(b_doc).text;
@@ -372,12 +406,14 @@ fn verify_group(
         }
         let mut found: Vec<Matched> = Vec::new();
         for (ra, rb, hamming) in merged {
-            let wb = Window::around(text_b, &positions[b_doc.index()], &rb);
-            let Some(mut m) = verify_region(&wa, &wb, wa.local(&ra), wb.local(&rb), opts) else {
+            let units_b = &unit_starts[b_doc.index()];
+            let wb = Window::around(text_b, units_b, &rb, 0);
+            let wider = || Window::around(text_b, units_b, &rb, WIDEN_TOKENS);
+            let texts = (text_a.as_str(), text_b.as_str());
+            let Some(m) = verify_region(texts, &wa, &wb, wider, wa.local(&ra), wb.local(&rb), opts)
+            else {
                 continue;
             };
-            // Held pairs keep no token spans (they are tokenized again where needed).
-            m.2.release_spans(text_a, &wa.tokens, text_b, &wb.tokens);
             let m = Matched {
                 a: Passage {
                     doc: a_doc,
@@ -413,6 +449,14 @@ fn verify_group(
 /// alignment finds them and trimming drops what is not copied.
 const WIDEN_TOKENS: usize = 24;
 
+/// Tokens a widened region reaches beyond the narrow one at most, on each
+/// side, though the unit it ends in goes on: a long unit of unrelated text
+/// beside a copy only gives the diff stock words to scatter the alignment
+/// over, and the trimmed passage then loses the edited end it was widened
+/// for. Recall of planted pairs on the generated 20,000-document corpus:
+/// 0.9683 capped at 40, 0.9680 uncapped, 0.9662 capped at 24.
+const MAX_WIDEN_TOKENS: usize = 40;
+
 /// Equal words the widened alignment must add to replace the narrow one.
 const MIN_WIDEN_GAIN: usize = 1;
 
@@ -429,8 +473,10 @@ const MIN_SHARED_WORDS: f64 = 0.5;
 /// (it is the same copy, not a neighbouring one) and has [`MIN_WIDEN_GAIN`]
 /// more equal words.
 fn verify_region(
+    texts: (&str, &str),
     wa: &Window,
     wb: &Window,
+    wider_b: impl FnOnce() -> Window,
     ra: Range<usize>,
     rb: Range<usize>,
     opts: &MatchOptions,
@@ -447,26 +493,43 @@ fn verify_region(
         return None;
     }
     let narrow = verify_aligned(wa, wb, ua.clone(), ub.clone(), opts)?;
+    // The passage's byte spans; held pairs keep no token spans (they are
+    // tokenized again where needed).
+    let passage = |wb: &Window, (pa, pb, mut al): (Range<usize>, Range<usize>, Alignment)| {
+        al.release_spans(texts.0, &wa.tokens, texts.1, &wb.tokens);
+        Some((
+            segment::span_of(&wa.tokens, &pa),
+            segment::span_of(&wb.tokens, &pb),
+            al,
+        ))
+    };
     let inner = narrow.0.start > ua.start
         && narrow.0.end < ua.end
         && narrow.1.start > ub.start
         && narrow.1.end < ub.end;
-    let best = if inner {
-        narrow
-    } else {
+    if inner {
+        return passage(wb, narrow);
+    }
+    // Widening needs the units beyond b's window: tokenize them now (most
+    // candidates fail or stay inside before this).
+    let wb_narrow = wb;
+    let wb = &wider_b();
+    let shift = |r: &Range<usize>| {
+        let by = wb_narrow.first_token - wb.first_token;
+        r.start + by..r.end + by
+    };
+    let (ub, narrow) = (shift(&ub), (narrow.0, shift(&narrow.1), narrow.2));
+    let best = {
         let widen = |w: &Window, r: &Range<usize>| {
-            let r =
+            let wide =
                 r.start.saturating_sub(WIDEN_TOKENS)..(r.end + WIDEN_TOKENS).min(w.tokens.len());
-            extend_to_units(&w.units, r.start as u32..r.end as u32)
+            let u = extend_to_units(&w.units, wide.start as u32..wide.end as u32);
+            u.start.max(r.start.saturating_sub(MAX_WIDEN_TOKENS))
+                ..u.end.min(r.end + MAX_WIDEN_TOKENS)
         };
         let (wa_r, wb_r) = (widen(wa, &ua), widen(wb, &ub));
         if !flanks_may_extend(wa, wb, &wa_r, &wb_r, &narrow.0, &narrow.1) {
-            let (pa, pb, al) = narrow;
-            return Some((
-                segment::span_of(&wa.tokens, &pa),
-                segment::span_of(&wb.tokens, &pb),
-                al,
-            ));
+            return passage(wb, narrow);
         }
         match verify_aligned(wa, wb, wa_r, wb_r, opts) {
             Some(w)
@@ -481,12 +544,7 @@ fn verify_region(
             _ => narrow,
         }
     };
-    let (pa, pb, al) = best;
-    Some((
-        segment::span_of(&wa.tokens, &pa),
-        segment::span_of(&wb.tokens, &pb),
-        al,
-    ))
+    passage(wb, best)
 }
 
 /// Aligns tokens `ra` and `rb` of two windows, trims the alignment to the
