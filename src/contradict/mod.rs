@@ -13,7 +13,7 @@
 //! figure its own body gives, relative dates ("today"/"yesterday") unless
 //! both publication dates resolve them to different days.
 
-use crate::align::Alignment;
+use crate::align::{Alignment, OpTag};
 use crate::claims::{Claim, ClaimKind};
 use crate::document::Span;
 use serde::Serialize;
@@ -153,9 +153,18 @@ pub fn compare(
     opts: &CompareOptions,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
-    // A finding needs a claim on each side; only then are the passages'
-    // tokens needed.
-    if a.claims.is_empty() || b.claims.is_empty() {
+    // The passages' tokens are rebuilt only when a finding is possible: a
+    // figure or date on each side and a difference in the alignment to
+    // touch (a claim in equal words is the same on both sides), or a
+    // quotation on each side (its speakers are compared even when its
+    // words are all equal).
+    let any = |s: &Side<'_>, f: &dyn Fn(&Claim) -> bool| s.claims.iter().any(f);
+    let figure = |c: &Claim| c.kind != ClaimKind::Quote;
+    let quote = |c: &Claim| c.kind == ClaimKind::Quote;
+    let differs = alignment.ops.iter().any(|o| o.tag != OpTag::Equal);
+    let figures = differs && any(&a, &figure) && any(&b, &figure);
+    let quotes = any(&a, &quote) && any(&b, &quote);
+    if !figures && !quotes {
         return out;
     }
     let al = Aligned {
