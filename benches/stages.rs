@@ -287,17 +287,27 @@ fn text_stages(c: &mut Criterion, samples: &[Sample]) {
                 black_box(x)
             })
         });
-        // Everything a document's fingerprints cost on one core: tokenize,
-        // breaks, chunks, of_tokens.
+        // Chunks and their fingerprints in one pass, tokens and breaks given.
+        g.bench_function(BenchmarkId::new("for_each_chunk", s.lang), |b| {
+            b.iter(|| {
+                let mut x = 0u64;
+                for p in &prep {
+                    fingerprint::for_each_chunk(&p.tokens, &p.breaks, |_, f| x ^= f.0);
+                }
+                black_box(x)
+            })
+        });
+        // Everything a document's fingerprints cost on one core, as
+        // `pipeline::fingerprint_doc` does it: tokenize, breaks, chunks
+        // with their fingerprints (buffers reused across documents).
         g.bench_function(BenchmarkId::new("full_per_core", s.lang), |b| {
+            let (mut tokens, mut br) = (Vec::new(), Vec::new());
             b.iter(|| {
                 let mut x = 0u64;
                 for d in &s.docs {
-                    let tokens = normalize::tokenize(d);
-                    let br = segment::breaks(d, &tokens);
-                    for r in segment::chunks(&tokens, &br) {
-                        x ^= fingerprint::of_tokens(&tokens[r]).0;
-                    }
+                    normalize::tokenize_into(d, &mut tokens);
+                    segment::breaks_into(d, &tokens, &mut br);
+                    fingerprint::for_each_chunk(&tokens, &br, |_, f| x ^= f.0);
                 }
                 black_box(x)
             })

@@ -45,18 +45,18 @@ fn main() {
         "{} documents, {mb:.1} MB of text; {repeat} passes on one thread",
         loaded.docs.len()
     );
-    let (mut tokens, mut buf, mut br) = (Vec::new(), String::new(), Vec::new());
+    let (mut tokens, mut br) = (Vec::new(), Vec::new());
     let mut best: Option<(f64, f64)> = None;
     for pass in 1..=repeat {
         let (t0, c0) = (Instant::now(), thread_cpu());
         let (mut chunks, mut x) = (0usize, 0u64);
         for d in &loaded.docs {
-            normalize::tokenize_into(&d.text, &mut tokens, &mut buf);
+            normalize::tokenize_into(&d.text, &mut tokens);
             segment::breaks_into(&d.text, &tokens, &mut br);
-            for r in segment::chunks(&tokens, &br) {
-                x ^= fingerprint::of_tokens(&tokens[r]).0;
+            fingerprint::for_each_chunk(&tokens, &br, |_, f| {
+                x ^= f.0;
                 chunks += 1;
-            }
+            });
         }
         let wall = t0.elapsed().as_secs_f64();
         let cpu = match (c0, thread_cpu()) {

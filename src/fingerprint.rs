@@ -11,8 +11,9 @@
 //! fixed texts so that stored fingerprints stay valid across versions.
 
 use crate::normalize::Token;
-use crate::segment::masked_hash;
+use crate::segment::{Break, cuts_after, masked_hash};
 use serde::Serialize;
+use std::ops::Range;
 
 /// A 64-bit simhash.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -108,6 +109,37 @@ pub fn of_tokens(tokens: &[Token]) -> Fingerprint {
     }
 }
 
+/// The chunks of `segment::chunks` and their fingerprints ([`of_tokens`]),
+/// in one pass over the tokens: `each(range, fingerprint)` is called for
+/// every chunk in order.
+pub fn for_each_chunk(
+    tokens: &[Token],
+    breaks: &[Break],
+    mut each: impl FnMut(Range<usize>, Fingerprint),
+) {
+    // A chunk has at most `MAX_CHUNK` (8) tokens: 4 planes count to 15.
+    let mut planes = [0u64; 8];
+    let mut start = 0;
+    for (i, (t, &brk)) in tokens.iter().zip(breaks).enumerate() {
+        let h = masked_hash(t);
+        add_to_planes(&mut planes, h, 4);
+        let len = i + 1 - start;
+        if cuts_after(len, h, brk) {
+            each(
+                start..i + 1,
+                Fingerprint(ge_const::<4>(&planes, (len / 2 + 1) as u32)),
+            );
+            planes = [0; 8];
+            start = i + 1;
+        }
+    }
+    if start < tokens.len() {
+        // Only when `breaks` is shorter than `tokens` (the last token of
+        // a document always ends a paragraph).
+        each(start..tokens.len(), of_tokens(&tokens[start..]));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,6 +191,22 @@ mod tests {
         #[test]
         fn simhash_is_majority(hashes in prop::collection::vec(any::<u64>(), 0..300)) {
             prop_assert_eq!(simhash(&hashes), majority(&hashes));
+        }
+
+        #[test]
+        fn for_each_chunk_equals_chunks_and_of_tokens(words in prop::collection::vec(
+            "[a-zأبتثجحخ0-9]{1,6}|[.,؟\n]{1,2}", 0..200,
+        )) {
+            let text = words.join(" ");
+            let toks = tokenize(&text);
+            let br = crate::segment::breaks(&text, &toks);
+            let want: Vec<_> = crate::segment::chunks(&toks, &br)
+                .into_iter()
+                .map(|r| (r.clone(), of_tokens(&toks[r])))
+                .collect();
+            let mut got = Vec::new();
+            for_each_chunk(&toks, &br, |r, f| got.push((r, f)));
+            prop_assert_eq!(got, want);
         }
 
         #[test]

@@ -520,18 +520,15 @@ impl Tokenizer<'_> {
 /// Tokens of `text`: maximal runs of word characters, or of digits with
 /// single `.`/`,` separators between digits (so "2.9" and "18,839,519" are
 /// one token). A letter–digit boundary splits ("بـ4.4" → "ب", "4.4").
-/// `buf` was scratch space for the folded token; the hash is now computed
-/// as the token is read, so it is only cleared (kept so callers that reuse
-/// it need not change).
+/// `out` is cleared first and its allocation reused.
 ///
 /// The text is read byte by byte: ASCII through a class table, 2-byte
 /// characters (Arabic, Latin-1…) and general punctuation through tables
 /// that [`fold_char`] itself filled; everything else, and characters that
 /// fold to several, through [`fold_char`]. A property test checks that the
 /// tokens equal those of the plain per-character implementation.
-pub fn tokenize_into(text: &str, out: &mut Vec<Token>, buf: &mut String) {
+pub fn tokenize_into(text: &str, out: &mut Vec<Token>) {
     out.clear();
-    buf.clear();
     let tables = fold_tables();
     let mut tk = Tokenizer {
         out,
@@ -726,7 +723,7 @@ fn utf8_le(c: char) -> (u32, u32) {
 /// Tokens of `text` (see [`tokenize_into`]).
 pub fn tokenize(text: &str) -> Vec<Token> {
     let mut out = Vec::new();
-    tokenize_into(text, &mut out, &mut String::new());
+    tokenize_into(text, &mut out);
     out
 }
 

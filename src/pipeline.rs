@@ -120,24 +120,31 @@ fn fingerprint_doc(
     doc: DocId,
     text: &str,
     tokens: &mut Vec<Token>,
-    buf: &mut String,
     breaks: &mut Vec<Break>,
 ) -> DocPrint {
-    normalize::tokenize_into(text, tokens, buf);
+    normalize::tokenize_into(text, tokens);
     segment::breaks_into(text, tokens, breaks);
     let sentences = breaks.iter().filter(|&&b| b >= Break::Sentence).count();
     let units = starts_of(&segment::units(breaks), tokens, text);
-    let chunks = segment::chunks(tokens, breaks);
-    let pos = starts_of(&chunks, tokens, text);
-    let records = chunks
-        .into_iter()
-        .enumerate()
-        .map(|(c, r)| ChunkRecord {
-            fingerprint: fingerprint::of_tokens(&tokens[r]).0,
+    let estimate = tokens.len() / 4 + 1;
+    let (mut records, mut pos) = (Vec::with_capacity(estimate), Vec::with_capacity(estimate));
+    fingerprint::for_each_chunk(tokens, breaks, |r, f| {
+        pos.push(ChunkPos {
+            token: r.start as u32,
+            byte: tokens[r.start].span.start as u32,
+        });
+        records.push(ChunkRecord {
+            fingerprint: f.0,
             doc: doc.0,
-            chunk: c as u32,
-        })
-        .collect();
+            chunk: records.len() as u32,
+        });
+    });
+    pos.push(ChunkPos {
+        token: tokens.len() as u32,
+        byte: text.len() as u32,
+    });
+    // Exact capacity: the lists of all documents are held for the run.
+    pos.shrink_to_fit();
     DocPrint {
         records,
         chunks: pos,
@@ -178,10 +185,10 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
             .par_iter()
             .enumerate()
             .map_init(
-                || (Vec::new(), String::new(), Vec::new()),
-                |(toks, buf, br), (i, d)| {
+                || (Vec::new(), Vec::new()),
+                |(toks, br), (i, d)| {
                     let id = DocId((b * FINGERPRINT_BATCH + i) as u32);
-                    fingerprint_doc(id, &d.text, toks, buf, br)
+                    fingerprint_doc(id, &d.text, toks, br)
                 },
             )
             .collect();

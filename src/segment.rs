@@ -212,17 +212,21 @@ pub fn masked_hash(t: &Token) -> u64 {
     }
 }
 
+/// Whether a chunk of `len` tokens ends after a token with masked hash
+/// `hash` followed by break `brk` (see [`chunks`]).
+#[inline(always)]
+pub fn cuts_after(len: usize, hash: u64, brk: Break) -> bool {
+    brk == Break::Paragraph
+        || len >= MAX_CHUNK
+        || (len >= MIN_CHUNK && (hash >> 32).is_multiple_of(CHUNK_DIVISOR))
+}
+
 /// Content-defined chunks as token ranges, covering every token in order.
 pub fn chunks(tokens: &[Token], breaks: &[Break]) -> Vec<Range<usize>> {
-    let (min_chunk, max_chunk, divisor) = (MIN_CHUNK, MAX_CHUNK, CHUNK_DIVISOR);
-    let mut out = Vec::with_capacity(tokens.len() / (min_chunk + divisor as usize) + 1);
+    let mut out = Vec::with_capacity(tokens.len() / (MIN_CHUNK + CHUNK_DIVISOR as usize) + 1);
     let mut start = 0;
     for (i, t) in tokens.iter().enumerate() {
-        let len = i + 1 - start;
-        let cut = breaks[i] == Break::Paragraph
-            || len >= max_chunk
-            || (len >= min_chunk && (masked_hash(t) >> 32).is_multiple_of(divisor));
-        if cut {
+        if cuts_after(i + 1 - start, masked_hash(t), breaks[i]) {
             out.push(start..i + 1);
             start = i + 1;
         }
@@ -347,6 +351,16 @@ mod tests {
                 break;
             }
         }
+    }
+
+    #[test]
+    fn tokens_sharing_a_character_do_not_panic() {
+        // ㏠ folds to "1日": a number and a word with the same span (the
+        // per-character breaks sliced `end..start` and panicked).
+        let text = "on ㏠ January";
+        let toks = tokenize(text);
+        assert_eq!(toks[1].span, toks[2].span);
+        assert_eq!(breaks(text, &toks).len(), toks.len());
     }
 
     #[test]
