@@ -725,8 +725,8 @@ fn copied_units(
                 && matches!(o.tag, align::OpTag::Delete | align::OpTag::Insert))
     };
     for (_, op) in al.ops.iter().enumerate().filter(copied) {
-        eq_a[op.a.clone()].iter_mut().for_each(|x| *x = true);
-        eq_b[op.b.clone()].iter_mut().for_each(|x| *x = true);
+        eq_a[op.a()].iter_mut().for_each(|x| *x = true);
+        eq_b[op.b()].iter_mut().for_each(|x| *x = true);
     }
     (covered(&eq_a, ua, a0), covered(&eq_b, ub, b0))
 }
@@ -1506,9 +1506,9 @@ mod tests {
             // windows of a candidate are not like that.)
             let core_a = la.len()..la.len() + core_len;
             prop_assume!(full.ops.iter().any(|o| o.tag == align::OpTag::Equal
-                && o.a.start <= core_a.start
-                && o.a.end >= core_a.end
-                && o.a.start + lb.len() == o.b.start + la.len()));
+                && o.a().start <= core_a.start
+                && o.a().end >= core_a.end
+                && o.a().start + lb.len() == o.b().start + la.len()));
             let (ra, _, al) = full.trim(&ka, &kb);
             // (Trimming may shed the core itself for a stray match beyond a
             // long difference; that passage is too short to be reported.)
@@ -1516,7 +1516,7 @@ mod tests {
             // Equal words of the trimmed alignment left and right of the core (side a).
             let (mut left, mut right) = (0, 0);
             for op in al.ops.iter().filter(|o| o.tag == align::OpTag::Equal) {
-                for i in op.a.clone() {
+                for i in op.a() {
                     let i = i + ra.start;
                     if i < la.len() {
                         left += 1;

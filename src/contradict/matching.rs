@@ -27,12 +27,12 @@ impl TokenMap {
         let mut a_op = vec![usize::MAX; al.a_len];
         let mut b_op = vec![usize::MAX; al.b_len];
         for (k, op) in al.ops.iter().enumerate() {
-            for i in op.a.clone() {
+            for i in op.a() {
                 if let Some(x) = a_op.get_mut(i) {
                     *x = k;
                 }
             }
-            for i in op.b.clone() {
+            for i in op.b() {
                 if let Some(x) = b_op.get_mut(i) {
                     *x = k;
                 }
@@ -50,7 +50,7 @@ impl TokenMap {
     /// The token of side b aligned as equal to token `i` of side a.
     pub fn a_to_b(&self, al: &Alignment, i: usize) -> Option<usize> {
         let op = &al.ops[self.op_of(true, i)?];
-        (op.tag == OpTag::Equal).then(|| op.b.start + (i - op.a.start))
+        (op.tag == OpTag::Equal).then(|| op.b().start + (i - op.a().start))
     }
 }
 
@@ -153,8 +153,8 @@ pub fn claim_pairs<'c>(
     for (k, op) in al.ops.iter().enumerate() {
         if op.tag != OpTag::Equal {
             let e = extent.entry(uf.find(k)).or_default();
-            e.0 += op.a.len();
-            e.1 += op.b.len();
+            e.0 += op.a().len();
+            e.1 += op.b().len();
         }
     }
     let mut out = Vec::new();

@@ -306,24 +306,24 @@ pub(crate) fn compare_quotes(
                 q.start <= r.start && r.end <= q.end
             }
         };
-        if !(within(&op.a, &ra) && within(&op.b, &rb)) {
+        if !(within(&op.a(), &ra) && within(&op.b(), &rb)) {
             continue;
         }
-        let wa: Vec<&str> = ta[op.a.clone()].iter().map(|t| t.slice(a.text)).collect();
-        let wb: Vec<&str> = tb[op.b.clone()].iter().map(|t| t.slice(b.text)).collect();
+        let wa: Vec<&str> = ta[op.a()].iter().map(|t| t.slice(a.text)).collect();
+        let wb: Vec<&str> = tb[op.b()].iter().map(|t| t.slice(b.text)).collect();
         // The words beside the inserted ones, on the side that has them.
-        let (tokens, r, text) = if op.b.is_empty() {
-            (ta, &op.a, a.text)
+        let (tokens, r, text) = if op.b().is_empty() {
+            (ta, op.a(), a.text)
         } else {
-            (tb, &op.b, b.text)
+            (tb, op.b(), b.text)
         };
         let word = |i: Option<usize>| i.and_then(|i| tokens.get(i)).map(|t| t.slice(text));
         let beside = [word(r.start.checked_sub(1)), word(Some(r.end))];
         if same_wording(&wa, &wb) || aside(&wa, &wb, beside) {
             continue;
         }
-        let sa = span_of(ta, &op.a);
-        let sb = span_of(tb, &op.b);
+        let sa = span_of(ta, &op.a());
+        let sb = span_of(tb, &op.b());
         if same_figures(a.claims, sa, b.claims, sb) {
             continue; // ثماني / 8, بألف / بـ (1000): notation, not wording
         }

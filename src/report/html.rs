@@ -279,7 +279,7 @@ fn passage(
     let mut changed = vec![false; tokens.len()];
     for op in &p.alignment.ops {
         if op.tag != OpTag::Equal {
-            let r = if side == "a" { &op.a } else { &op.b };
+            let r = if side == "a" { op.a() } else { op.b() };
             changed[r.clone()].iter_mut().for_each(|c| *c = true);
         }
     }

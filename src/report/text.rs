@@ -245,13 +245,13 @@ fn hunks(p: &PairResult, a: &Side, b: &Side, context: usize, color: bool) -> Vec
     };
     for (i, op) in ops.iter().enumerate() {
         if op.tag != OpTag::Equal {
-            a.push_changed(&mut cur.a, op.a.clone(), color, context);
-            b.push_changed(&mut cur.b, op.b.clone(), color, context);
+            a.push_changed(&mut cur.a, op.a(), color, context);
+            b.push_changed(&mut cur.b, op.b(), color, context);
             continue;
         }
-        let n = op.a.len();
+        let n = op.a().len();
         let (first, last) = (i == 0, i + 1 == ops.len());
-        let (ra, rb) = (op.a.clone(), op.b.clone());
+        let (ra, rb) = (op.a(), op.b());
         if first && last {
             // Nothing changed: the beginning and the end of the passage.
             if n <= 2 * context.max(1) {
