@@ -251,6 +251,9 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
                 .flat_map_iter(|group| verify_group(corpus, &unit_starts, group, opts)),
         );
         verify_time += t.elapsed();
+        // The shard's seeds and candidates were freed by the threads that
+        // made them: give their pages back before the next shard's.
+        release_free_memory();
     }
     stats.common_groups = seed_stats.common_groups;
     stats.candidates = candidates;
