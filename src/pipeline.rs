@@ -333,16 +333,25 @@ impl Window {
         }
         let (b0, b1) = (units[u0].byte as usize, units[u1].byte as usize);
         let first_token = units[u0].token as usize;
-        let mut tokens = normalize::tokenize(&text[b0..b1]);
-        debug_assert_eq!(tokens.len(), units[u1].token as usize - first_token);
+        let slice = &text[b0..b1];
+        let mut tokens = normalize::tokenize(slice);
+        let units = if tokens.len() == units[u1].token as usize - first_token {
+            units[u0..=u1]
+                .windows(2)
+                .map(|w| w[0].token as usize - first_token..w[1].token as usize - first_token)
+                .collect()
+        } else {
+            // A character that folds to two tokens of the same bytes ("㎡":
+            // "m", "2") split by a unit cut at the window's edge: the
+            // slice's tokens are not the document's there, so it gets
+            // units of its own (off by a token at that edge, never out of
+            // its bounds).
+            segment::units(&segment::breaks(slice, &tokens))
+        };
         for t in &mut tokens {
             t.span = Span::new(t.span.start + b0, t.span.end + b0);
         }
         let keys = tokens.iter().map(|t| t.hash).collect();
-        let units = units[u0..=u1]
-            .windows(2)
-            .map(|w| w[0].token as usize - first_token..w[1].token as usize - first_token)
-            .collect();
         Window {
             first_token,
             tokens,
@@ -1535,6 +1544,57 @@ mod tests {
             if right > 0 {
                 prop_assert!(flank_may_extend(&xa, &xb));
             }
+        }
+
+        /// A window is a stretch of the whole document: its tokens, keys
+        /// and units are the document's own (whole units covering the
+        /// region, widened by `pad` tokens), wherever it starts.
+        #[test]
+        fn a_window_is_the_whole_documents_units(
+            words in proptest::collection::vec(
+                proptest::sample::select(&["وقال", "الجيش", "1,200", "Putin", "said", "bei", "½", "ﷺ", "㎡", "."][..]),
+                1..120,
+            ),
+            seps in proptest::collection::vec(
+                proptest::sample::select(&[" ", ". ", "، ", "\n\n", "؟ ", ", "][..]),
+                120,
+            ),
+            start in 0usize..200,
+            len in 1usize..60,
+            pad in proptest::sample::select(&[0usize, 3, WIDEN_TOKENS][..]),
+        ) {
+            let text: String = words.iter().zip(&seps).flat_map(|(w, s)| [*w, *s]).collect();
+            let (mut toks, mut breaks) = (Vec::new(), Vec::new());
+            let units = fingerprint_doc(DocId(0), &text, &mut toks, &mut breaks).units;
+            let whole = tokenize_doc(&text);
+            prop_assume!(!whole.tokens.is_empty());
+            let n = whole.tokens.len();
+            let r = start % n..(start % n + len).min(n);
+            let w = Window::around(&text, &units, &r, pad);
+            // Always: units cover the window's own tokens, in order.
+            prop_assert_eq!(w.units.first().map(|u| u.start), Some(0));
+            prop_assert_eq!(w.units.last().map(|u| u.end), Some(w.tokens.len()));
+            prop_assert!(w.units.windows(2).all(|p| p[0].end == p[1].start));
+            // The exception: two tokens of one character ("㎡") at a unit cut.
+            let split = whole.units.iter().any(|u| {
+                u.start > 0 && whole.tokens[u.start - 1].span == whole.tokens[u.start].span
+            });
+            prop_assume!(!split);
+            let (first, last) = (w.first_token, w.first_token + w.tokens.len());
+            prop_assert!(first <= r.start && r.end <= last);
+            prop_assert_eq!(&w.tokens[..], &whole.tokens[first..last]);
+            prop_assert!(w.keys.iter().zip(&w.tokens).all(|(k, t)| *k == t.hash));
+            let doc_units: Vec<Range<usize>> = whole
+                .units
+                .iter()
+                .filter(|u| u.start >= first && u.end <= last)
+                .map(|u| u.start - first..u.end - first)
+                .collect();
+            prop_assert_eq!(&w.units, &doc_units);
+            // Whole units, and `pad` tokens of them beyond the region's.
+            let covering = extend_to_units(&whole.units, r.start as u32..r.end as u32);
+            prop_assert!(first <= covering.start.saturating_sub(pad));
+            prop_assert!(last >= (covering.end + pad).min(n));
         }
     }
 }
