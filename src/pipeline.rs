@@ -905,8 +905,6 @@ impl Timings {
     }
 }
 
-/// The process's peak and current RSS, as ", peak RSS N MB (now M MB)" for
-/// the timing lines (Linux `/proc/self/status`; empty elsewhere).
 /// Gives the memory a finished phase freed back to the system. glibc keeps
 /// what a thread frees in that thread's arena, where the next phase's
 /// allocations from other threads (or the main thread's large lists) do not
@@ -925,6 +923,8 @@ fn release_free_memory() {
     }
 }
 
+/// The process's peak and current RSS, as ", peak RSS N MB (now M MB)" for
+/// the timing lines (Linux `/proc/self/status`; empty elsewhere).
 fn peak_rss() -> String {
     let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
         return String::new();
