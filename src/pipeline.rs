@@ -510,7 +510,8 @@ fn verify_region(
     // The passage's byte spans; held pairs keep no token spans (they are
     // tokenized again where needed).
     let passage = |wb: &Window, (pa, pb, mut al): (Range<usize>, Range<usize>, Alignment)| {
-        al.release_spans(texts.0, &wa.tokens, texts.1, &wb.tokens);
+        al.hold_split_spans(true, texts.0, &wa.tokens, pa.clone());
+        al.hold_split_spans(false, texts.1, &wb.tokens, pb.clone());
         Some((
             segment::span_of(&wa.tokens, &pa),
             segment::span_of(&wb.tokens, &pb),
@@ -574,7 +575,7 @@ fn verify_aligned(
     if ra.is_empty() || rb.is_empty() {
         return None;
     }
-    let full = align::align(&wa.tokens[ra.clone()], &wb.tokens[rb.clone()]);
+    let full = align::align_keys(&wa.keys[ra.clone()], &wb.keys[rb.clone()]);
     let (pa, pb, al) = full.trim(&wa.keys[ra.clone()], &wb.keys[rb.clone()]);
     let (pa, pb) = (
         ra.start + pa.start..ra.start + pa.end,
@@ -1068,9 +1069,8 @@ fn quote_pairs(
         .filter_map(|(a, b)| {
             let tokens = |p: &Passage| align::passage_tokens(&corpus.get(p.doc).text, p.span);
             let (ta, tb) = (tokens(&a), tokens(&b));
-            let mut al = align::align(&ta, &tb);
-            let (text_a, text_b) = (&corpus.get(a.doc).text, &corpus.get(b.doc).text);
-            al.release_spans(text_a, &ta, text_b, &tb);
+            // The passages' own tokens: tokenized again, they give them back.
+            let al = align::align(&ta, &tb);
             (al.similarity >= opts.min_similarity.max(0.6)).then_some(Matched {
                 a,
                 b,
