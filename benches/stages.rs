@@ -414,7 +414,9 @@ fn index_stage(c: &mut Criterion, samples: &[Sample]) {
 /// 17th: as the peers' planted edits, denser) and with an unrelated window
 /// of the same language (stock words in common, as most candidate regions
 /// of a corpus full of shared formulae).
-fn align_pairs(s: &Sample) -> (Vec<(Vec<u64>, Vec<u64>)>, Vec<(Vec<u64>, Vec<u64>)>) {
+type KeyPairs = Vec<(Vec<u64>, Vec<u64>)>;
+
+fn align_pairs(s: &Sample) -> (KeyPairs, KeyPairs) {
     let wins: Vec<Vec<u64>> = prepare(s)
         .iter()
         .flat_map(|d| {
