@@ -34,12 +34,17 @@ pub struct Run {
 /// Largest bit table (64-bit words: tokens of `b` × words of `a`'s row)
 /// aligned bit-parallel, 16 MiB; larger pairs (none on the corpora we
 /// measure) return `None` and are left to Myers, which needs no table.
-const MAX_TABLE_WORDS: usize = 1 << 21;
+pub const MAX_TABLE_WORDS: usize = 1 << 21;
 
 /// The runs of a longest common subsequence of `a` and `b`, in order,
 /// covering both sequences; `None` when the pair is too large for the bit
 /// table (see `MAX_TABLE_WORDS`).
 pub fn runs(a: &[u64], b: &[u64]) -> Option<Vec<Run>> {
+    runs_within(a, b, MAX_TABLE_WORDS)
+}
+
+/// [`runs`] with a bit table of at most `max_words` words.
+pub fn runs_within(a: &[u64], b: &[u64], max_words: usize) -> Option<Vec<Run>> {
     let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     let (ma, mb) = (&a[prefix..], &b[prefix..]);
     let suffix = ma
@@ -50,7 +55,7 @@ pub fn runs(a: &[u64], b: &[u64]) -> Option<Vec<Run>> {
         .count();
     let (ma, mb) = (&ma[..ma.len() - suffix], &mb[..mb.len() - suffix]);
     let words = ma.len().div_ceil(64);
-    if words.saturating_mul(mb.len()) > MAX_TABLE_WORDS {
+    if words.saturating_mul(mb.len()) > max_words {
         return None;
     }
     let mut out = Builder::default();
