@@ -286,7 +286,7 @@ fn diff(a: &[u64], b: &[u64]) -> Vec<lcs::Run> {
 
 /// [`diff`] with a bit table of at most `max_words` words.
 fn diff_within(a: &[u64], b: &[u64], max_words: usize) -> Vec<lcs::Run> {
-    if let Some(runs) = lcs::runs_within(a, b, max_words) {
+    if let Some(runs) = lcs::runs(a, b, max_words) {
         return runs;
     }
     // No deadline: a time limit would make the output depend on the machine.
