@@ -9,7 +9,7 @@ use crate::config::CheckConfig;
 use crate::contradict::{self, CompareOptions};
 use crate::document::{Corpus, DocId, Passage, Span};
 use crate::fingerprint;
-use crate::index::{self, ChunkPos, ChunkRecord};
+use crate::index::{self, ChunkRecord};
 use crate::input;
 use crate::normalize::{self, Token};
 use crate::quotes;
@@ -89,26 +89,36 @@ pub fn tokenize_doc(text: &str) -> Tokenized {
 
 /// What fingerprinting keeps of one document.
 struct DocPrint {
-    /// Its chunks' fingerprints.
+    /// Its chunks' fingerprints (each with its first token and length).
     records: Vec<ChunkRecord>,
-    /// Where each chunk starts, and the end (see [`ChunkPos`]).
-    chunks: Vec<ChunkPos>,
     /// Where each sentence unit starts, and the end: verification
     /// tokenizes just the units around a candidate.
-    units: Vec<ChunkPos>,
+    units: Vec<UnitStart>,
     /// Sentences (for the statistics).
     sentences: usize,
 }
 
+/// Where a sentence unit starts: its first token and that token's first
+/// byte. A document's list ends with a sentinel (token count, text
+/// length): unit `u` is tokens `list[u].token..list[u + 1].token`, bytes
+/// from `list[u].byte`. Plain data, 8 bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct UnitStart {
+    /// Index of the unit's first token.
+    token: u32,
+    /// Byte offset of that token.
+    byte: u32,
+}
+
 /// The start of each token range `r`, then the end of the text.
-fn starts_of(ranges: &[Range<usize>], tokens: &[Token], text: &str) -> Vec<ChunkPos> {
+fn starts_of(ranges: &[Range<usize>], tokens: &[Token], text: &str) -> Vec<UnitStart> {
     // Exact capacity: the lists of all documents are held for the run.
-    let mut pos: Vec<ChunkPos> = Vec::with_capacity(ranges.len() + 1);
-    pos.extend(ranges.iter().map(|r| ChunkPos {
+    let mut pos: Vec<UnitStart> = Vec::with_capacity(ranges.len() + 1);
+    pos.extend(ranges.iter().map(|r| UnitStart {
         token: r.start as u32,
         byte: tokens[r.start].span.start as u32,
     }));
-    pos.push(ChunkPos {
+    pos.push(UnitStart {
         token: tokens.len() as u32,
         byte: text.len() as u32,
     });
@@ -126,28 +136,15 @@ fn fingerprint_doc(
     segment::breaks_into(text, tokens, breaks);
     let sentences = breaks.iter().filter(|&&b| b >= Break::Sentence).count();
     let units = starts_of(&segment::units(breaks), tokens, text);
-    let estimate = tokens.len() / 4 + 1;
-    let (mut records, mut pos) = (Vec::with_capacity(estimate), Vec::with_capacity(estimate));
+    let mut records = Vec::with_capacity(tokens.len() / 4 + 1);
     fingerprint::for_each_chunk(tokens, breaks, |r, f| {
-        pos.push(ChunkPos {
-            token: r.start as u32,
-            byte: tokens[r.start].span.start as u32,
-        });
-        records.push(ChunkRecord {
-            fingerprint: f.0,
-            doc: doc.0,
-            chunk: records.len() as u32,
-        });
+        // (Past 2^29 tokens, never within `input::DOC_SIZE_LIMIT`.)
+        if r.start <= ChunkRecord::MAX_TOKEN as usize {
+            records.push(ChunkRecord::new(f.0, doc.0, r.start as u32, r.len()));
+        }
     });
-    pos.push(ChunkPos {
-        token: tokens.len() as u32,
-        byte: text.len() as u32,
-    });
-    // Exact capacity: the lists of all documents are held for the run.
-    pos.shrink_to_fit();
     DocPrint {
         records,
-        chunks: pos,
         units,
         sentences,
     }
@@ -177,8 +174,7 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
     // at a time (the records of a batch are appended to one list, never
     // held twice).
     let mut records: Vec<ChunkRecord> = Vec::new();
-    let mut positions: Vec<Vec<ChunkPos>> = Vec::with_capacity(corpus.len());
-    let mut unit_starts: Vec<Vec<ChunkPos>> = Vec::with_capacity(corpus.len());
+    let mut unit_starts: Vec<Vec<UnitStart>> = Vec::with_capacity(corpus.len());
     let mut passages = 0;
     for (b, batch) in corpus.docs.chunks(FINGERPRINT_BATCH).enumerate() {
         let per_doc: Vec<DocPrint> = batch
@@ -194,7 +190,6 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
             .collect();
         for d in per_doc {
             records.extend(d.records);
-            positions.push(d.chunks);
             unit_starts.push(d.units);
             passages += d.sentences;
         }
@@ -205,14 +200,15 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
     // 2. Group equal fingerprints; find near ones with the block index.
     records.par_sort_unstable();
     let mut fps = Vec::new();
-    let mut starts = Vec::new();
+    let mut starts: Vec<u32> = Vec::new();
+    let record_no = |i: usize| u32::try_from(i).expect("fewer than 2^32 chunks");
     for (i, r) in records.iter().enumerate() {
         if fps.last() != Some(&r.fingerprint) {
             fps.push(r.fingerprint);
-            starts.push(i);
+            starts.push(record_no(i));
         }
     }
-    starts.push(records.len());
+    starts.push(record_no(records.len()));
     let near = index::near_pairs(&fps, opts.max_hamming);
     lap(
         "index",
@@ -229,7 +225,7 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
     // one shard of documents at a time, so that the seeds (millions on a
     // large corpus) never all exist at once.
     let mut seed_stats = SeedStats::default();
-    let seeding = Seeding::new(&records, &starts, &near, &positions, &mut seed_stats);
+    let seeding = Seeding::new(&records, &starts, &near, &mut seed_stats);
     let shards = seeding.shards(corpus.len(), candidates::SHARD_SEEDS);
     let (mut seeding_time, mut verify_time) = (Duration::ZERO, Duration::ZERO);
     let mut out: Vec<Matched> = Vec::new();
@@ -317,7 +313,7 @@ impl Window {
     /// side of them (what widening a passage needs). `units` are the
     /// document's unit starts and its end, so a window's units are the
     /// whole document's: the same wherever the window starts.
-    fn around(text: &str, units: &[ChunkPos], r: &Range<usize>, pad: usize) -> Window {
+    fn around(text: &str, units: &[UnitStart], r: &Range<usize>, pad: usize) -> Window {
         let last = units.len() - 1;
         let unit_of = |t: usize| {
             units
@@ -376,7 +372,7 @@ impl Window {
 
 fn verify_group(
     corpus: &Corpus,
-    unit_starts: &[Vec<ChunkPos>],
+    unit_starts: &[Vec<UnitStart>],
     group: &[Candidate],
     opts: &MatchOptions,
 ) -> Vec<Matched> {
