@@ -778,9 +778,11 @@ pub fn check(
     keep_spans_over_blanks(&corpus, &saved, &mut matched);
     restore(&mut corpus, saved);
     // Claims of every document, once each: all of them for documents in a
-    // pair, only the quotations for the others (quotations pair documents
-    // that passage matching did not pair; the rest of their claims would
-    // be held for nothing — half of SaudiNewsNet's documents are in no pair).
+    // pair, only the quotations' spans for the others (quotations pair
+    // documents that passage matching did not pair; the rest of their claims
+    // would be held for nothing — half of SaudiNewsNet's documents are in no
+    // pair — and the documents a quotation pair then pairs have all their
+    // claims extracted again).
     let claim_opts = ClaimOptions::default();
     let mut paired = vec![false; corpus.len()];
     for m in &matched {
@@ -788,23 +790,39 @@ pub fn check(
         paired[m.b.doc.index()] = true;
     }
     let extract = |d: DocId| claims::extract(&corpus.get(d).text, &claim_opts);
-    let mut claims: HashMap<DocId, Vec<Claim>> = corpus
-        .iter()
-        .map(|(d, _)| d)
-        .collect::<Vec<_>>()
-        .par_iter()
-        .map(|&d| {
-            let mut c = extract(d);
-            if !paired[d.index()] {
-                c.retain(|c| c.kind == claims::ClaimKind::Quote);
+    let quotes_of = |c: &[Claim]| -> Vec<Span> {
+        let n = c
+            .iter()
+            .filter(|c| c.kind == claims::ClaimKind::Quote)
+            .count();
+        let mut v = Vec::with_capacity(n);
+        v.extend(
+            c.iter()
+                .filter(|c| c.kind == claims::ClaimKind::Quote)
+                .map(|c| c.span),
+        );
+        v
+    };
+    // Indexed by document: its claims (empty when it is in no pair) and its
+    // quotations' spans.
+    let (mut claims, quote_spans): (Vec<Vec<Claim>>, Vec<Vec<Span>>) = (0..corpus.len())
+        .into_par_iter()
+        .map(|i| {
+            let mut c = extract(DocId(i as u32));
+            let q = quotes_of(&c);
+            if paired[i] {
+                // Held to the end: without the growth slack (a third of
+                // their capacity on SaudiNewsNet, 13 MB).
                 c.shrink_to_fit();
+                (c, q)
+            } else {
+                (Vec::new(), q)
             }
-            (d, c)
         })
-        .collect();
+        .unzip();
     lap("claims");
     release_free_memory();
-    let (extra, proposed, passed) = quote_pairs(&corpus, &claims, &matched, opts);
+    let (extra, proposed, passed) = quote_pairs(&corpus, quote_spans, &matched, opts);
     // Documents that only quotation pairs pair: all their claims now.
     let mut newly: Vec<DocId> = extra
         .iter()
@@ -814,7 +832,10 @@ pub fn check(
     newly.sort_unstable();
     newly.dedup();
     let full: Vec<(DocId, Vec<Claim>)> = newly.par_iter().map(|&d| (d, extract(d))).collect();
-    claims.extend(full);
+    for (d, mut c) in full {
+        c.shrink_to_fit();
+        claims[d.index()] = c;
+    }
     timings.lap(
         "quotation pairs",
         &format!(
@@ -822,6 +843,8 @@ pub fn check(
             extra.len()
         ),
     );
+    // The quotation index was freed by the threads that built it.
+    release_free_memory();
     matched.extend(extra);
     matched.sort_by_key(|x| (x.a, x.b));
     let compare_opts = CompareOptions::default();
@@ -830,7 +853,7 @@ pub fn check(
         .map(|m| {
             let (da, db) = (corpus.get(m.a.doc), corpus.get(m.b.doc));
             let inside = |d: DocId, s: Span| -> Vec<Claim> {
-                claims[&d]
+                claims[d.index()]
                     .iter()
                     .filter(|c| c.span.start >= s.start && c.span.end <= s.end)
                     .cloned()
@@ -843,14 +866,14 @@ pub fn check(
                     text: &da.text,
                     passage: m.a.span,
                     claims: &ca,
-                    doc_claims: &claims[&m.a.doc],
+                    doc_claims: &claims[m.a.doc.index()],
                     date: da.date.as_deref(),
                 },
                 contradict::Side {
                     text: &db.text,
                     passage: m.b.span,
                     claims: &cb,
-                    doc_claims: &claims[&m.b.doc],
+                    doc_claims: &claims[m.b.doc.index()],
                     date: db.date.as_deref(),
                 },
                 &compare_opts,
@@ -1013,36 +1036,36 @@ fn restore(corpus: &mut Corpus, saved: Saved) {
 /// how many candidate pairs passed the bar and were aligned.
 fn quote_pairs(
     corpus: &Corpus,
-    claims: &HashMap<DocId, Vec<Claim>>,
+    quote_spans: Vec<Vec<Span>>,
     matched: &[Matched],
     opts: &MatchOptions,
 ) -> (Vec<Matched>, usize, usize) {
-    let docs: Vec<quotes::DocQuotes<'_>> = corpus
-        .iter()
-        .map(|(d, doc)| quotes::DocQuotes {
-            doc: d,
-            text: &doc.text,
-            quotes: claims[&d]
-                .iter()
-                .filter(|c| c.kind == claims::ClaimKind::Quote)
-                .map(|c| c.span)
-                .collect(),
+    // The documents with quotations (`quote_spans` is indexed by document).
+    let docs: Vec<quotes::DocQuotes<'_>> = quote_spans
+        .into_iter()
+        .enumerate()
+        .filter(|(_, q)| !q.is_empty())
+        .map(|(i, quotes)| quotes::DocQuotes {
+            doc: DocId(i as u32),
+            text: &corpus.docs[i].text,
+            quotes,
         })
         .collect();
-    // The matched spans of each (a, b) document pair: a scan of all of
-    // `matched` per quotation pair took minutes on 20,000 documents.
-    let mut by_docs: HashMap<(DocId, DocId), Vec<(Span, Span)>> = HashMap::new();
-    for m in matched {
-        by_docs
-            .entry((m.a.doc, m.b.doc))
-            .or_default()
-            .push((m.a.span, m.b.span));
-    }
+    // `matched` is sorted by (a, b): the pairs of document a are one run of
+    // it, looked up without an index (a map of the pairs' spans by document
+    // pair took 7 MB of SaudiNewsNet's run; a scan of all of `matched` per
+    // quotation pair took minutes on 20,000 documents).
+    debug_assert!(
+        matched
+            .windows(2)
+            .all(|w| (w[0].a, w[0].b) <= (w[1].a, w[1].b))
+    );
     let covered = |a: &Passage, b: &Passage| {
-        by_docs.get(&(a.doc, b.doc)).is_some_and(|v| {
-            v.iter()
-                .any(|(sa, sb)| sa.overlaps(&a.span) && sb.overlaps(&b.span))
-        })
+        let first = matched.partition_point(|m| m.a.doc < a.doc);
+        matched[first..]
+            .iter()
+            .take_while(|m| m.a.doc == a.doc)
+            .any(|m| m.b.doc == b.doc && m.a.span.overlaps(&a.span) && m.b.span.overlaps(&b.span))
     };
     // The bar of passage pairs: enough words, and word-3-shingle Jaccard at
     // least `min_jaccard` (formulae quoted in many texts otherwise pair
