@@ -1,4 +1,6 @@
-//! Word alignment of two passages, with `similar`.
+//! Word alignment of two passages: a longest common subsequence of their
+//! tokens, computed bit-parallel (`lcs`), `similar`'s Myers diff for pairs
+//! too large for its bit table.
 //!
 //! The alignment is over matching tokens (normalized words, see
 //! `crate::normalize`), but every position it exposes is a byte span of the
@@ -8,6 +10,8 @@ use crate::document::Span;
 use crate::normalize::{Token, tokenize};
 use serde::Serialize;
 use std::ops::Range;
+
+mod lcs;
 
 /// What one alignment step does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -246,36 +250,24 @@ pub fn span_of(tokens: &[Span], r: &Range<usize>) -> Span {
     Span::new(tokens[r.start].start, tokens[r.end - 1].end)
 }
 
-/// Aligns two token sequences (compared by normalized token) word by word
-/// with Myers' diff. Adjacent deletes and inserts become one replace.
+/// Aligns two token sequences (compared by normalized token) word by word:
+/// a longest common subsequence, as Myers' diff finds. Adjacent deletes and
+/// inserts become one replace.
 pub fn align(a: &[Token], b: &[Token]) -> Alignment {
     let ka: Vec<u64> = a.iter().map(|t| t.hash).collect();
     let kb: Vec<u64> = b.iter().map(|t| t.hash).collect();
-    // No deadline: a time limit would make the output depend on the machine.
-    let raw = similar::capture_diff_slices(similar::Algorithm::Myers, &ka, &kb);
-    let mut ops: Vec<AlignOp> = Vec::with_capacity(raw.len());
-    for op in raw {
-        let (tag, ra, rb) = op.as_tag_tuple();
-        let tag = match tag {
-            similar::DiffTag::Equal => OpTag::Equal,
-            similar::DiffTag::Delete => OpTag::Delete,
-            similar::DiffTag::Insert => OpTag::Insert,
-            similar::DiffTag::Replace => OpTag::Replace,
-        };
-        if ra.is_empty() && rb.is_empty() {
-            continue;
-        }
-        match ops.last_mut() {
-            Some(last) if last.tag != OpTag::Equal && tag != OpTag::Equal => {
-                *last = AlignOp::new(
-                    OpTag::Replace,
-                    last.a().start..ra.end,
-                    last.b().start..rb.end,
-                );
-            }
-            _ => ops.push(AlignOp::new(tag, ra, rb)),
-        }
-    }
+    let ops: Vec<AlignOp> = diff(&ka, &kb)
+        .into_iter()
+        .map(|r| {
+            let tag = match (r.equal, r.a.is_empty(), r.b.is_empty()) {
+                (true, _, _) => OpTag::Equal,
+                (false, false, true) => OpTag::Delete,
+                (false, true, false) => OpTag::Insert,
+                _ => OpTag::Replace,
+            };
+            AlignOp::new(tag, r.a, r.b)
+        })
+        .collect();
     let mut al = Alignment {
         ops,
         a_len: a.len(),
@@ -288,6 +280,36 @@ pub fn align(a: &[Token], b: &[Token]) -> Alignment {
     };
     al.similarity = al.equal_ratio();
     al
+}
+
+/// The runs of a longest common subsequence of `a` and `b` (equal runs and
+/// the differences between them, alternating): bit-parallel, or with
+/// `similar`'s Myers diff when the pair is too large for the bit table.
+fn diff(a: &[u64], b: &[u64]) -> Vec<lcs::Run> {
+    if let Some(runs) = lcs::runs(a, b) {
+        return runs;
+    }
+    // No deadline: a time limit would make the output depend on the machine.
+    let mut runs: Vec<lcs::Run> = Vec::new();
+    for op in similar::capture_diff_slices(similar::Algorithm::Myers, a, b) {
+        let (tag, ra, rb) = op.as_tag_tuple();
+        let equal = tag == similar::DiffTag::Equal;
+        if ra.is_empty() && rb.is_empty() {
+            continue;
+        }
+        match runs.last_mut() {
+            Some(last) if !last.equal && !equal => {
+                last.a.end = ra.end;
+                last.b.end = rb.end;
+            }
+            _ => runs.push(lcs::Run {
+                equal,
+                a: ra,
+                b: rb,
+            }),
+        }
+    }
+    runs
 }
 
 /// The largest replace kept at a passage's edge, in tokens per side: an
@@ -496,13 +518,10 @@ fn moved_block(before: &[u64], after: &[u64]) -> Option<(usize, usize, usize)> {
     {
         return None;
     }
-    let ops = similar::capture_diff_slices(similar::Algorithm::Myers, before, after);
-    let eq: Vec<(Range<usize>, Range<usize>)> = ops
-        .iter()
-        .filter_map(|o| match o.as_tag_tuple() {
-            (similar::DiffTag::Equal, a, b) => Some((a, b)),
-            _ => None,
-        })
+    let eq: Vec<(Range<usize>, Range<usize>)> = diff(before, after)
+        .into_iter()
+        .filter(|r| r.equal)
+        .map(|r| (r.a, r.b))
         .collect();
     let (first, last) = (eq.first()?, eq.last()?);
     let (s, e) = (first.0.start, last.1.end);

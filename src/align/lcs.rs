@@ -1,0 +1,337 @@
+//! A longest common subsequence of two token-key sequences, bit-parallel.
+//!
+//! `similar`'s Myers diff finds a shortest edit script in O((N + M)·D)
+//! steps, D the number of differing tokens. Verification aligns hundreds of
+//! thousands of candidate regions, and most of them are natural
+//! near-duplicates: a shared half-sentence between unrelated words, so D is
+//! about N and Myers' time was a third of matching. The bit-parallel LCS
+//! (Allison and Dix 1986, Hyyrö 2004) does the same work in
+//! O(N·⌈M/64⌉) word operations whatever D is: one bit per token of `a`,
+//! each token of `b` updates the whole row with an addition.
+//!
+//! A shortest edit script and a longest common subsequence are the same
+//! thing (Myers 1986), so both find the same number of equal tokens (a
+//! property test checks it against `similar`). Where several alignments are
+//! equally long they may pick different matches: both match the common
+//! prefix and suffix first; in between, this one drops a token of `a`
+//! before one of `b` when either keeps the LCS.
+
+use std::ops::Range;
+
+/// One run of the alignment: `equal` runs pair tokens one to one; the
+/// others are the differing tokens between two equal runs (either range
+/// may be empty, not both).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Run {
+    /// Whether the tokens are equal.
+    pub equal: bool,
+    /// Token indices of `a`.
+    pub a: Range<usize>,
+    /// Token indices of `b`.
+    pub b: Range<usize>,
+}
+
+/// Largest bit table (64-bit words: tokens of `b` × words of `a`'s row)
+/// aligned bit-parallel, 16 MiB; larger pairs (none on the corpora we
+/// measure) return `None` and are left to Myers, which needs no table.
+const MAX_TABLE_WORDS: usize = 1 << 21;
+
+/// The runs of a longest common subsequence of `a` and `b`, in order,
+/// covering both sequences; `None` when the pair is too large for the bit
+/// table (see `MAX_TABLE_WORDS`).
+pub fn runs(a: &[u64], b: &[u64]) -> Option<Vec<Run>> {
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (ma, mb) = (&a[prefix..], &b[prefix..]);
+    let suffix = ma
+        .iter()
+        .rev()
+        .zip(mb.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (ma, mb) = (&ma[..ma.len() - suffix], &mb[..mb.len() - suffix]);
+    let words = ma.len().div_ceil(64);
+    if words.saturating_mul(mb.len()) > MAX_TABLE_WORDS {
+        return None;
+    }
+    let mut out = Builder::default();
+    out.step(true, prefix, prefix);
+    middle(ma, mb, prefix, &mut out);
+    out.step(true, suffix, suffix);
+    Some(out.finish())
+}
+
+/// Collects single steps into runs.
+#[derive(Default)]
+struct Builder {
+    runs: Vec<Run>,
+    at: (usize, usize),
+}
+
+impl Builder {
+    /// `da` tokens of `a` and `db` of `b`, equal or not.
+    fn step(&mut self, equal: bool, da: usize, db: usize) {
+        if da == 0 && db == 0 {
+            return;
+        }
+        let (ia, ib) = self.at;
+        self.at = (ia + da, ib + db);
+        match self.runs.last_mut() {
+            Some(last) if last.equal == equal => {
+                last.a.end = ia + da;
+                last.b.end = ib + db;
+            }
+            _ => self.runs.push(Run {
+                equal,
+                a: ia..ia + da,
+                b: ib..ib + db,
+            }),
+        }
+    }
+
+    fn finish(self) -> Vec<Run> {
+        self.runs
+    }
+}
+
+/// Aligns `a` and `b` (which share no first and no last token) and adds
+/// their steps to `out`; `offset` is where both start in the whole
+/// sequences.
+fn middle(a: &[u64], b: &[u64], offset: usize, out: &mut Builder) {
+    debug_assert_eq!(out.at, (offset, offset));
+    let (m, n) = (a.len(), b.len());
+    if m == 0 || n == 0 {
+        out.step(false, m, n);
+        return;
+    }
+    // Both sequences are read backwards, so that the traceback, which walks
+    // from the table's last cell to its first, meets them front to back.
+    let words = m.div_ceil(64);
+    // Bit i of a mask: the i-th token of `a` from its end has this key.
+    let (table, masks) = masks(a, words);
+    // rows[j]: the row after the last j + 1 tokens of b; bit i clear where
+    // the LCS of a's and b's last tokens grows by taking a's (i + 1)-th
+    // token from the end.
+    let mut rows = vec![0u64; n * words];
+    let mut row = vec![u64::MAX; words];
+    for (j, key) in b.iter().rev().enumerate() {
+        if let Some(k) = table.get(*key) {
+            let mask = &masks[k * words..(k + 1) * words];
+            let mut carry = false;
+            for (v, &mk) in row.iter_mut().zip(mask) {
+                let u = *v & mk;
+                let (s1, c1) = v.overflowing_add(u);
+                let (s2, c2) = s1.overflowing_add(carry as u64);
+                carry = c1 | c2;
+                *v = s2 | (*v & !mk);
+            }
+        }
+        rows[j * words..(j + 1) * words].copy_from_slice(&row);
+    }
+    // Traceback. (i, j): the last i tokens of a and the last j of b remain;
+    // the next of each is a[m - i] and b[n - j].
+    let (mut i, mut j) = (m, n);
+    while i > 0 && j > 0 {
+        if a[m - i] == b[n - j] {
+            out.step(true, 1, 1);
+            i -= 1;
+            j -= 1;
+            continue;
+        }
+        // Dropping a's next token keeps the LCS when bit i - 1 of the row
+        // for j tokens of b is set.
+        let bit = i - 1;
+        if rows[(j - 1) * words + bit / 64] >> (bit % 64) & 1 == 1 {
+            out.step(false, 1, 0);
+            i -= 1;
+        } else {
+            out.step(false, 0, 1);
+            j -= 1;
+        }
+    }
+    out.step(false, i, j);
+}
+
+/// The match masks of `a` read backwards, `words` 64-bit words each, and
+/// a table from key to mask.
+fn masks(a: &[u64], words: usize) -> (KeyTable, Vec<u64>) {
+    let mut table = KeyTable::with_capacity(a.len());
+    let mut masks: Vec<u64> = Vec::new();
+    for (i, key) in a.iter().rev().enumerate() {
+        let k = table.get_or_insert(*key, || {
+            masks.resize(masks.len() + words, 0);
+            masks.len() / words - 1
+        });
+        masks[k * words + i / 64] |= 1 << (i % 64);
+    }
+    (table, masks)
+}
+
+/// An open-addressing map from token key (already a hash) to a small index.
+struct KeyTable {
+    slots: Vec<(u64, u32)>,
+    mask: usize,
+}
+
+impl KeyTable {
+    fn with_capacity(n: usize) -> KeyTable {
+        let size = (2 * n).next_power_of_two().max(8);
+        KeyTable {
+            slots: vec![(0, u32::MAX); size],
+            mask: size - 1,
+        }
+    }
+
+    fn slot(&self, key: u64) -> usize {
+        // Token keys are SipHash values; mix anyway, so that keys built
+        // otherwise (tests) spread too.
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & self.mask
+    }
+
+    fn get(&self, key: u64) -> Option<usize> {
+        let mut s = self.slot(key);
+        loop {
+            let (k, v) = self.slots[s];
+            if v == u32::MAX {
+                return None;
+            }
+            if k == key {
+                return Some(v as usize);
+            }
+            s = (s + 1) & self.mask;
+        }
+    }
+
+    fn get_or_insert(&mut self, key: u64, new: impl FnOnce() -> usize) -> usize {
+        let mut s = self.slot(key);
+        loop {
+            let (k, v) = self.slots[s];
+            if v == u32::MAX {
+                let v = new();
+                self.slots[s] = (key, v as u32);
+                return v;
+            }
+            if k == key {
+                return v as usize;
+            }
+            s = (s + 1) & self.mask;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Checks that `runs` cover both sequences in order, alternate equal
+    /// and not, and that equal runs are equal.
+    fn check_runs(a: &[u64], b: &[u64], runs: &[Run]) -> usize {
+        let (mut ia, mut ib) = (0, 0);
+        let mut equal = 0;
+        for (k, r) in runs.iter().enumerate() {
+            assert_eq!((r.a.start, r.b.start), (ia, ib), "runs are contiguous");
+            assert!(!r.a.is_empty() || !r.b.is_empty(), "no empty run");
+            if k > 0 {
+                assert_ne!(runs[k - 1].equal, r.equal, "runs alternate");
+            }
+            if r.equal {
+                assert_eq!(&a[r.a.clone()], &b[r.b.clone()]);
+                equal += r.a.len();
+            }
+            (ia, ib) = (r.a.end, r.b.end);
+        }
+        assert_eq!((ia, ib), (a.len(), b.len()), "runs cover both sides");
+        equal
+    }
+
+    fn myers_equal(a: &[u64], b: &[u64]) -> usize {
+        similar::capture_diff_slices(similar::Algorithm::Myers, a, b)
+            .iter()
+            .filter_map(|o| match o.as_tag_tuple() {
+                (similar::DiffTag::Equal, r, _) => Some(r.len()),
+                _ => None,
+            })
+            .sum()
+    }
+
+    #[test]
+    fn common_prefix_is_matched_first() {
+        // 1 matches a's first 1, as in `similar`.
+        let r = runs(&[1, 2, 1], &[1]).unwrap();
+        assert_eq!(
+            r,
+            vec![
+                Run {
+                    equal: true,
+                    a: 0..1,
+                    b: 0..1
+                },
+                Run {
+                    equal: false,
+                    a: 1..3,
+                    b: 1..1
+                },
+            ]
+        );
+        let (a, b) = ([5, 1, 2, 1, 7], [6, 1, 8]);
+        let r = runs(&a, &b).unwrap();
+        assert_eq!(check_runs(&a, &b, &r), 1, "{r:?}");
+    }
+
+    #[test]
+    fn a_word_row_boundary_carries() {
+        // 130 tokens: three words per row; a shared run across both word
+        // boundaries with a change in the middle of each.
+        let a: Vec<u64> = (0..130).collect();
+        let mut b = a.clone();
+        b[63] = 1000;
+        b[64] = 1001;
+        b[128] = 1002;
+        b.insert(10, 999);
+        let r = runs(&a, &b).unwrap();
+        assert_eq!(check_runs(&a, &b, &r), 127);
+    }
+
+    #[test]
+    fn empty_and_identical() {
+        assert_eq!(runs(&[], &[]).unwrap(), vec![]);
+        let r = runs(&[1, 2], &[]).unwrap();
+        assert_eq!(check_runs(&[1, 2], &[], &r), 0);
+        let r = runs(&[1, 2, 3], &[1, 2, 3]).unwrap();
+        assert_eq!(r.len(), 1);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+        /// As many equal tokens as `similar`'s Myers (both are optimal),
+        /// in valid runs; small alphabets make many ties and repeats.
+        #[test]
+        fn as_long_as_myers(
+            a in prop::collection::vec(0u64..6, 0..200),
+            b in prop::collection::vec(0u64..6, 0..200),
+        ) {
+            let r = runs(&a, &b).unwrap();
+            prop_assert_eq!(check_runs(&a, &b, &r), myers_equal(&a, &b));
+        }
+
+        /// Edited copies: long shared stretches with scattered changes.
+        #[test]
+        fn edited_copies_as_long_as_myers(
+            a in prop::collection::vec(0u64..1000, 0..300),
+            edits in prop::collection::vec((0usize..300, 0u8..3, 0u64..1000), 0..30),
+        ) {
+            let mut b = a.clone();
+            for (at, kind, key) in edits {
+                let at = at.min(b.len());
+                match kind {
+                    0 => b.insert(at, key),
+                    1 if at < b.len() => { b.remove(at); }
+                    _ if at < b.len() => b[at] = key,
+                    _ => {}
+                }
+            }
+            let r = runs(&a, &b).unwrap();
+            prop_assert_eq!(check_runs(&a, &b, &r), myers_equal(&a, &b));
+        }
+    }
+}
