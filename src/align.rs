@@ -77,9 +77,8 @@ impl AlignOp {
 /// the byte spans of its tokens are rebuilt when needed
 /// ([`Alignment::a_tokens`]): a passage starts at a token's start and ends
 /// at a token's end, so tokenizing its text again gives back the tokens it
-/// was aligned on ([`passage_tokens`]). [`align`] and [`Alignment::trim`]
-/// still hold the spans, for the verifier to decide with
-/// [`Alignment::release_spans`] which side can do without them.
+/// was aligned on ([`passage_tokens`]). The verifier holds a side's spans
+/// only where that is not so ([`Alignment::hold_split_spans`]).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Alignment {
     /// The steps, in order, covering every token of both sides.
@@ -137,33 +136,43 @@ impl Alignment {
         if side_a { &h.a } else { &h.b }.as_deref()
     }
 
-    /// Drops the token spans of each side whose passage gives them back
-    /// when tokenized again, and keeps the others. `context_a` are the
-    /// tokens of a text of document a that the passage of side a was cut
-    /// from (a window of it, or all of it), with their spans in
-    /// `text_a`; likewise for b.
+    /// Holds the token spans of side a (or b) if its passage would not give
+    /// them back when tokenized again. `context` are the tokens of a text of
+    /// that side's document (a window of it, or all of it) with their spans
+    /// in `text`, and `at` the passage's tokens among them.
     ///
     /// Re-tokenizing gives back the aligned tokens unless a token of the
     /// context outside them overlaps the passage: a character that folds
     /// to a word and a number ("㎡" → "m", "2") makes two tokens of the
-    /// same bytes, and the passage may hold only one of them. Such a side
-    /// keeps its spans (checked, with everything else, by a property test;
-    /// debug builds also compare the spans tokenizing gives here).
-    pub fn release_spans(
+    /// same bytes, and the passage may hold only one of them. Only such a
+    /// side holds its spans (checked, with everything else, by a property
+    /// test; debug builds also compare the spans tokenizing gives here).
+    pub fn hold_split_spans(
         &mut self,
-        text_a: &str,
-        context_a: &[Token],
-        text_b: &str,
-        context_b: &[Token],
+        side_a: bool,
+        text: &str,
+        context: &[Token],
+        at: Range<usize>,
     ) {
-        let Some(h) = self.spans.as_deref_mut() else {
+        let Some(passage) = cover_tokens(&context[at.clone()]) else {
             return;
         };
-        release(&mut h.a, text_a, context_a);
-        release(&mut h.b, text_b, context_b);
-        if h.a.is_none() && h.b.is_none() {
-            self.spans = None;
+        let around = overlapping(context, passage);
+        if around == at {
+            // (`context` may be keyed by either tokenizer's hash.)
+            debug_assert!(
+                passage_tokens(text, passage)
+                    .iter()
+                    .map(|t| (t.span, t.number))
+                    .eq(context[at].iter().map(|t| (t.span, t.number))),
+                "passage {passage:?} does not tokenize to the tokens aligned"
+            );
+            return;
         }
+        // A token beside the passage shares its edge bytes.
+        let spans = context[at].iter().map(|t| t.span).collect();
+        let h = self.spans.get_or_insert_with(Default::default);
+        *if side_a { &mut h.a } else { &mut h.b } = Some(spans);
     }
 
     /// Keeps the token spans of side a (or b) as tokenizing `passage` of
@@ -189,31 +198,12 @@ impl Alignment {
     }
 }
 
-/// Drops `spans` (a passage's tokens, cut from `context`) if tokenizing the
-/// passage's text gives them back; see [`Alignment::release_spans`].
-fn release(spans: &mut Option<Vec<Span>>, text: &str, context: &[Token]) {
-    let Some(s) = spans.as_deref() else {
-        return;
-    };
-    let Some(passage) = cover(s) else {
-        *spans = None;
-        return;
-    };
-    let around = overlapping(context, passage);
-    if around.len() != s.len() {
-        return; // a token beside the passage shares its edge bytes
-    }
-    debug_assert!(
-        passage_tokens(text, passage) == context[around.clone()]
-            && context[around].iter().map(|t| t.span).eq(s.iter().copied()),
-        "passage {passage:?} does not tokenize to the tokens aligned"
-    );
-    *spans = None;
-}
-
 /// The span from the first token's start to the last one's end.
-fn cover(tokens: &[Span]) -> Option<Span> {
-    Some(Span::new(tokens.first()?.start, tokens.last()?.end))
+fn cover_tokens(tokens: &[Token]) -> Option<Span> {
+    Some(Span::new(
+        tokens.first()?.span.start,
+        tokens.last()?.span.end,
+    ))
 }
 
 /// Indices of the tokens (in text order) that overlap `span`.
@@ -227,7 +217,7 @@ fn overlapping(tokens: &[Token], span: Span) -> Range<usize> {
 /// its text, spans in `text`'s bytes. For a passage that starts at a
 /// token's start and ends at a token's end, these are the tokens of the
 /// whole text inside it, unless a token outside overlaps it (see
-/// [`Alignment::release_spans`]).
+/// [`Alignment::hold_split_spans`]).
 pub fn passage_tokens(text: &str, passage: Span) -> Vec<Token> {
     let mut tokens = tokenize(passage.slice(text));
     for t in &mut tokens {
@@ -250,13 +240,21 @@ pub fn span_of(tokens: &[Span], r: &Range<usize>) -> Span {
     Span::new(tokens[r.start].start, tokens[r.end - 1].end)
 }
 
-/// Aligns two token sequences (compared by normalized token) word by word:
-/// a longest common subsequence, as Myers' diff finds. Adjacent deletes and
-/// inserts become one replace.
+/// Aligns two token sequences (compared by normalized token) word by word
+/// (see [`align_keys`]).
 pub fn align(a: &[Token], b: &[Token]) -> Alignment {
     let ka: Vec<u64> = a.iter().map(|t| t.hash).collect();
     let kb: Vec<u64> = b.iter().map(|t| t.hash).collect();
-    let ops: Vec<AlignOp> = diff(&ka, &kb)
+    align_keys(&ka, &kb)
+}
+
+/// Aligns two sequences of token keys word by word: a longest common
+/// subsequence, as Myers' diff finds. Adjacent deletes and inserts become
+/// one replace. The alignment holds no token spans: a passage tokenized
+/// again gives them ([`Alignment::a_tokens`]), or see
+/// [`Alignment::hold_split_spans`].
+pub fn align_keys(ka: &[u64], kb: &[u64]) -> Alignment {
+    let ops: Vec<AlignOp> = diff(ka, kb)
         .into_iter()
         .map(|r| {
             let tag = match (r.equal, r.a.is_empty(), r.b.is_empty()) {
@@ -270,13 +268,10 @@ pub fn align(a: &[Token], b: &[Token]) -> Alignment {
         .collect();
     let mut al = Alignment {
         ops,
-        a_len: a.len(),
-        b_len: b.len(),
+        a_len: ka.len(),
+        b_len: kb.len(),
         similarity: 0.0,
-        spans: Some(Box::new(HeldSpans {
-            a: Some(a.iter().map(|t| t.span).collect()),
-            b: Some(b.iter().map(|t| t.span).collect()),
-        })),
+        spans: None,
     };
     al.similarity = al.equal_ratio();
     al
@@ -611,7 +606,7 @@ mod tests {
         /// A passage cut from a tokenized text at token boundaries
         /// tokenizes again to the same tokens (spans, hashes, number flags)
         /// unless a token outside it overlaps it; whatever
-        /// `release_spans` decides, the alignment gives back the spans it
+        /// `hold_split_spans` decides, the alignment gives back the spans it
         /// was aligned on.
         #[test]
         fn passages_tokenize_to_the_tokens_they_were_cut_from(
@@ -628,7 +623,8 @@ mod tests {
                 prop_assert_eq!(passage_tokens(&text, passage), tokens[i..j].to_vec());
             }
             let mut al = align(&tokens[i..j], &tokens[..j - i]);
-            al.release_spans(&text, &tokens, &text, &tokens);
+            al.hold_split_spans(true, &text, &tokens, i..j);
+            al.hold_split_spans(false, &text, &tokens, 0..j - i);
             prop_assert_eq!(al.holds_spans(true), !clean);
             let want: Vec<Span> = tokens[i..j].iter().map(|t| t.span).collect();
             prop_assert_eq!(al.a_tokens(&text, passage), want);
@@ -648,7 +644,8 @@ mod tests {
         assert_eq!(passage_tokens(text, passage).len(), tokens.len());
         // Side b, "of the flat", has no such neighbour.
         let mut al = align(&tokens[1..], &tokens[2..]);
-        al.release_spans(text, &tokens, text, &tokens);
+        al.hold_split_spans(true, text, &tokens, 1..tokens.len());
+        al.hold_split_spans(false, text, &tokens, 2..tokens.len());
         assert!(al.holds_spans(true));
         assert!(!al.holds_spans(false));
         let want: Vec<Span> = tokens[1..].iter().map(|t| t.span).collect();
@@ -664,7 +661,7 @@ mod tests {
         let tokens = tokenize(masked);
         let passage = Span::new(0, masked.len());
         let mut al = align(&tokens, &tokens);
-        al.release_spans(masked, &tokens, masked, &tokens);
+        al.hold_split_spans(true, masked, &tokens, 0..tokens.len());
         assert!(!al.holds_spans(true));
         al.keep_spans(true, masked, passage);
         let want: Vec<Span> = tokens.iter().map(|t| t.span).collect();

@@ -413,14 +413,6 @@ impl SipStream {
         }
     }
 
-    /// Feeds `bytes` (a multiple of 8 long), 8 at a time.
-    #[inline(always)]
-    fn push_bytes(&mut self, bytes: &[u8]) {
-        for w in bytes.chunks_exact(8) {
-            self.push(u64::from_le_bytes(w.try_into().expect("8 bytes")), 8);
-        }
-    }
-
     /// The feature hash of the bytes fed: they are followed by the 0xff
     /// marker, then the length byte ends the last block.
     #[inline]
@@ -438,14 +430,114 @@ impl SipStream {
     }
 }
 
+/// A hash of a token's folded bytes, fed a few bytes at a time while the
+/// tokenizer reads them.
+trait StreamHash: Copy {
+    fn new() -> Self;
+    /// Feeds the `n` (1..=8) low bytes of `v`, little-endian (the other
+    /// bytes of `v` are 0).
+    fn push(&mut self, v: u64, n: u32);
+    /// Feeds `bytes` (a multiple of 8 long), 8 at a time.
+    #[inline(always)]
+    fn push_bytes(&mut self, bytes: &[u8]) {
+        for w in bytes.chunks_exact(8) {
+            self.push(u64::from_le_bytes(w.try_into().expect("8 bytes")), 8);
+        }
+    }
+    /// The hash of the bytes fed.
+    fn finish(self) -> u64;
+}
+
+impl StreamHash for SipStream {
+    #[inline(always)]
+    fn new() -> Self {
+        SipStream::new()
+    }
+    #[inline(always)]
+    fn push(&mut self, v: u64, n: u32) {
+        SipStream::push(self, v, n)
+    }
+    #[inline(always)]
+    fn finish(self) -> u64 {
+        self.feature_hash()
+    }
+}
+
+/// A multiply–rotate hash of a byte string fed a few bytes at a time, for
+/// [`tokenize_keyed_into`]: one multiplication per 8 bytes where SipHash-2-4
+/// does two rounds, and a bijective finish, so that tokens of up to 7 bytes
+/// never collide and longer ones as rarely as a random 64-bit hash.
+#[derive(Clone, Copy)]
+struct FastStream {
+    h: u64,
+    tail: u64,
+    ntail: u32,
+    len: u32,
+}
+
+impl FastStream {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+
+    #[inline(always)]
+    fn compress(&mut self, m: u64) {
+        self.h = (self.h.rotate_left(23) ^ m).wrapping_mul(Self::K);
+    }
+}
+
+impl StreamHash for FastStream {
+    #[inline(always)]
+    fn new() -> Self {
+        FastStream {
+            h: 0x243F_6A88_85A3_08D3,
+            tail: 0,
+            ntail: 0,
+            len: 0,
+        }
+    }
+
+    #[inline(always)]
+    fn push(&mut self, v: u64, n: u32) {
+        self.tail |= v << (8 * self.ntail);
+        self.len = self.len.wrapping_add(n);
+        let room = 8 - self.ntail;
+        if n < room {
+            self.ntail += n;
+        } else {
+            let full = self.tail;
+            self.compress(full);
+            self.tail = v.checked_shr(8 * room).unwrap_or(0);
+            self.ntail = n - room;
+        }
+    }
+
+    #[inline(always)]
+    fn finish(mut self) -> u64 {
+        // As SipHash's feature hash: a marker after the bytes, the length
+        // in the last block's top byte (both keep "ab" apart from "ab\0").
+        let mut last = self.tail | 0xff << (8 * self.ntail);
+        if self.ntail == 7 {
+            self.compress(last);
+            last = 0;
+        }
+        self.compress(last | (u64::from(self.len.wrapping_add(1)) & 0xff) << 56);
+        // MurmurHash3's fmix64 (a bijection).
+        let mut h = self.h;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
+    }
+}
+
 /// Bytes of a word run gathered before they are hashed.
 const RUN: usize = 64;
 
 /// The tokenizer's state between characters, on bytes.
-struct Tokenizer<'o> {
+struct Tokenizer<'o, H> {
     out: &'o mut Vec<Token>,
     /// The hash of the folded bytes of the token being built.
-    hash: SipStream,
+    hash: H,
     /// Start byte and class ([`WORD`], [`DIGIT`] or [`NONE`]) of the token
     /// being built.
     start: usize,
@@ -457,7 +549,7 @@ struct Tokenizer<'o> {
     end: usize,
 }
 
-impl Tokenizer<'_> {
+impl<H: StreamHash> Tokenizer<'_, H> {
     /// Ends the token being built. With no token, no separator is pending,
     /// so there is nothing to do.
     #[inline]
@@ -465,7 +557,7 @@ impl Tokenizer<'_> {
         if self.cur != NONE {
             self.out.push(Token {
                 span: Span::new(self.start, self.end),
-                hash: self.hash.feature_hash(),
+                hash: self.hash.finish(),
                 number: self.cur == DIGIT,
             });
             self.cur = NONE;
@@ -479,7 +571,7 @@ impl Tokenizer<'_> {
         self.flush();
         self.cur = cls;
         self.start = i;
-        self.hash = SipStream::new();
+        self.hash = H::new();
     }
 
     /// A character that folding removed (mark, tatweel, direction mark):
@@ -528,11 +620,26 @@ impl Tokenizer<'_> {
 /// fold to several, through [`fold_char`]. A property test checks that the
 /// tokens equal those of the plain per-character implementation.
 pub fn tokenize_into(text: &str, out: &mut Vec<Token>) {
+    tokenize_with::<SipStream>(text, out);
+}
+
+/// Tokens of `text` as [`tokenize_into`] gives them, but each token's
+/// `hash` is a faster 64-bit hash of its normalized form, not the feature
+/// hash of fingerprints: equal normalized tokens get equal hashes, so they
+/// compare tokens of texts tokenized by this function (verification's
+/// windows, about seven times as much text as fingerprinting reads on a
+/// corpus full of shared formulae). A property test checks that both
+/// hashes tell the same tokens apart.
+pub fn tokenize_keyed_into(text: &str, out: &mut Vec<Token>) {
+    tokenize_with::<FastStream>(text, out);
+}
+
+fn tokenize_with<H: StreamHash>(text: &str, out: &mut Vec<Token>) {
     out.clear();
     let tables = fold_tables();
     let mut tk = Tokenizer {
         out,
-        hash: SipStream::new(),
+        hash: H::new(),
         start: 0,
         cur: NONE,
         pending_sep: 0,
@@ -562,7 +669,7 @@ pub fn tokenize_into(text: &str, out: &mut Vec<Token>) {
                 tk.flush();
                 tk.cur = WORD;
                 tk.start = i;
-                SipStream::new()
+                H::new()
             };
             let mut run = [0u8; RUN + 8];
             let mut n = 0;
@@ -624,7 +731,7 @@ pub fn tokenize_into(text: &str, out: &mut Vec<Token>) {
                 // with it), and then does nothing: skip it.
                 tk.out.push(Token {
                     span: Span::new(tk.start, j),
-                    hash: h.feature_hash(),
+                    hash: h.finish(),
                     number: false,
                 });
                 tk.cur = NONE;
@@ -688,7 +795,7 @@ fn two_byte(x: u8, y: u8) -> usize {
 }
 
 /// The general path of [`tokenize_into`] for one character.
-fn tokenize_slow(tk: &mut Tokenizer<'_>, i: usize, next_end: usize, c: char) {
+fn tokenize_slow<H: StreamHash>(tk: &mut Tokenizer<'_, H>, i: usize, next_end: usize, c: char) {
     let mut folded = [char::from(0); 8];
     let mut n = 0;
     fold_char(c, &mut |f| {
@@ -1015,6 +1122,46 @@ mod tests {
         #[test]
         fn fast_path_equals_reference_any_unicode(s in any::<String>()) {
             prop_assert_eq!(tokenize(&s), reference::tokenize(&s), "text {:?}", s);
+        }
+
+        /// The keyed tokenizer cuts the same tokens, and its hashes tell
+        /// the same tokens apart as the feature hashes (over words that
+        /// recur, fold together — "Putin"/"PUTIN", "أحمد"/"احمد" — or
+        /// differ by a byte, numbers, and any Unicode).
+        #[test]
+        fn keyed_tokens_are_the_same_tokens(
+            words in prop::collection::vec(prop_oneof![
+                4 => prop::sample::select(vec![
+                    "Putin", "PUTIN", "putin", "putins", "a", "ab", "abcdefg", "abcdefgh",
+                    "abcdefghi", "abcdefghijklmnopq", "أحمد", "احمد", "بوتين", "بوتن",
+                    "مليارات", "4", "4.5", "18,839,519", "٤", "Ḥaftar", "haftar", "ﷺ", "㎡",
+                ]).prop_map(str::to_string),
+                1 => any::<String>(),
+            ], 0..40),
+            seps in prop::collection::vec(prop::sample::select(vec![" ", ", ", "\n", "، ", "-"]), 1..5),
+        ) {
+            let mut text = String::new();
+            for (i, w) in words.iter().enumerate() {
+                text.push_str(w);
+                text.push_str(seps[i % seps.len()]);
+            }
+            let sip = tokenize(&text);
+            let mut keyed = Vec::new();
+            tokenize_keyed_into(&text, &mut keyed);
+            let strip = |t: &[Token]| t.iter().map(|t| (t.span, t.number)).collect::<Vec<_>>();
+            prop_assert_eq!(strip(&sip), strip(&keyed));
+            for i in 0..sip.len() {
+                for j in i + 1..sip.len() {
+                    prop_assert_eq!(
+                        sip[i].hash == sip[j].hash,
+                        keyed[i].hash == keyed[j].hash,
+                        "tokens {:?} and {:?} of {:?}",
+                        &text[sip[i].span.start..sip[i].span.end],
+                        &text[sip[j].span.start..sip[j].span.end],
+                        text
+                    );
+                }
+            }
         }
 
         #[test]
