@@ -7,7 +7,7 @@
 //! A region needs [`MIN_SEEDS`] seeds and seed coverage of at least
 //! [`MIN_DENSITY`] of its extent before the expensive alignment looks at it.
 
-use crate::index::{ChunkPos, ChunkRecord, NearPair};
+use crate::index::{ChunkRecord, NearPair};
 use rayon::prelude::*;
 use std::ops::Range;
 
@@ -97,9 +97,8 @@ const _: () = assert!(crate::segment::MAX_CHUNK <= u8::MAX as usize);
 /// are too common, and the seeds of any range of documents.
 pub struct Seeding<'r> {
     records: &'r [ChunkRecord],
-    starts: &'r [usize],
+    starts: &'r [u32],
     near: &'r [NearPair],
-    positions: &'r [Vec<ChunkPos>],
     common: Vec<bool>,
     /// The chunks of too-common groups (they seed beside a pair's own seeds).
     pub common_chunks: CommonChunks,
@@ -107,16 +106,15 @@ pub struct Seeding<'r> {
 
 impl<'r> Seeding<'r> {
     /// `records` sorted, `starts[i]..starts[i+1]` the run of the i-th
-    /// distinct fingerprint, `near` the near pairs among those
-    /// fingerprints, `positions` each document's chunk list.
+    /// distinct fingerprint (4 bytes a fingerprint: 1.4 million of them on
+    /// SaudiNewsNet), `near` the near pairs among those fingerprints.
     pub fn new(
         records: &'r [ChunkRecord],
-        starts: &'r [usize],
+        starts: &'r [u32],
         near: &'r [NearPair],
-        positions: &'r [Vec<ChunkPos>],
         stats: &mut SeedStats,
     ) -> Seeding<'r> {
-        let group = |i: usize| &records[starts[i]..starts[i + 1]];
+        let group = |i: usize| &records[starts[i] as usize..starts[i + 1] as usize];
         let too_common = |g: &[ChunkRecord]| {
             if g.len() <= MAX_GROUP_DOCS {
                 return false;
@@ -131,20 +129,19 @@ impl<'r> Seeding<'r> {
             .map(|i| too_common(group(i)))
             .collect();
         stats.common_groups = common.iter().filter(|&&c| c).count();
-        let common_chunks = CommonChunks::new(records, starts, &common, positions);
+        let common_chunks = CommonChunks::new(records, starts, &common);
         stats.common_chunks = common_chunks.len();
         Seeding {
             records,
             starts,
             near,
-            positions,
             common,
             common_chunks,
         }
     }
 
     fn group(&self, i: usize) -> &'r [ChunkRecord] {
-        &self.records[self.starts[i]..self.starts[i + 1]]
+        &self.records[self.starts[i] as usize..self.starts[i + 1] as usize]
     }
 
     /// Groups whose chunks seed pairs on their own.
@@ -191,11 +188,7 @@ impl<'r> Seeding<'r> {
     /// The seeds, sorted and distinct, of the document pairs whose lower
     /// document is in `docs`.
     pub fn seeds(&self, docs: Range<u32>) -> Vec<Seed> {
-        let chunk = |r: &ChunkRecord| {
-            let pos = &self.positions[r.doc as usize];
-            let (s, e) = (pos[r.chunk as usize].token, pos[r.chunk as usize + 1].token);
-            (s, (e - s) as u8)
-        };
+        let chunk = |r: &ChunkRecord| (r.token(), r.length());
         let emit = |x: &ChunkRecord, y: &ChunkRecord, out: &mut Vec<Seed>| {
             if x.doc == y.doc {
                 return;
@@ -289,25 +282,18 @@ pub struct CommonChunks {
 }
 
 impl CommonChunks {
-    fn new(
-        records: &[ChunkRecord],
-        starts: &[usize],
-        common: &[bool],
-        positions: &[Vec<ChunkPos>],
-    ) -> CommonChunks {
+    fn new(records: &[ChunkRecord], starts: &[u32], common: &[bool]) -> CommonChunks {
         let mut per_doc: Vec<Vec<CommonChunk>> = Vec::new();
         for (g, _) in common.iter().enumerate().filter(|(_, c)| **c) {
-            for r in &records[starts[g]..starts[g + 1]] {
+            for r in &records[starts[g] as usize..starts[g + 1] as usize] {
                 let d = r.doc as usize;
                 if per_doc.len() <= d {
                     per_doc.resize_with(d + 1, Vec::new);
                 }
-                let pos = &positions[d];
-                let (s, e) = (pos[r.chunk as usize].token, pos[r.chunk as usize + 1].token);
                 per_doc[d].push(CommonChunk {
                     fingerprint: r.fingerprint,
-                    token: s,
-                    len: (e - s) as u8,
+                    token: r.token(),
+                    len: r.length(),
                 });
             }
         }
@@ -487,36 +473,27 @@ mod tests {
         assert_eq!(c[0].seeds, 4);
     }
 
-    /// Records and chunk lists of documents whose chunks are given as
-    /// (fingerprint, first token), 5 tokens each.
-    fn fixture(docs: &[Vec<(u64, u32)>]) -> (Vec<ChunkRecord>, Vec<usize>, Vec<Vec<ChunkPos>>) {
+    /// Sorted records and group starts of documents whose chunks are given
+    /// as (fingerprint, first token): a chunk reaches the next one (at most
+    /// `MAX_CHUNK` tokens), the last is 5 tokens.
+    fn fixture(docs: &[Vec<(u64, u32)>]) -> (Vec<ChunkRecord>, Vec<u32>) {
         let mut records = Vec::new();
-        let mut positions = Vec::new();
         for (d, chunks) in docs.iter().enumerate() {
-            let mut pos = Vec::new();
             for (c, &(fingerprint, token)) in chunks.iter().enumerate() {
-                records.push(ChunkRecord {
-                    fingerprint,
-                    doc: d as u32,
-                    chunk: c as u32,
-                });
-                pos.push(ChunkPos { token, byte: 0 });
+                let end = chunks.get(c + 1).map_or(token + 5, |n| n.1);
+                let len = ((end - token) as usize).min(crate::segment::MAX_CHUNK);
+                records.push(ChunkRecord::new(fingerprint, d as u32, token, len));
             }
-            pos.push(ChunkPos {
-                token: pos.last().map_or(0, |p: &ChunkPos| p.token + 5),
-                byte: 0,
-            });
-            positions.push(pos);
         }
         records.sort_unstable();
         let mut starts = vec![0];
         for i in 1..records.len() {
             if records[i].fingerprint != records[i - 1].fingerprint {
-                starts.push(i);
+                starts.push(i as u32);
             }
         }
-        starts.push(records.len());
-        (records, starts, positions)
+        starts.push(records.len() as u32);
+        (records, starts)
     }
 
     /// A formula (fingerprint 7, in more than `MAX_GROUP_DOCS` documents)
@@ -531,9 +508,9 @@ mod tests {
         for _ in 2..MAX_GROUP_DOCS + 1 {
             docs.push(vec![(7, 18), (7, 500)]);
         }
-        let (records, starts, positions) = fixture(&docs);
+        let (records, starts) = fixture(&docs);
         let mut stats = SeedStats::default();
-        let seeding = Seeding::new(&records, &starts, &[], &positions, &mut stats);
+        let seeding = Seeding::new(&records, &starts, &[], &mut stats);
         let s = seeding.seeds(0..docs.len() as u32);
         let common = &seeding.common_chunks;
         assert_eq!(stats.common_groups, 1);
@@ -565,12 +542,12 @@ mod tests {
                 .iter()
                 .map(|d| d.iter().scan(0, |t, &(f, len)| { let at = *t; *t += len; Some((f, at)) }).collect())
                 .collect();
-            let (records, starts, positions) = fixture(&docs);
+            let (records, starts) = fixture(&docs);
             let mut fps: Vec<u64> = records.iter().map(|r| r.fingerprint).collect();
             fps.dedup();
             let near = crate::index::near_pairs(&fps, 2);
             let mut stats = SeedStats::default();
-            let seeding = Seeding::new(&records, &starts, &near, &positions, &mut stats);
+            let seeding = Seeding::new(&records, &starts, &near, &mut stats);
             let all = seeding.seeds(0..docs.len() as u32);
             let shards = seeding.shards(docs.len(), max);
             proptest::prop_assert_eq!(shards.first().map(|r| r.start), Some(0));

@@ -78,7 +78,7 @@ pub struct InputArgs {
     #[arg(long)]
     pub lossy: bool,
     /// Largest document (a file, stdin, or one JSONL line), e.g. 64M, 1G.
-    /// Larger ones are skipped with an error. At most 4G (offsets are 32-bit).
+    /// Larger ones are skipped with an error. At most 256M.
     /// [default: 64M]
     #[arg(long, value_name = "SIZE", value_parser = crate::input::parse_size)]
     pub max_doc_size: Option<u64>,

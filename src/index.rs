@@ -13,31 +13,53 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-/// One fingerprinted chunk: plain data, 16 bytes. Where the chunk lies is
-/// in its document's [`ChunkPos`] list (entry `chunk`, and `chunk + 1` for
-/// its end).
+/// One fingerprinted chunk: plain data, 16 bytes. Its first token and
+/// length are packed into `at` (read them with [`ChunkRecord::token`] and
+/// [`ChunkRecord::length`]), so no list of chunk positions is held beside
+/// the records.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct ChunkRecord {
     /// The chunk's simhash.
     pub fingerprint: u64,
     /// Its document (`DocId.0`).
     pub doc: u32,
-    /// Its number in the document (0 = the first chunk).
-    pub chunk: u32,
+    /// Its first token (the document's token number, high 29 bits) and its
+    /// length in tokens − 1 (low 3 bits): records of one fingerprint and
+    /// document sort by first token.
+    pub at: u32,
 }
 
-/// Where a chunk starts: its first token and that token's first byte. A
-/// document's list has one entry per chunk and ends with a sentinel (token
-/// count, text length): chunk `c` is tokens `list[c].token..list[c +
-/// 1].token`, and seeds are made of chunks. The same positions of a
-/// document's sentence units let verification tokenize just the units
-/// around a candidate. Plain data, 8 bytes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct ChunkPos {
-    /// Index of the chunk's first token.
-    pub token: u32,
-    /// Byte offset of that token.
-    pub byte: u32,
+/// Bits of [`ChunkRecord::at`] that hold the chunk's length − 1.
+const LEN_BITS: u32 = 3;
+const _: () = assert!(crate::segment::MAX_CHUNK <= 1 << LEN_BITS);
+
+impl ChunkRecord {
+    /// The largest first token a record can hold (2^29 − 1): a document's
+    /// chunks that start past it are not fingerprinted (a document of
+    /// `input::DOC_SIZE_LIMIT` bytes has fewer tokens).
+    pub const MAX_TOKEN: u32 = u32::MAX >> LEN_BITS;
+
+    /// The record of a chunk of `len` tokens (`1..=segment::MAX_CHUNK`)
+    /// starting at token `token` (at most [`ChunkRecord::MAX_TOKEN`]).
+    pub fn new(fingerprint: u64, doc: u32, token: u32, len: usize) -> ChunkRecord {
+        debug_assert!(token <= Self::MAX_TOKEN, "token {token}");
+        debug_assert!((1..=crate::segment::MAX_CHUNK).contains(&len), "len {len}");
+        ChunkRecord {
+            fingerprint,
+            doc,
+            at: (token << LEN_BITS) | (len as u32 - 1),
+        }
+    }
+
+    /// The chunk's first token.
+    pub fn token(&self) -> u32 {
+        self.at >> LEN_BITS
+    }
+
+    /// The chunk's length in tokens (1..=8).
+    pub fn length(&self) -> u8 {
+        (self.at & ((1 << LEN_BITS) - 1)) as u8 + 1
+    }
 }
 
 /// Two distinct fingerprints within the distance, as indices into the
@@ -86,41 +108,44 @@ pub fn near_pairs(fps: &[u64], k: u32) -> Vec<NearPair> {
         bl.iter().all(|b| b.1 <= 32),
         "k >= 1: blocks of at most 32 bits"
     );
-    let mut out: Vec<NearPair> = bl
-        .par_iter()
-        .enumerate()
-        .flat_map_iter(|(bi, &block)| {
-            // Block value (at most 32 bits, since k >= 1) and index in one
-            // u64: half the memory of a tuple, and a plain integer sort.
-            let mut keyed: Vec<u64> = fps
-                .iter()
-                .enumerate()
-                .map(|(i, &f)| (block_value(f, block) << 32) | i as u64)
-                .collect();
-            keyed.sort_unstable();
-            let mut found = Vec::new();
-            for run in keyed.chunk_by(|x, y| x >> 32 == y >> 32) {
-                for (x, &i) in run.iter().enumerate() {
-                    let i = i as u32;
-                    for &j in &run[x + 1..] {
-                        let j = j as u32;
-                        let (fi, fj) = (fps[i as usize], fps[j as usize]);
-                        let d = (fi ^ fj).count_ones();
-                        // Report from the first block the pair agrees on only.
-                        if d <= k
-                            && !bl[..bi]
-                                .iter()
-                                .any(|&b| block_value(fi, b) == block_value(fj, b))
-                        {
-                            let (a, b) = if i < j { (i, j) } else { (j, i) };
-                            found.push(NearPair { a, b, distance: d });
+    // One block at a time (its table sorted in parallel): the tables of
+    // two blocks at once were 23 MB of SaudiNewsNet's index phase.
+    let mut out: Vec<NearPair> = Vec::new();
+    for (bi, &block) in bl.iter().enumerate() {
+        // Block value (at most 32 bits, since k >= 1) and index in one
+        // u64: half the memory of a tuple, and a plain integer sort.
+        let mut keyed: Vec<u64> = fps
+            .par_iter()
+            .enumerate()
+            .map(|(i, &f)| (block_value(f, block) << 32) | i as u64)
+            .collect();
+        keyed.par_sort_unstable();
+        out.par_extend(
+            keyed
+                .par_chunk_by(|x, y| x >> 32 == y >> 32)
+                .flat_map_iter(|run| {
+                    let mut found = Vec::new();
+                    for (x, &i) in run.iter().enumerate() {
+                        let i = i as u32;
+                        for &j in &run[x + 1..] {
+                            let j = j as u32;
+                            let (fi, fj) = (fps[i as usize], fps[j as usize]);
+                            let d = (fi ^ fj).count_ones();
+                            // Report from the first block the pair agrees on only.
+                            if d <= k
+                                && !bl[..bi]
+                                    .iter()
+                                    .any(|&b| block_value(fi, b) == block_value(fj, b))
+                            {
+                                let (a, b) = if i < j { (i, j) } else { (j, i) };
+                                found.push(NearPair { a, b, distance: d });
+                            }
                         }
                     }
-                }
-            }
-            found
-        })
-        .collect();
+                    found
+                }),
+        );
+    }
     out.par_sort_unstable();
     out
 }
@@ -129,6 +154,27 @@ pub fn near_pairs(fps: &[u64], k: u32) -> Vec<NearPair> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    proptest! {
+        /// A record gives back the first token and length it was made of,
+        /// and records of one fingerprint and document sort by first token.
+        #[test]
+        fn record_packs_token_and_length(
+            fp in any::<u64>(),
+            doc in any::<u32>(),
+            chunks in prop::collection::vec((0..=ChunkRecord::MAX_TOKEN, 1..=crate::segment::MAX_CHUNK), 1..20),
+        ) {
+            let mut recs: Vec<ChunkRecord> = chunks
+                .iter()
+                .map(|&(t, len)| ChunkRecord::new(fp, doc, t, len))
+                .collect();
+            for (r, &(t, len)) in recs.iter().zip(&chunks) {
+                prop_assert_eq!((r.fingerprint, r.doc, r.token(), r.length() as usize), (fp, doc, t, len));
+            }
+            recs.sort_unstable();
+            prop_assert!(recs.windows(2).all(|w| w[0].token() <= w[1].token()));
+        }
+    }
 
     #[test]
     fn blocks_cover_64_bits() {

@@ -38,10 +38,12 @@ use std::path::{Path, PathBuf};
 /// (per worker thread).
 pub const DEFAULT_MAX_DOC_SIZE: u64 = 64 << 20;
 
-/// The largest `--max-doc-size` honoured (4 GiB − 1): byte offsets inside a
-/// document are stored in 32 bits by matching (chunk positions, token spans
-/// of alignments), so a larger document is refused as too large.
-pub const DOC_SIZE_LIMIT: u64 = u32::MAX as u64;
+/// The largest `--max-doc-size` honoured (256 MiB): matching stores byte
+/// offsets inside a document in 32 bits and a chunk's first token in 29
+/// (`index::ChunkRecord`, 16 bytes a chunk); a character folds to at most
+/// 4 tokens in 3 bytes (ﷺ), so a document of this size has fewer than 2^29
+/// tokens. A larger document is refused as too large.
+pub const DOC_SIZE_LIMIT: u64 = 1 << 28;
 
 /// Default of `--max-input-size`, in bytes of text: 4 GiB. A `check` run
 /// holds all texts in memory and peaks at a few times their size (287 MiB
@@ -633,6 +635,14 @@ fn skip_line(src: &mut impl BufRead) -> std::io::Result<()> {
 }
 
 fn too_large(len: u64, max: u64) -> String {
+    if len > DOC_SIZE_LIMIT {
+        return format!(
+            "{} is larger than --max-doc-size {}, skipped (a document can be at most {})",
+            human_size(len),
+            human_size(max),
+            human_size(DOC_SIZE_LIMIT)
+        );
+    }
     format!(
         "{} is larger than --max-doc-size {}, skipped; raise it with --max-doc-size {}",
         human_size(len),
@@ -792,6 +802,20 @@ mod tests {
         assert_eq!(human_size(64 << 20), "64 MiB");
         assert_eq!(human_size(3 << 29), "1.5 GiB");
         assert_eq!(human_size(12), "12 bytes");
+    }
+
+    /// Past the largest size honoured, raising `--max-doc-size` cannot
+    /// help: the message says so instead of suggesting a value.
+    #[test]
+    fn too_large_names_the_limit_past_it() {
+        assert_eq!(
+            too_large(3 << 20, 1 << 20),
+            "3 MiB is larger than --max-doc-size 1 MiB, skipped; raise it with --max-doc-size 3M"
+        );
+        assert_eq!(
+            too_large(300 << 20, DOC_SIZE_LIMIT),
+            "300 MiB is larger than --max-doc-size 256 MiB, skipped (a document can be at most 256 MiB)"
+        );
     }
 
     #[test]

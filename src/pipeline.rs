@@ -9,7 +9,7 @@ use crate::config::CheckConfig;
 use crate::contradict::{self, CompareOptions};
 use crate::document::{Corpus, DocId, Passage, Span};
 use crate::fingerprint;
-use crate::index::{self, ChunkPos, ChunkRecord};
+use crate::index::{self, ChunkRecord};
 use crate::input;
 use crate::normalize::{self, Token};
 use crate::quotes;
@@ -89,26 +89,36 @@ pub fn tokenize_doc(text: &str) -> Tokenized {
 
 /// What fingerprinting keeps of one document.
 struct DocPrint {
-    /// Its chunks' fingerprints.
+    /// Its chunks' fingerprints (each with its first token and length).
     records: Vec<ChunkRecord>,
-    /// Where each chunk starts, and the end (see [`ChunkPos`]).
-    chunks: Vec<ChunkPos>,
     /// Where each sentence unit starts, and the end: verification
     /// tokenizes just the units around a candidate.
-    units: Vec<ChunkPos>,
+    units: Vec<UnitStart>,
     /// Sentences (for the statistics).
     sentences: usize,
 }
 
+/// Where a sentence unit starts: its first token and that token's first
+/// byte. A document's list ends with a sentinel (token count, text
+/// length): unit `u` is tokens `list[u].token..list[u + 1].token`, bytes
+/// from `list[u].byte`. Plain data, 8 bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct UnitStart {
+    /// Index of the unit's first token.
+    token: u32,
+    /// Byte offset of that token.
+    byte: u32,
+}
+
 /// The start of each token range `r`, then the end of the text.
-fn starts_of(ranges: &[Range<usize>], tokens: &[Token], text: &str) -> Vec<ChunkPos> {
+fn starts_of(ranges: &[Range<usize>], tokens: &[Token], text: &str) -> Vec<UnitStart> {
     // Exact capacity: the lists of all documents are held for the run.
-    let mut pos: Vec<ChunkPos> = Vec::with_capacity(ranges.len() + 1);
-    pos.extend(ranges.iter().map(|r| ChunkPos {
+    let mut pos: Vec<UnitStart> = Vec::with_capacity(ranges.len() + 1);
+    pos.extend(ranges.iter().map(|r| UnitStart {
         token: r.start as u32,
         byte: tokens[r.start].span.start as u32,
     }));
-    pos.push(ChunkPos {
+    pos.push(UnitStart {
         token: tokens.len() as u32,
         byte: text.len() as u32,
     });
@@ -126,28 +136,15 @@ fn fingerprint_doc(
     segment::breaks_into(text, tokens, breaks);
     let sentences = breaks.iter().filter(|&&b| b >= Break::Sentence).count();
     let units = starts_of(&segment::units(breaks), tokens, text);
-    let estimate = tokens.len() / 4 + 1;
-    let (mut records, mut pos) = (Vec::with_capacity(estimate), Vec::with_capacity(estimate));
+    let mut records = Vec::with_capacity(tokens.len() / 4 + 1);
     fingerprint::for_each_chunk(tokens, breaks, |r, f| {
-        pos.push(ChunkPos {
-            token: r.start as u32,
-            byte: tokens[r.start].span.start as u32,
-        });
-        records.push(ChunkRecord {
-            fingerprint: f.0,
-            doc: doc.0,
-            chunk: records.len() as u32,
-        });
+        // (Past 2^29 tokens, never within `input::DOC_SIZE_LIMIT`.)
+        if r.start <= ChunkRecord::MAX_TOKEN as usize {
+            records.push(ChunkRecord::new(f.0, doc.0, r.start as u32, r.len()));
+        }
     });
-    pos.push(ChunkPos {
-        token: tokens.len() as u32,
-        byte: text.len() as u32,
-    });
-    // Exact capacity: the lists of all documents are held for the run.
-    pos.shrink_to_fit();
     DocPrint {
         records,
-        chunks: pos,
         units,
         sentences,
     }
@@ -177,8 +174,7 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
     // at a time (the records of a batch are appended to one list, never
     // held twice).
     let mut records: Vec<ChunkRecord> = Vec::new();
-    let mut positions: Vec<Vec<ChunkPos>> = Vec::with_capacity(corpus.len());
-    let mut unit_starts: Vec<Vec<ChunkPos>> = Vec::with_capacity(corpus.len());
+    let mut unit_starts: Vec<Vec<UnitStart>> = Vec::with_capacity(corpus.len());
     let mut passages = 0;
     for (b, batch) in corpus.docs.chunks(FINGERPRINT_BATCH).enumerate() {
         let per_doc: Vec<DocPrint> = batch
@@ -194,7 +190,6 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
             .collect();
         for d in per_doc {
             records.extend(d.records);
-            positions.push(d.chunks);
             unit_starts.push(d.units);
             passages += d.sentences;
         }
@@ -205,14 +200,15 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
     // 2. Group equal fingerprints; find near ones with the block index.
     records.par_sort_unstable();
     let mut fps = Vec::new();
-    let mut starts = Vec::new();
+    let mut starts: Vec<u32> = Vec::new();
+    let record_no = |i: usize| u32::try_from(i).expect("fewer than 2^32 chunks");
     for (i, r) in records.iter().enumerate() {
         if fps.last() != Some(&r.fingerprint) {
             fps.push(r.fingerprint);
-            starts.push(i);
+            starts.push(record_no(i));
         }
     }
-    starts.push(records.len());
+    starts.push(record_no(records.len()));
     let near = index::near_pairs(&fps, opts.max_hamming);
     lap(
         "index",
@@ -229,7 +225,7 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
     // one shard of documents at a time, so that the seeds (millions on a
     // large corpus) never all exist at once.
     let mut seed_stats = SeedStats::default();
-    let seeding = Seeding::new(&records, &starts, &near, &positions, &mut seed_stats);
+    let seeding = Seeding::new(&records, &starts, &near, &mut seed_stats);
     let shards = seeding.shards(corpus.len(), candidates::SHARD_SEEDS);
     let (mut seeding_time, mut verify_time) = (Duration::ZERO, Duration::ZERO);
     let mut out: Vec<Matched> = Vec::new();
@@ -319,7 +315,7 @@ impl Window {
     /// side of them (what widening a passage needs). `units` are the
     /// document's unit starts and its end, so a window's units are the
     /// whole document's: the same wherever the window starts.
-    fn around(text: &str, units: &[ChunkPos], r: &Range<usize>, pad: usize) -> Window {
+    fn around(text: &str, units: &[UnitStart], r: &Range<usize>, pad: usize) -> Window {
         let last = units.len() - 1;
         let unit_of = |t: usize| {
             units
@@ -380,7 +376,7 @@ impl Window {
 
 fn verify_group(
     corpus: &Corpus,
-    unit_starts: &[Vec<ChunkPos>],
+    unit_starts: &[Vec<UnitStart>],
     group: &[Candidate],
     opts: &MatchOptions,
 ) -> Vec<Matched> {
@@ -860,9 +856,11 @@ pub fn check(
     keep_spans_over_blanks(&corpus, &saved, &mut matched);
     restore(&mut corpus, saved);
     // Claims of every document, once each: all of them for documents in a
-    // pair, only the quotations for the others (quotations pair documents
-    // that passage matching did not pair; the rest of their claims would
-    // be held for nothing — half of SaudiNewsNet's documents are in no pair).
+    // pair, only the quotations' spans for the others (quotations pair
+    // documents that passage matching did not pair; the rest of their claims
+    // would be held for nothing — half of SaudiNewsNet's documents are in no
+    // pair — and the documents a quotation pair then pairs have all their
+    // claims extracted again).
     let claim_opts = ClaimOptions::default();
     let mut paired = vec![false; corpus.len()];
     for m in &matched {
@@ -870,23 +868,39 @@ pub fn check(
         paired[m.b.doc.index()] = true;
     }
     let extract = |d: DocId| claims::extract(&corpus.get(d).text, &claim_opts);
-    let mut claims: HashMap<DocId, Vec<Claim>> = corpus
-        .iter()
-        .map(|(d, _)| d)
-        .collect::<Vec<_>>()
-        .par_iter()
-        .map(|&d| {
-            let mut c = extract(d);
-            if !paired[d.index()] {
-                c.retain(|c| c.kind == claims::ClaimKind::Quote);
+    let quotes_of = |c: &[Claim]| -> Vec<Span> {
+        let n = c
+            .iter()
+            .filter(|c| c.kind == claims::ClaimKind::Quote)
+            .count();
+        let mut v = Vec::with_capacity(n);
+        v.extend(
+            c.iter()
+                .filter(|c| c.kind == claims::ClaimKind::Quote)
+                .map(|c| c.span),
+        );
+        v
+    };
+    // Indexed by document: its claims (empty when it is in no pair) and its
+    // quotations' spans.
+    let (mut claims, quote_spans): (Vec<Vec<Claim>>, Vec<Vec<Span>>) = (0..corpus.len())
+        .into_par_iter()
+        .map(|i| {
+            let mut c = extract(DocId(i as u32));
+            let q = quotes_of(&c);
+            if paired[i] {
+                // Held to the end: without the growth slack (a third of
+                // their capacity on SaudiNewsNet, 13 MB).
                 c.shrink_to_fit();
+                (c, q)
+            } else {
+                (Vec::new(), q)
             }
-            (d, c)
         })
-        .collect();
+        .unzip();
     lap("claims");
     release_free_memory();
-    let (extra, proposed, passed) = quote_pairs(&corpus, &claims, &matched, opts);
+    let (extra, proposed, passed) = quote_pairs(&corpus, quote_spans, &matched, opts);
     // Documents that only quotation pairs pair: all their claims now.
     let mut newly: Vec<DocId> = extra
         .iter()
@@ -896,7 +910,10 @@ pub fn check(
     newly.sort_unstable();
     newly.dedup();
     let full: Vec<(DocId, Vec<Claim>)> = newly.par_iter().map(|&d| (d, extract(d))).collect();
-    claims.extend(full);
+    for (d, mut c) in full {
+        c.shrink_to_fit();
+        claims[d.index()] = c;
+    }
     timings.lap(
         "quotation pairs",
         &format!(
@@ -904,6 +921,8 @@ pub fn check(
             extra.len()
         ),
     );
+    // The quotation index was freed by the threads that built it.
+    release_free_memory();
     matched.extend(extra);
     matched.sort_by_key(|x| (x.a, x.b));
     let compare_opts = CompareOptions::default();
@@ -912,7 +931,7 @@ pub fn check(
         .map(|m| {
             let (da, db) = (corpus.get(m.a.doc), corpus.get(m.b.doc));
             let inside = |d: DocId, s: Span| -> Vec<Claim> {
-                claims[&d]
+                claims[d.index()]
                     .iter()
                     .filter(|c| c.span.start >= s.start && c.span.end <= s.end)
                     .cloned()
@@ -925,14 +944,14 @@ pub fn check(
                     text: &da.text,
                     passage: m.a.span,
                     claims: &ca,
-                    doc_claims: &claims[&m.a.doc],
+                    doc_claims: &claims[m.a.doc.index()],
                     date: da.date.as_deref(),
                 },
                 contradict::Side {
                     text: &db.text,
                     passage: m.b.span,
                     claims: &cb,
-                    doc_claims: &claims[&m.b.doc],
+                    doc_claims: &claims[m.b.doc.index()],
                     date: db.date.as_deref(),
                 },
                 &compare_opts,
@@ -1095,36 +1114,36 @@ fn restore(corpus: &mut Corpus, saved: Saved) {
 /// how many candidate pairs passed the bar and were aligned.
 fn quote_pairs(
     corpus: &Corpus,
-    claims: &HashMap<DocId, Vec<Claim>>,
+    quote_spans: Vec<Vec<Span>>,
     matched: &[Matched],
     opts: &MatchOptions,
 ) -> (Vec<Matched>, usize, usize) {
-    let docs: Vec<quotes::DocQuotes<'_>> = corpus
-        .iter()
-        .map(|(d, doc)| quotes::DocQuotes {
-            doc: d,
-            text: &doc.text,
-            quotes: claims[&d]
-                .iter()
-                .filter(|c| c.kind == claims::ClaimKind::Quote)
-                .map(|c| c.span)
-                .collect(),
+    // The documents with quotations (`quote_spans` is indexed by document).
+    let docs: Vec<quotes::DocQuotes<'_>> = quote_spans
+        .into_iter()
+        .enumerate()
+        .filter(|(_, q)| !q.is_empty())
+        .map(|(i, quotes)| quotes::DocQuotes {
+            doc: DocId(i as u32),
+            text: &corpus.docs[i].text,
+            quotes,
         })
         .collect();
-    // The matched spans of each (a, b) document pair: a scan of all of
-    // `matched` per quotation pair took minutes on 20,000 documents.
-    let mut by_docs: HashMap<(DocId, DocId), Vec<(Span, Span)>> = HashMap::new();
-    for m in matched {
-        by_docs
-            .entry((m.a.doc, m.b.doc))
-            .or_default()
-            .push((m.a.span, m.b.span));
-    }
+    // `matched` is sorted by (a, b): the pairs of document a are one run of
+    // it, looked up without an index (a map of the pairs' spans by document
+    // pair took 7 MB of SaudiNewsNet's run; a scan of all of `matched` per
+    // quotation pair took minutes on 20,000 documents).
+    debug_assert!(
+        matched
+            .windows(2)
+            .all(|w| (w[0].a, w[0].b) <= (w[1].a, w[1].b))
+    );
     let covered = |a: &Passage, b: &Passage| {
-        by_docs.get(&(a.doc, b.doc)).is_some_and(|v| {
-            v.iter()
-                .any(|(sa, sb)| sa.overlaps(&a.span) && sb.overlaps(&b.span))
-        })
+        let first = matched.partition_point(|m| m.a.doc < a.doc);
+        matched[first..]
+            .iter()
+            .take_while(|m| m.a.doc == a.doc)
+            .any(|m| m.b.doc == b.doc && m.a.span.overlaps(&a.span) && m.b.span.overlaps(&b.span))
     };
     // The bar of passage pairs: enough words, and word-3-shingle Jaccard at
     // least `min_jaccard` (formulae quoted in many texts otherwise pair
