@@ -8,11 +8,16 @@
 //! - when `../shared` is absent: the repository's `seeds/` and `fixtures/`
 //!   text, so the benches still run on a fresh clone.
 //!
+//! `align` aligns pairs of 80-token windows of that text (an edited copy,
+//! and an unrelated window) with the tool's aligner and with `similar`'s
+//! Myers diff, in pairs per second.
+//!
 //! Every stage runs single-threaded on one document at a time, so MB/s is
 //! per core; only `index/near_pairs` and `pipeline/find_pairs` use rayon
 //! (as the tool does). Run with `cargo bench --bench stages [FILTER]`.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use crosscheck::align;
 use crosscheck::claims::{self, ClaimOptions};
 use crosscheck::document::{Corpus, Document};
 use crosscheck::fingerprint::{self, NUMBER_FEATURE};
@@ -404,6 +409,80 @@ fn index_stage(c: &mut Criterion, samples: &[Sample]) {
     g.finish();
 }
 
+/// 80-token windows of the sample, as token keys: each with an edited copy
+/// (every 7th token changed, every 13th dropped, a word inserted every
+/// 17th: as the peers' planted edits, denser) and with an unrelated window
+/// of the same language (stock words in common, as most candidate regions
+/// of a corpus full of shared formulae).
+type KeyPairs = Vec<(Vec<u64>, Vec<u64>)>;
+
+fn align_pairs(s: &Sample) -> (KeyPairs, KeyPairs) {
+    let wins: Vec<Vec<u64>> = prepare(s)
+        .iter()
+        .flat_map(|d| {
+            d.tokens
+                .chunks_exact(80)
+                .map(|w| w.iter().map(|t| t.hash).collect::<Vec<u64>>())
+                .collect::<Vec<_>>()
+        })
+        .take(1000)
+        .collect();
+    let edited = wins
+        .iter()
+        .map(|w| {
+            let mut e = Vec::with_capacity(w.len());
+            for (i, &k) in w.iter().enumerate() {
+                match (i % 7, i % 13, i % 17) {
+                    (3, _, _) => e.push(k ^ 0x5555),
+                    (_, 5, _) => {}
+                    (_, _, 11) => e.extend([k, 0xabcd]),
+                    _ => e.push(k),
+                }
+            }
+            (w.clone(), e)
+        })
+        .collect();
+    let half = wins.len() / 2;
+    let unrelated = wins[..half]
+        .iter()
+        .zip(&wins[half..])
+        .map(|(x, y)| (x.clone(), y.clone()))
+        .collect();
+    (edited, unrelated)
+}
+
+fn align_stage(c: &mut Criterion, samples: &[Sample]) {
+    let mut g = c.benchmark_group("align");
+    for s in samples {
+        let (edited, unrelated) = align_pairs(s);
+        for (name, pairs) in [("edited", &edited), ("unrelated", &unrelated)] {
+            if pairs.is_empty() {
+                continue;
+            }
+            g.throughput(Throughput::Elements(pairs.len() as u64));
+            g.bench_function(BenchmarkId::new(format!("lcs_{name}"), s.lang), |b| {
+                b.iter(|| {
+                    for (x, y) in pairs.iter() {
+                        black_box(align::align_keys(x, y));
+                    }
+                })
+            });
+            g.bench_function(BenchmarkId::new(format!("myers_{name}"), s.lang), |b| {
+                b.iter(|| {
+                    for (x, y) in pairs.iter() {
+                        black_box(similar::capture_diff_slices(
+                            similar::Algorithm::Myers,
+                            x,
+                            y,
+                        ));
+                    }
+                })
+            });
+        }
+    }
+    g.finish();
+}
+
 fn pipeline_stage(c: &mut Criterion, samples: &[Sample]) {
     // A small corpus: up to 0.5 MB per language of the real text. News
     // from several outlets shares wire copy, so it has real pairs.
@@ -440,6 +519,7 @@ fn all(c: &mut Criterion) {
     let samples = samples();
     text_stages(c, &samples);
     index_stage(c, &samples);
+    align_stage(c, &samples);
     pipeline_stage(c, &samples);
 }
 

@@ -281,7 +281,12 @@ pub fn align_keys(ka: &[u64], kb: &[u64]) -> Alignment {
 /// the differences between them, alternating): bit-parallel, or with
 /// `similar`'s Myers diff when the pair is too large for the bit table.
 fn diff(a: &[u64], b: &[u64]) -> Vec<lcs::Run> {
-    if let Some(runs) = lcs::runs(a, b) {
+    diff_within(a, b, lcs::MAX_TABLE_WORDS)
+}
+
+/// [`diff`] with a bit table of at most `max_words` words.
+fn diff_within(a: &[u64], b: &[u64], max_words: usize) -> Vec<lcs::Run> {
+    if let Some(runs) = lcs::runs(a, b, max_words) {
         return runs;
     }
     // No deadline: a time limit would make the output depend on the machine.
@@ -628,6 +633,34 @@ mod tests {
             prop_assert_eq!(al.holds_spans(true), !clean);
             let want: Vec<Span> = tokens[i..j].iter().map(|t| t.span).collect();
             prop_assert_eq!(al.a_tokens(&text, passage), want);
+        }
+    }
+
+    proptest! {
+        /// Pairs too large for the bit table go to `similar`'s Myers diff
+        /// (forced here with an empty table): the same runs' shape and as
+        /// many equal tokens.
+        #[test]
+        fn too_large_pairs_are_aligned_by_myers(
+            a in proptest::collection::vec(0u64..6, 0..80),
+            b in proptest::collection::vec(0u64..6, 0..80),
+        ) {
+            let (lcs, myers) = (diff(&a, &b), diff_within(&a, &b, 0));
+            let equal = |runs: &[lcs::Run]| -> usize {
+                runs.iter().filter(|r| r.equal).map(|r| r.a.len()).sum()
+            };
+            prop_assert_eq!(equal(&lcs), equal(&myers));
+            let (mut ia, mut ib) = (0, 0);
+            for (k, r) in myers.iter().enumerate() {
+                prop_assert_eq!((r.a.start, r.b.start), (ia, ib));
+                prop_assert!(!r.a.is_empty() || !r.b.is_empty());
+                prop_assert!(k == 0 || myers[k - 1].equal != r.equal);
+                if r.equal {
+                    prop_assert_eq!(&a[r.a.clone()], &b[r.b.clone()]);
+                }
+                (ia, ib) = (r.a.end, r.b.end);
+            }
+            prop_assert_eq!((ia, ib), (a.len(), b.len()));
         }
     }
 

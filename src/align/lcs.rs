@@ -32,14 +32,14 @@ pub struct Run {
 }
 
 /// Largest bit table (64-bit words: tokens of `b` × words of `a`'s row)
-/// aligned bit-parallel, 16 MiB; larger pairs (none on the corpora we
-/// measure) return `None` and are left to Myers, which needs no table.
-const MAX_TABLE_WORDS: usize = 1 << 21;
+/// that verification aligns bit-parallel, 16 MiB; larger pairs (none on the
+/// corpora we measure) are left to Myers, which needs no table.
+pub const MAX_TABLE_WORDS: usize = 1 << 21;
 
 /// The runs of a longest common subsequence of `a` and `b`, in order,
-/// covering both sequences; `None` when the pair is too large for the bit
-/// table (see `MAX_TABLE_WORDS`).
-pub fn runs(a: &[u64], b: &[u64]) -> Option<Vec<Run>> {
+/// covering both sequences; `None` when the pair is too large for a bit
+/// table of `max_words` words (see [`MAX_TABLE_WORDS`]).
+pub fn runs(a: &[u64], b: &[u64], max_words: usize) -> Option<Vec<Run>> {
     let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     let (ma, mb) = (&a[prefix..], &b[prefix..]);
     let suffix = ma
@@ -50,7 +50,7 @@ pub fn runs(a: &[u64], b: &[u64]) -> Option<Vec<Run>> {
         .count();
     let (ma, mb) = (&ma[..ma.len() - suffix], &mb[..mb.len() - suffix]);
     let words = ma.len().div_ceil(64);
-    if words.saturating_mul(mb.len()) > MAX_TABLE_WORDS {
+    if words.saturating_mul(mb.len()) > max_words {
         return None;
     }
     let mut out = Builder::default();
@@ -257,7 +257,7 @@ mod tests {
     #[test]
     fn common_prefix_is_matched_first() {
         // 1 matches a's first 1, as in `similar`.
-        let r = runs(&[1, 2, 1], &[1]).unwrap();
+        let r = runs(&[1, 2, 1], &[1], MAX_TABLE_WORDS).unwrap();
         assert_eq!(
             r,
             vec![
@@ -274,7 +274,7 @@ mod tests {
             ]
         );
         let (a, b) = ([5, 1, 2, 1, 7], [6, 1, 8]);
-        let r = runs(&a, &b).unwrap();
+        let r = runs(&a, &b, MAX_TABLE_WORDS).unwrap();
         assert_eq!(check_runs(&a, &b, &r), 1, "{r:?}");
     }
 
@@ -288,16 +288,16 @@ mod tests {
         b[64] = 1001;
         b[128] = 1002;
         b.insert(10, 999);
-        let r = runs(&a, &b).unwrap();
+        let r = runs(&a, &b, MAX_TABLE_WORDS).unwrap();
         assert_eq!(check_runs(&a, &b, &r), 127);
     }
 
     #[test]
     fn empty_and_identical() {
-        assert_eq!(runs(&[], &[]).unwrap(), vec![]);
-        let r = runs(&[1, 2], &[]).unwrap();
+        assert_eq!(runs(&[], &[], MAX_TABLE_WORDS).unwrap(), vec![]);
+        let r = runs(&[1, 2], &[], MAX_TABLE_WORDS).unwrap();
         assert_eq!(check_runs(&[1, 2], &[], &r), 0);
-        let r = runs(&[1, 2, 3], &[1, 2, 3]).unwrap();
+        let r = runs(&[1, 2, 3], &[1, 2, 3], MAX_TABLE_WORDS).unwrap();
         assert_eq!(r.len(), 1);
     }
 
@@ -310,7 +310,7 @@ mod tests {
             a in prop::collection::vec(0u64..6, 0..200),
             b in prop::collection::vec(0u64..6, 0..200),
         ) {
-            let r = runs(&a, &b).unwrap();
+            let r = runs(&a, &b, MAX_TABLE_WORDS).unwrap();
             prop_assert_eq!(check_runs(&a, &b, &r), myers_equal(&a, &b));
         }
 
@@ -330,7 +330,7 @@ mod tests {
                     _ => {}
                 }
             }
-            let r = runs(&a, &b).unwrap();
+            let r = runs(&a, &b, MAX_TABLE_WORDS).unwrap();
             prop_assert_eq!(check_runs(&a, &b, &r), myers_equal(&a, &b));
         }
     }
