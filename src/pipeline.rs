@@ -686,11 +686,18 @@ fn matched_in_order<T, K: Ord>(
 /// comparisons of verification in linear time (sorting both sides was a
 /// tenth of verification).
 struct KeyTable {
-    keys: Vec<u64>,
-    count: Vec<u32>,
-    /// Bit 0: the slot is used; bit 1: seen on the second side.
-    mark: Vec<u8>,
+    slots: Vec<KeySlot>,
     mask: usize,
+}
+
+/// One slot of a [`KeyTable`] (one allocation for the table: these tables
+/// are made per candidate region and per quotation pair).
+#[derive(Clone, Copy, Default)]
+struct KeySlot {
+    key: u64,
+    count: u32,
+    /// Bit 0: the slot is used; bit 1: seen on the second side.
+    mark: u8,
 }
 
 impl KeyTable {
@@ -698,9 +705,7 @@ impl KeyTable {
     fn new(n: usize) -> KeyTable {
         let size = (2 * n).next_power_of_two().max(8);
         KeyTable {
-            keys: vec![0; size],
-            count: vec![0; size],
-            mark: vec![0; size],
+            slots: vec![KeySlot::default(); size],
             mask: size - 1,
         }
     }
@@ -708,7 +713,7 @@ impl KeyTable {
     /// The slot of `key`: where it is, or the free slot it would take.
     fn slot(&self, key: u64) -> usize {
         let mut s = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize & self.mask;
-        while self.mark[s] & 1 != 0 && self.keys[s] != key {
+        while self.slots[s].mark & 1 != 0 && self.slots[s].key != key {
             s = (s + 1) & self.mask;
         }
         s
@@ -717,10 +722,11 @@ impl KeyTable {
     /// Adds one `key`; returns whether it is new.
     fn add(&mut self, key: u64) -> bool {
         let s = self.slot(key);
-        let new = self.mark[s] & 1 == 0;
-        self.keys[s] = key;
-        self.mark[s] |= 1;
-        self.count[s] += 1;
+        let slot = &mut self.slots[s];
+        let new = slot.mark & 1 == 0;
+        slot.key = key;
+        slot.mark |= 1;
+        slot.count += 1;
         new
     }
 }
@@ -738,8 +744,9 @@ fn shared_tokens(a: &[u64], b: &[u64]) -> usize {
     let mut n = 0;
     for &k in b {
         let s = t.slot(k);
-        if t.mark[s] & 1 != 0 && t.count[s] > 0 {
-            t.count[s] -= 1;
+        let slot = &mut t.slots[s];
+        if slot.mark & 1 != 0 && slot.count > 0 {
+            slot.count -= 1;
             n += 1;
         }
     }
@@ -767,16 +774,17 @@ pub fn shingle_jaccard(a: &[u64], b: &[u64]) -> f64 {
     let (mut nb, mut inter) = (0, 0);
     for h in shingles(b) {
         let s = t.slot(h);
-        match t.mark[s] {
+        let slot = &mut t.slots[s];
+        match slot.mark {
             0 => {
                 // Only in b.
-                t.keys[s] = h;
-                t.mark[s] = 0b11;
+                slot.key = h;
+                slot.mark = 0b11;
                 nb += 1;
             }
             0b01 => {
                 // In a, first time in b.
-                t.mark[s] = 0b11;
+                slot.mark = 0b11;
                 nb += 1;
                 inter += 1;
             }

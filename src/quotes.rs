@@ -72,6 +72,21 @@ fn shingles(keys: &[u64]) -> Vec<u64> {
     seen
 }
 
+/// The pairs of quotations in one run's postings `list` (sorted by
+/// quotation number) that are in different documents, lower first;
+/// `first[i]` is document i's first quotation number.
+fn pairs_in<'l>(list: &'l [Posting], first: &'l [u32]) -> impl Iterator<Item = (u32, u32)> + 'l {
+    list.iter().enumerate().flat_map(move |(i, x)| {
+        // The first quotation of the next document.
+        let next_doc = first[first.partition_point(|&f| f <= x.quote)];
+        let x = x.quote;
+        list[i + 1..]
+            .iter()
+            .filter(move |y| y.quote >= next_doc)
+            .map(move |y| (x, y.quote))
+    })
+}
+
 /// Documents whose quotations are tokenized together (in parallel) before
 /// their postings are appended to the list.
 const BATCH: usize = 1024;
@@ -151,38 +166,41 @@ fn sharded_pairs(
     }
     postings.par_sort_unstable_by_key(|p| (p.shingle, p.quote));
     // Each pair of quotations sharing a run, lower document first (a
-    // list is sorted by quotation number, so by document).
-    let each_pair = |f: &mut dyn FnMut(u32, u32)| {
-        for list in postings.chunk_by(|x, y| ({ x.shingle }) == ({ y.shingle })) {
-            if list.len() > MAX_POSTINGS {
-                continue;
-            }
-            for (i, x) in list.iter().enumerate() {
-                let x = x.quote;
-                let next_doc = first[doc_of(x) + 1];
-                for y in &list[i + 1..] {
-                    if y.quote >= next_doc {
-                        f(x, y.quote);
-                    }
-                }
-            }
-        }
+    // list is sorted by quotation number, so by document); the runs' lists
+    // are walked in parallel.
+    let lists = || {
+        postings
+            .par_chunk_by(|x, y| ({ x.shingle }) == ({ y.shingle }))
+            .filter(|list| list.len() <= MAX_POSTINGS)
     };
+    let pairs_of = |list| pairs_in(list, &first);
     // The pairs are made, deduplicated and filtered one shard of lower
     // documents at a time: on a corpus full of quoted formulae they number
     // millions, of which `keep` passes a few percent.
-    let mut count = vec![0u64; docs.len()];
-    each_pair(&mut |x, _| count[doc_of(x)] += 1);
+    let count = lists()
+        .fold(
+            || vec![0u64; docs.len()],
+            |mut count, list| {
+                for (x, _) in pairs_of(list) {
+                    count[doc_of(x)] += 1;
+                }
+                count
+            },
+        )
+        .reduce(
+            || vec![0u64; docs.len()],
+            |mut a, b| {
+                a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+                a
+            },
+        );
     let mut out: Vec<(QuoteRef, QuoteRef)> = Vec::new();
     let mut proposed = 0;
     for shard in crate::candidates::shards(&count, max_pairs) {
         let lower = first[shard.start as usize]..first[shard.end as usize];
-        let mut pairs: Vec<(u32, u32)> = Vec::new();
-        each_pair(&mut |x, y| {
-            if lower.contains(&x) {
-                pairs.push((x, y));
-            }
-        });
+        let mut pairs: Vec<(u32, u32)> = lists()
+            .flat_map_iter(|list| pairs_of(list).filter(|(x, _)| lower.contains(x)))
+            .collect();
         pairs.par_sort_unstable();
         pairs.dedup();
         proposed += pairs.len();
