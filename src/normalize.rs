@@ -375,10 +375,64 @@ const ASCII_CLASS: [u8; 256] = {
     t
 };
 
-/// SipHash-2-4 (zero keys) of a byte string fed a few bytes at a time.
+/// A hash over 8-byte little-endian blocks, for [`Stream`].
+trait BlockHash: Copy {
+    fn new() -> Self;
+    fn compress(&mut self, m: u64);
+    fn finish(self) -> u64;
+}
+
+impl BlockHash for Sip24 {
+    #[inline(always)]
+    fn new() -> Self {
+        Sip24::new()
+    }
+    #[inline(always)]
+    fn compress(&mut self, m: u64) {
+        Sip24::compress(self, m)
+    }
+    #[inline(always)]
+    fn finish(self) -> u64 {
+        Sip24::finish(self)
+    }
+}
+
+/// A multiply–rotate block hash for [`tokenize_keyed_into`]: one
+/// multiplication per 8 bytes where SipHash-2-4 does two rounds, and a
+/// bijective finish, so that tokens of up to 7 bytes (one block with the
+/// marker and length) never collide and longer ones as rarely as a random
+/// 64-bit hash.
 #[derive(Clone, Copy)]
-struct SipStream {
-    s: Sip24,
+struct FastHash(u64);
+
+impl BlockHash for FastHash {
+    #[inline(always)]
+    fn new() -> Self {
+        FastHash(0x243F_6A88_85A3_08D3)
+    }
+    #[inline(always)]
+    fn compress(&mut self, m: u64) {
+        self.0 = (self.0.rotate_left(23) ^ m).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+    #[inline(always)]
+    fn finish(self) -> u64 {
+        // MurmurHash3's fmix64 (a bijection).
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
+    }
+}
+
+/// A block hash of a byte string fed a few bytes at a time, finished as
+/// the `simhash` crate's feature hash pads a string: the bytes, a 0xff
+/// marker, and the length byte ending the last block. With [`Sip24`] it
+/// is [`feature_hash_bytes`] (a property test checks it).
+#[derive(Clone, Copy)]
+struct Stream<B> {
+    s: B,
     /// Bytes not yet compressed (little-endian), and how many.
     tail: u64,
     ntail: u32,
@@ -386,11 +440,11 @@ struct SipStream {
     len: usize,
 }
 
-impl SipStream {
-    #[inline]
+impl<B: BlockHash> Stream<B> {
+    #[inline(always)]
     fn new() -> Self {
-        SipStream {
-            s: Sip24::new(),
+        Stream {
+            s: B::new(),
             tail: 0,
             ntail: 0,
             len: 0,
@@ -413,10 +467,18 @@ impl SipStream {
         }
     }
 
-    /// The feature hash of the bytes fed: they are followed by the 0xff
-    /// marker, then the length byte ends the last block.
+    /// Feeds `bytes` (a multiple of 8 long), 8 at a time.
+    #[inline(always)]
+    fn push_bytes(&mut self, bytes: &[u8]) {
+        for w in bytes.chunks_exact(8) {
+            self.push(u64::from_le_bytes(w.try_into().expect("8 bytes")), 8);
+        }
+    }
+
+    /// The hash of the bytes fed: they are followed by the 0xff marker,
+    /// then the length byte ends the last block.
     #[inline]
-    fn feature_hash(self) -> u64 {
+    fn finish(self) -> u64 {
         let mut s = self.s;
         // `ntail` < 8: the marker fits in the tail.
         let mut last = self.tail | 0xff << (8 * self.ntail);
@@ -430,114 +492,14 @@ impl SipStream {
     }
 }
 
-/// A hash of a token's folded bytes, fed a few bytes at a time while the
-/// tokenizer reads them.
-trait StreamHash: Copy {
-    fn new() -> Self;
-    /// Feeds the `n` (1..=8) low bytes of `v`, little-endian (the other
-    /// bytes of `v` are 0).
-    fn push(&mut self, v: u64, n: u32);
-    /// Feeds `bytes` (a multiple of 8 long), 8 at a time.
-    #[inline(always)]
-    fn push_bytes(&mut self, bytes: &[u8]) {
-        for w in bytes.chunks_exact(8) {
-            self.push(u64::from_le_bytes(w.try_into().expect("8 bytes")), 8);
-        }
-    }
-    /// The hash of the bytes fed.
-    fn finish(self) -> u64;
-}
-
-impl StreamHash for SipStream {
-    #[inline(always)]
-    fn new() -> Self {
-        SipStream::new()
-    }
-    #[inline(always)]
-    fn push(&mut self, v: u64, n: u32) {
-        SipStream::push(self, v, n)
-    }
-    #[inline(always)]
-    fn finish(self) -> u64 {
-        self.feature_hash()
-    }
-}
-
-/// A multiply–rotate hash of a byte string fed a few bytes at a time, for
-/// [`tokenize_keyed_into`]: one multiplication per 8 bytes where SipHash-2-4
-/// does two rounds, and a bijective finish, so that tokens of up to 7 bytes
-/// never collide and longer ones as rarely as a random 64-bit hash.
-#[derive(Clone, Copy)]
-struct FastStream {
-    h: u64,
-    tail: u64,
-    ntail: u32,
-    len: u32,
-}
-
-impl FastStream {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-
-    #[inline(always)]
-    fn compress(&mut self, m: u64) {
-        self.h = (self.h.rotate_left(23) ^ m).wrapping_mul(Self::K);
-    }
-}
-
-impl StreamHash for FastStream {
-    #[inline(always)]
-    fn new() -> Self {
-        FastStream {
-            h: 0x243F_6A88_85A3_08D3,
-            tail: 0,
-            ntail: 0,
-            len: 0,
-        }
-    }
-
-    #[inline(always)]
-    fn push(&mut self, v: u64, n: u32) {
-        self.tail |= v << (8 * self.ntail);
-        self.len = self.len.wrapping_add(n);
-        let room = 8 - self.ntail;
-        if n < room {
-            self.ntail += n;
-        } else {
-            let full = self.tail;
-            self.compress(full);
-            self.tail = v.checked_shr(8 * room).unwrap_or(0);
-            self.ntail = n - room;
-        }
-    }
-
-    #[inline(always)]
-    fn finish(mut self) -> u64 {
-        // As SipHash's feature hash: a marker after the bytes, the length
-        // in the last block's top byte (both keep "ab" apart from "ab\0").
-        let mut last = self.tail | 0xff << (8 * self.ntail);
-        if self.ntail == 7 {
-            self.compress(last);
-            last = 0;
-        }
-        self.compress(last | (u64::from(self.len.wrapping_add(1)) & 0xff) << 56);
-        // MurmurHash3's fmix64 (a bijection).
-        let mut h = self.h;
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-        h ^ (h >> 33)
-    }
-}
-
 /// Bytes of a word run gathered before they are hashed.
 const RUN: usize = 64;
 
 /// The tokenizer's state between characters, on bytes.
-struct Tokenizer<'o, H> {
+struct Tokenizer<'o, B> {
     out: &'o mut Vec<Token>,
     /// The hash of the folded bytes of the token being built.
-    hash: H,
+    hash: Stream<B>,
     /// Start byte and class ([`WORD`], [`DIGIT`] or [`NONE`]) of the token
     /// being built.
     start: usize,
@@ -549,7 +511,7 @@ struct Tokenizer<'o, H> {
     end: usize,
 }
 
-impl<H: StreamHash> Tokenizer<'_, H> {
+impl<B: BlockHash> Tokenizer<'_, B> {
     /// Ends the token being built. With no token, no separator is pending,
     /// so there is nothing to do.
     #[inline]
@@ -571,7 +533,7 @@ impl<H: StreamHash> Tokenizer<'_, H> {
         self.flush();
         self.cur = cls;
         self.start = i;
-        self.hash = H::new();
+        self.hash = Stream::new();
     }
 
     /// A character that folding removed (mark, tatweel, direction mark):
@@ -620,7 +582,7 @@ impl<H: StreamHash> Tokenizer<'_, H> {
 /// fold to several, through [`fold_char`]. A property test checks that the
 /// tokens equal those of the plain per-character implementation.
 pub fn tokenize_into(text: &str, out: &mut Vec<Token>) {
-    tokenize_with::<SipStream>(text, out);
+    tokenize_with::<Sip24>(text, out);
 }
 
 /// Tokens of `text` as [`tokenize_into`] gives them, but each token's
@@ -631,15 +593,15 @@ pub fn tokenize_into(text: &str, out: &mut Vec<Token>) {
 /// corpus full of shared formulae). A property test checks that both
 /// hashes tell the same tokens apart.
 pub fn tokenize_keyed_into(text: &str, out: &mut Vec<Token>) {
-    tokenize_with::<FastStream>(text, out);
+    tokenize_with::<FastHash>(text, out);
 }
 
-fn tokenize_with<H: StreamHash>(text: &str, out: &mut Vec<Token>) {
+fn tokenize_with<B: BlockHash>(text: &str, out: &mut Vec<Token>) {
     out.clear();
     let tables = fold_tables();
     let mut tk = Tokenizer {
         out,
-        hash: H::new(),
+        hash: Stream::<B>::new(),
         start: 0,
         cur: NONE,
         pending_sep: 0,
@@ -669,7 +631,7 @@ fn tokenize_with<H: StreamHash>(text: &str, out: &mut Vec<Token>) {
                 tk.flush();
                 tk.cur = WORD;
                 tk.start = i;
-                H::new()
+                Stream::new()
             };
             let mut run = [0u8; RUN + 8];
             let mut n = 0;
@@ -795,7 +757,7 @@ fn two_byte(x: u8, y: u8) -> usize {
 }
 
 /// The general path of [`tokenize_into`] for one character.
-fn tokenize_slow<H: StreamHash>(tk: &mut Tokenizer<'_, H>, i: usize, next_end: usize, c: char) {
+fn tokenize_slow<B: BlockHash>(tk: &mut Tokenizer<'_, B>, i: usize, next_end: usize, c: char) {
     let mut folded = [char::from(0); 8];
     let mut n = 0;
     fold_char(c, &mut |f| {
@@ -1169,7 +1131,7 @@ mod tests {
             bytes in prop::collection::vec(any::<u8>(), 0..100),
             cuts in prop::collection::vec(1u32..=8, 1..100),
         ) {
-            let mut h = SipStream::new();
+            let mut h = Stream::<Sip24>::new();
             let (mut i, mut c) = (0, 0);
             while i < bytes.len() {
                 let n = (cuts[c % cuts.len()] as usize).min(bytes.len() - i);
@@ -1179,7 +1141,7 @@ mod tests {
                 i += n;
                 c += 1;
             }
-            prop_assert_eq!(h.feature_hash(), reference::feature_hash_bytes(&bytes));
+            prop_assert_eq!(h.finish(), reference::feature_hash_bytes(&bytes));
         }
 
         #[test]
