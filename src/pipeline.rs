@@ -333,9 +333,12 @@ impl Window {
         let first_token = units[u0].token as usize;
         let slice = &text[b0..b1];
         // Keyed for comparison within verification only (a faster hash).
-        let mut tokens = Vec::new();
+        // The window's tokens are counted in advance (the document's units
+        // say how many), so the list is allocated once, not grown.
+        let expected = units[u1].token as usize - first_token;
+        let mut tokens = Vec::with_capacity(expected);
         normalize::tokenize_keyed_into(slice, &mut tokens);
-        let units = if tokens.len() == units[u1].token as usize - first_token {
+        let units = if tokens.len() == expected {
             units[u0..=u1]
                 .windows(2)
                 .map(|w| w[0].token as usize - first_token..w[1].token as usize - first_token)
