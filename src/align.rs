@@ -170,9 +170,7 @@ impl Alignment {
             return;
         }
         // A token beside the passage shares its edge bytes.
-        let spans = context[at].iter().map(|t| t.span).collect();
-        let h = self.spans.get_or_insert_with(Default::default);
-        *if side_a { &mut h.a } else { &mut h.b } = Some(spans);
+        self.hold(side_a, context[at].iter().map(|t| t.span).collect());
     }
 
     /// Keeps the token spans of side a (or b) as tokenizing `passage` of
@@ -188,6 +186,11 @@ impl Alignment {
             .iter()
             .map(|t| t.span)
             .collect();
+        self.hold(side_a, spans);
+    }
+
+    /// Holds `spans` as side a's (or b's) token spans.
+    fn hold(&mut self, side_a: bool, spans: Vec<Span>) {
         let h = self.spans.get_or_insert_with(Default::default);
         *if side_a { &mut h.a } else { &mut h.b } = Some(spans);
     }

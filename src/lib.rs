@@ -34,6 +34,7 @@ pub mod document;
 pub mod fingerprint;
 pub mod index;
 pub mod input;
+mod keytable;
 pub mod normalize;
 pub mod pipeline;
 pub mod quotes;

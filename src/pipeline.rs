@@ -11,6 +11,7 @@ use crate::document::{Corpus, DocId, Passage, Span};
 use crate::fingerprint;
 use crate::index::{self, ChunkRecord};
 use crate::input;
+use crate::keytable::KeyTable;
 use crate::normalize::{self, Token};
 use crate::quotes;
 use crate::report;
@@ -684,72 +685,17 @@ fn matched_in_order<T, K: Ord>(
     }
 }
 
-/// A small open-addressing table of token keys (or shingle hashes, both
-/// already hashes) with a count and a mark per key: the multiset and set
-/// comparisons of verification in linear time (sorting both sides was a
-/// tenth of verification).
-struct KeyTable {
-    slots: Vec<KeySlot>,
-    mask: usize,
-}
-
-/// One slot of a [`KeyTable`] (one allocation for the table: these tables
-/// are made per candidate region and per quotation pair).
-#[derive(Clone, Copy, Default)]
-struct KeySlot {
-    key: u64,
-    count: u32,
-    /// Bit 0: the slot is used; bit 1: seen on the second side.
-    mark: u8,
-}
-
-impl KeyTable {
-    /// A table for up to `n` distinct keys.
-    fn new(n: usize) -> KeyTable {
-        let size = (2 * n).next_power_of_two().max(8);
-        KeyTable {
-            slots: vec![KeySlot::default(); size],
-            mask: size - 1,
-        }
-    }
-
-    /// The slot of `key`: where it is, or the free slot it would take.
-    fn slot(&self, key: u64) -> usize {
-        let mut s = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize & self.mask;
-        while self.slots[s].mark & 1 != 0 && self.slots[s].key != key {
-            s = (s + 1) & self.mask;
-        }
-        s
-    }
-
-    /// Adds one `key`; returns whether it is new.
-    fn add(&mut self, key: u64) -> bool {
-        let s = self.slot(key);
-        let slot = &mut self.slots[s];
-        let new = slot.mark & 1 == 0;
-        slot.key = key;
-        slot.mark |= 1;
-        slot.count += 1;
-        new
-    }
-}
-
 /// Size of the multiset intersection of two token key sequences: `a`'s
 /// keys counted, `b`'s taken from the counts.
 fn shared_tokens(a: &[u64], b: &[u64]) -> usize {
-    if a.is_empty() || b.is_empty() {
-        return 0;
-    }
-    let mut t = KeyTable::new(a.len());
+    let mut counts: KeyTable<u32> = KeyTable::new(a.len());
     for &k in a {
-        t.add(k);
+        *counts.entry(k).0 += 1;
     }
     let mut n = 0;
     for &k in b {
-        let s = t.slot(k);
-        let slot = &mut t.slots[s];
-        if slot.mark & 1 != 0 && slot.count > 0 {
-            slot.count -= 1;
+        if let Some(c) = counts.get_mut(k).filter(|c| **c > 0) {
+            *c -= 1;
             n += 1;
         }
     }
@@ -769,29 +715,21 @@ fn shingles(k: &[u64]) -> impl Iterator<Item = u64> + '_ {
 /// Jaccard similarity of the word-3-shingle sets of two token sequences
 /// (the measure MinHash tools estimate; a short side is one shingle).
 pub fn shingle_jaccard(a: &[u64], b: &[u64]) -> f64 {
-    let mut t = KeyTable::new(a.len().max(1) + b.len().max(1));
+    // Per shingle: bit 0 seen in a, bit 1 seen in b.
+    let mut seen: KeyTable<u8> = KeyTable::new(a.len().max(1) + b.len().max(1));
     let mut na = 0;
     for h in shingles(a) {
-        na += usize::from(t.add(h));
+        let (m, new) = seen.entry(h);
+        *m |= 1;
+        na += usize::from(new);
     }
     let (mut nb, mut inter) = (0, 0);
     for h in shingles(b) {
-        let s = t.slot(h);
-        let slot = &mut t.slots[s];
-        match slot.mark {
-            0 => {
-                // Only in b.
-                slot.key = h;
-                slot.mark = 0b11;
-                nb += 1;
-            }
-            0b01 => {
-                // In a, first time in b.
-                slot.mark = 0b11;
-                nb += 1;
-                inter += 1;
-            }
-            _ => {} // seen in b already
+        let (m, _) = seen.entry(h);
+        if *m & 2 == 0 {
+            nb += 1;
+            inter += usize::from(*m & 1);
+            *m |= 2;
         }
     }
     let union = na + nb - inter;

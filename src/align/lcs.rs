@@ -16,6 +16,7 @@
 //! prefix and suffix first; in between, this one drops a token of `a`
 //! before one of `b` when either keeps the LCS.
 
+use crate::keytable::KeyTable;
 use std::ops::Range;
 
 /// One run of the alignment: `equal` runs pair tokens one to one; the
@@ -114,7 +115,8 @@ fn middle(a: &[u64], b: &[u64], offset: usize, out: &mut Builder) {
     let mut rows = vec![0u64; n * words];
     let mut row = vec![u64::MAX; words];
     for (j, key) in b.iter().rev().enumerate() {
-        if let Some(k) = table.get(*key) {
+        if let Some(&k) = table.get(*key) {
+            let k = k as usize;
             let mask = &masks[k * words..(k + 1) * words];
             let mut carry = false;
             for (v, &mk) in row.iter_mut().zip(mask) {
@@ -153,69 +155,18 @@ fn middle(a: &[u64], b: &[u64], offset: usize, out: &mut Builder) {
 
 /// The match masks of `a` read backwards, `words` 64-bit words each, and
 /// a table from key to mask.
-fn masks(a: &[u64], words: usize) -> (KeyTable, Vec<u64>) {
-    let mut table = KeyTable::with_capacity(a.len());
+fn masks(a: &[u64], words: usize) -> (KeyTable<u32>, Vec<u64>) {
+    let mut table: KeyTable<u32> = KeyTable::new(a.len());
     let mut masks: Vec<u64> = Vec::new();
     for (i, key) in a.iter().rev().enumerate() {
-        let k = table.get_or_insert(*key, || {
+        let (k, new) = table.entry(*key);
+        if new {
+            *k = (masks.len() / words) as u32;
             masks.resize(masks.len() + words, 0);
-            masks.len() / words - 1
-        });
-        masks[k * words + i / 64] |= 1 << (i % 64);
+        }
+        masks[*k as usize * words + i / 64] |= 1 << (i % 64);
     }
     (table, masks)
-}
-
-/// An open-addressing map from token key (already a hash) to a small index.
-struct KeyTable {
-    slots: Vec<(u64, u32)>,
-    mask: usize,
-}
-
-impl KeyTable {
-    fn with_capacity(n: usize) -> KeyTable {
-        let size = (2 * n).next_power_of_two().max(8);
-        KeyTable {
-            slots: vec![(0, u32::MAX); size],
-            mask: size - 1,
-        }
-    }
-
-    fn slot(&self, key: u64) -> usize {
-        // Token keys are SipHash values; mix anyway, so that keys built
-        // otherwise (tests) spread too.
-        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & self.mask
-    }
-
-    fn get(&self, key: u64) -> Option<usize> {
-        let mut s = self.slot(key);
-        loop {
-            let (k, v) = self.slots[s];
-            if v == u32::MAX {
-                return None;
-            }
-            if k == key {
-                return Some(v as usize);
-            }
-            s = (s + 1) & self.mask;
-        }
-    }
-
-    fn get_or_insert(&mut self, key: u64, new: impl FnOnce() -> usize) -> usize {
-        let mut s = self.slot(key);
-        loop {
-            let (k, v) = self.slots[s];
-            if v == u32::MAX {
-                let v = new();
-                self.slots[s] = (key, v as u32);
-                return v;
-            }
-            if k == key {
-                return v as usize;
-            }
-            s = (s + 1) & self.mask;
-        }
-    }
 }
 
 #[cfg(test)]
