@@ -270,7 +270,7 @@ struct CommonChunk {
     len: u8,
 }
 
-/// The chunks of too-common groups, per document, sorted by fingerprint.
+/// The chunks of too-common groups, per document, sorted by first token.
 /// They seed a document pair only beside a seed of the pair's own, within
 /// [`COMMON_REACH`] on both sides: a formula inside a copied passage then
 /// still counts towards its chain (a short copy of formulaic text otherwise
@@ -297,6 +297,9 @@ impl CommonChunks {
                 });
             }
         }
+        for chunks in &mut per_doc {
+            chunks.sort_unstable_by_key(|c| (c.token, c.fingerprint, c.len));
+        }
         CommonChunks { per_doc }
     }
 
@@ -311,17 +314,68 @@ impl CommonChunks {
     }
 
     /// Seeds of the common chunks the two documents of `own` (one pair's
-    /// own seeds) share, beside those seeds.
+    /// own seeds, sorted) share, beside those seeds, in no particular order
+    /// (the caller sorts them in with the pair's own).
     fn seeds_beside(&self, own: &[Seed]) -> Vec<Seed> {
         let (a, b) = (own[0].a_doc, own[0].b_doc);
         let of = |d: u32| self.per_doc.get(d as usize).map_or(&[][..], Vec::as_slice);
-        let (ra, rb) = (of(a), of(b));
+        // Only a document's chunks within reach of the pair's seeds can
+        // seed (most pairs have one seed in a document's few formulae):
+        // the chunks are sorted by token, so those are one stretch.
+        fn reach(chunks: &[CommonChunk], lo: u32, hi: u32) -> &[CommonChunk] {
+            let from = chunks.partition_point(|c| c.token < lo.saturating_sub(COMMON_REACH));
+            let to = chunks.partition_point(|c| c.token <= hi.saturating_add(COMMON_REACH));
+            &chunks[from..to.max(from)]
+        }
+        // `own` is sorted by its token in a.
+        let ra = reach(of(a), own[0].a_token, own[own.len() - 1].a_token);
+        if ra.is_empty() {
+            return Vec::new();
+        }
+        let (lo_b, hi_b) = own.iter().fold((u32::MAX, 0), |(lo, hi), s| {
+            (lo.min(s.b_token), hi.max(s.b_token))
+        });
+        let rb = reach(of(b), lo_b, hi_b);
+        if rb.is_empty() {
+            return Vec::new();
+        }
         let near = |ta: u32, tb: u32| {
-            own.iter().any(|s| {
-                s.a_token.abs_diff(ta) <= COMMON_REACH && s.b_token.abs_diff(tb) <= COMMON_REACH
-            })
+            let from = own.partition_point(|s| s.a_token < ta.saturating_sub(COMMON_REACH));
+            own[from..]
+                .iter()
+                .take_while(|s| s.a_token <= ta.saturating_add(COMMON_REACH))
+                .any(|s| s.b_token.abs_diff(tb) <= COMMON_REACH)
         };
         let mut v = Vec::new();
+        let mut emit = |x: &CommonChunk, y: &CommonChunk| {
+            if near(x.token, y.token) {
+                v.push(Seed {
+                    a_doc: a,
+                    b_doc: b,
+                    a_token: x.token,
+                    b_token: y.token,
+                    a_len: x.len,
+                    b_len: y.len,
+                    distance: 0,
+                });
+            }
+        };
+        if ra.len() * rb.len() <= 256 {
+            for x in ra {
+                for y in rb.iter().filter(|y| y.fingerprint == x.fingerprint) {
+                    emit(x, y);
+                }
+            }
+            return v;
+        }
+        // Many formulae on both sides (a long copy of formulaic text):
+        // match them by fingerprint.
+        let by_fingerprint = |r: &[CommonChunk]| {
+            let mut r = r.to_vec();
+            r.sort_unstable_by_key(|c| c.fingerprint);
+            r
+        };
+        let (ra, rb) = (by_fingerprint(ra), by_fingerprint(rb));
         let (mut i, mut j) = (0, 0);
         while i < ra.len() && j < rb.len() {
             match ra[i].fingerprint.cmp(&rb[j].fingerprint) {
@@ -333,17 +387,7 @@ impl CommonChunks {
                     while i < ra.len() && ra[i].fingerprint == f {
                         j = j0;
                         while j < rb.len() && rb[j].fingerprint == f {
-                            if near(ra[i].token, rb[j].token) {
-                                v.push(Seed {
-                                    a_doc: a,
-                                    b_doc: b,
-                                    a_token: ra[i].token,
-                                    b_token: rb[j].token,
-                                    a_len: ra[i].len,
-                                    b_len: rb[j].len,
-                                    distance: 0,
-                                });
-                            }
+                            emit(&ra[i], &rb[j]);
                             j += 1;
                         }
                         i += 1;
@@ -358,22 +402,29 @@ impl CommonChunks {
 /// Chains the seeds (sorted) of each document pair, with the common
 /// chunks' seeds beside them, into candidates.
 pub fn chain(seeds: &[Seed], common: &CommonChunks) -> Vec<Candidate> {
-    let pairs: Vec<&[Seed]> = seeds
-        .chunk_by(|x, y| x.a_doc == y.a_doc && x.b_doc == y.b_doc)
-        .collect();
-    pairs
-        .par_iter()
-        .flat_map_iter(|own| {
-            let extra = common.seeds_beside(own);
-            if extra.is_empty() {
-                return chain_pair(own);
-            }
-            let mut all = own.to_vec();
-            all.extend(extra);
-            all.sort_unstable();
-            all.dedup();
-            chain_pair(&all)
-        })
+    seeds
+        .par_chunk_by(|x, y| x.a_doc == y.a_doc && x.b_doc == y.b_doc)
+        .map_init(
+            || (Vec::new(), Vec::new()),
+            |(all, chains), own| {
+                let extra = common.seeds_beside(own);
+                if extra.is_empty() {
+                    // Most pairs have a single seed: no chain of theirs
+                    // could have enough.
+                    if own.len() < MIN_SEEDS {
+                        return Vec::new();
+                    }
+                    return chain_pair(own, chains);
+                }
+                all.clear();
+                all.extend_from_slice(own);
+                all.extend(extra);
+                all.sort_unstable();
+                all.dedup();
+                chain_pair(all, chains)
+            },
+        )
+        .flatten_iter()
         .collect()
 }
 
@@ -390,8 +441,9 @@ struct Chain {
 /// seed joins the chain that ends nearest before it in a and whose last
 /// seed is near it in b (either direction, so a swapped clause still
 /// chains).
-fn chain_pair(seeds: &[Seed]) -> Vec<Candidate> {
-    let mut chains: Vec<Chain> = Vec::new();
+/// `chains` is a buffer (its contents are dropped).
+fn chain_pair(seeds: &[Seed], chains: &mut Vec<Chain>) -> Vec<Candidate> {
+    chains.clear();
     for s in seeds {
         let (a_end, b_end) = (
             s.a_token + u32::from(s.a_len),
@@ -428,7 +480,7 @@ fn chain_pair(seeds: &[Seed]) -> Vec<Candidate> {
         }
     }
     chains
-        .into_iter()
+        .iter()
         .filter(|c| {
             let extent = c.a.len().max(c.b.len()) as f64;
             let (min_seeds, min_density) = (MIN_SEEDS, MIN_DENSITY);
@@ -437,8 +489,8 @@ fn chain_pair(seeds: &[Seed]) -> Vec<Candidate> {
         .map(|c| Candidate {
             a_doc: seeds[0].a_doc,
             b_doc: seeds[0].b_doc,
-            a: c.a,
-            b: c.b,
+            a: c.a.clone(),
+            b: c.b.clone(),
             seeds: c.seeds,
             hamming: c.hamming,
         })
@@ -560,6 +612,52 @@ mod tests {
                 joined.extend(part);
             }
             proptest::prop_assert_eq!(joined, all);
+        }
+    }
+
+    proptest::proptest! {
+        /// The common chunks' seeds beside a pair's own are exactly those
+        /// of the definition: equal fingerprints, within reach of one own
+        /// seed on both sides (few formulae and many alike).
+        #[test]
+        fn seeds_beside_follow_the_definition(
+            a in proptest::collection::vec((0u64..6, 0u32..900), 0..40),
+            b in proptest::collection::vec((0u64..6, 0u32..900), 0..40),
+            own in proptest::collection::vec((0u32..900, 0u32..900), 1..6),
+        ) {
+            let chunks = |d: &[(u64, u32)]| {
+                let mut v: Vec<CommonChunk> = d
+                    .iter()
+                    .map(|&(fingerprint, token)| CommonChunk { fingerprint, token, len: 4 })
+                    .collect();
+                v.sort_unstable_by_key(|c| (c.token, c.fingerprint, c.len));
+                v.dedup_by_key(|c| c.token);
+                v
+            };
+            let common = CommonChunks { per_doc: vec![chunks(&a), chunks(&b)] };
+            let mut own: Vec<Seed> = own.iter().map(|&(x, y)| seed(x, y)).collect();
+            own.sort_unstable();
+            own.dedup();
+            let mut want = Vec::new();
+            for x in &common.per_doc[0] {
+                for y in &common.per_doc[1] {
+                    let near = own.iter().any(|s| {
+                        s.a_token.abs_diff(x.token) <= COMMON_REACH
+                            && s.b_token.abs_diff(y.token) <= COMMON_REACH
+                    });
+                    if x.fingerprint == y.fingerprint && near {
+                        want.push((x.token, y.token));
+                    }
+                }
+            }
+            want.sort_unstable();
+            let mut got: Vec<(u32, u32)> = common
+                .seeds_beside(&own)
+                .iter()
+                .map(|s| (s.a_token, s.b_token))
+                .collect();
+            got.sort_unstable();
+            proptest::prop_assert_eq!(got, want);
         }
     }
 
