@@ -87,8 +87,8 @@ pub struct SeedStats {
 /// ([`Seeding::shards`]), so their memory stays bounded (the
 /// 20,000-document generated corpus has 5.7 million seeds, 22 shards).
 /// With 2^20 a shard's seeds and their chaining were the peak of
-/// SaudiNewsNet's run (+46 MB over the index); each shard only scans the
-/// fingerprint groups again.
+/// SaudiNewsNet's run (+46 MB over the index); each shard holds the list
+/// of fingerprint groups and near pairs that seed it (4 bytes each).
 pub const SHARD_SEEDS: u64 = 1 << 18;
 
 const _: () = assert!(crate::segment::MAX_CHUNK <= u8::MAX as usize);
@@ -144,50 +144,79 @@ impl<'r> Seeding<'r> {
         &self.records[self.starts[i] as usize..self.starts[i + 1] as usize]
     }
 
-    /// Groups whose chunks seed pairs on their own.
-    fn seeding_groups(&self) -> impl ParallelIterator<Item = usize> + '_ {
-        (0..self.starts.len() - 1)
-            .into_par_iter()
-            .filter(|&i| !self.common[i] && self.starts[i + 1] - self.starts[i] > 1)
-    }
-
-    fn near_pairs(&self) -> impl ParallelIterator<Item = &'r NearPair> + '_ {
-        self.near
-            .par_iter()
-            .filter(|p| !self.common[p.a as usize] && !self.common[p.b as usize])
-    }
-
     /// Consecutive ranges of document ids (covering `0..docs`) whose seeds
     /// number at most `max_seeds` each (counted before duplicates are
-    /// removed; a single document with more is a shard of its own).
-    pub fn shards(&self, docs: usize, max_seeds: u64) -> Vec<Range<u32>> {
+    /// removed; a single document with more is a shard of its own), each
+    /// with the fingerprint groups and near pairs that seed its documents,
+    /// so that no shard scans them all again.
+    pub fn shards(&self, docs: usize, max_seeds: u64) -> Vec<Shard> {
+        let groups = self.starts.len() - 1;
         // Seeds per lower document, an upper bound.
         let mut count = vec![0u64; docs];
-        for i in 0..self.starts.len() - 1 {
-            if self.common[i] {
-                continue;
-            }
+        for i in (0..groups).filter(|&i| !self.common[i]) {
             let g = self.group(i);
             for (x, r) in g.iter().enumerate() {
                 count[r.doc as usize] += (g.len() - x - 1) as u64;
             }
         }
-        for p in self.near {
-            if self.common[p.a as usize] || self.common[p.b as usize] {
-                continue;
-            }
+        let near = || {
+            (self.near.iter().enumerate())
+                .filter(|(_, p)| !self.common[p.a as usize] && !self.common[p.b as usize])
+        };
+        for (_, p) in near() {
             for r in self.group(p.a as usize) {
                 for s in self.group(p.b as usize) {
                     count[r.doc.min(s.doc) as usize] += 1;
                 }
             }
         }
-        shards(&count, max_seeds)
+        let ranges = shards(&count, max_seeds);
+        drop(count);
+        let ends: Vec<u32> = ranges.iter().map(|r| r.end).collect();
+        let shard_of = |d: u32| ends.partition_point(|&e| e <= d);
+        let mut out: Vec<Shard> = (ranges.into_iter())
+            .map(|docs| Shard {
+                docs,
+                groups: Vec::new(),
+                near: Vec::new(),
+            })
+            .collect();
+        for i in (0..groups).filter(|&i| !self.common[i]) {
+            // Records are sorted by document within a group: each document
+            // but the last is the lower one of a pair.
+            let g = self.group(i);
+            let Some(last) = g.last() else { continue };
+            for r in g.iter().take_while(|r| r.doc != last.doc) {
+                let list = &mut out[shard_of(r.doc)].groups;
+                if list.last() != Some(&(i as u32)) {
+                    list.push(i as u32);
+                }
+            }
+        }
+        for (k, p) in near() {
+            // The shards of both groups' documents (a few too many).
+            for r in self
+                .group(p.a as usize)
+                .iter()
+                .chain(self.group(p.b as usize))
+            {
+                let list = &mut out[shard_of(r.doc)].near;
+                if list.last() != Some(&(k as u32)) {
+                    list.push(k as u32);
+                }
+            }
+        }
+        for s in &mut out {
+            s.groups.shrink_to_fit();
+            s.near.shrink_to_fit();
+        }
+        out
     }
 
     /// The seeds, sorted and distinct, of the document pairs whose lower
-    /// document is in `docs`.
-    pub fn seeds(&self, docs: Range<u32>) -> Vec<Seed> {
+    /// document is in the shard.
+    pub fn seeds(&self, shard: &Shard) -> Vec<Seed> {
+        let docs = shard.docs.clone();
         let chunk = |r: &ChunkRecord| (r.token(), r.length());
         let emit = |x: &ChunkRecord, y: &ChunkRecord, out: &mut Vec<Seed>| {
             if x.doc == y.doc {
@@ -205,42 +234,74 @@ impl<'r> Seeding<'r> {
                 distance: (x.fingerprint ^ y.fingerprint).count_ones() as u8,
             });
         };
-        let mut out: Vec<Seed> = self
-            .seeding_groups()
-            .flat_map_iter(|i| {
-                // Records are sorted by document within a group: the lower
-                // document of a pair is the earlier record.
-                let g = self.group(i);
-                let lo = g.partition_point(|r| r.doc < docs.start);
-                let hi = g.partition_point(|r| r.doc < docs.end);
-                let mut v = Vec::new();
-                for x in lo..hi {
-                    for s in &g[x + 1..] {
-                        emit(&g[x], s, &mut v);
+        let from_groups = shard.groups.par_iter().fold(Vec::new, |mut v, &i| {
+            // The lower document of a pair is the earlier record.
+            let g = self.group(i as usize);
+            let lo = g.partition_point(|r| r.doc < docs.start);
+            let hi = g.partition_point(|r| r.doc < docs.end);
+            for x in lo..hi {
+                for s in &g[x + 1..] {
+                    emit(&g[x], s, &mut v);
+                }
+            }
+            v
+        });
+        let from_near = shard.near.par_iter().fold(Vec::new, |mut v, &k| {
+            let p = &self.near[k as usize];
+            for r in self.group(p.a as usize) {
+                for s in self.group(p.b as usize) {
+                    if docs.contains(&r.doc.min(s.doc)) {
+                        emit(r, s, &mut v);
                     }
                 }
-                v
-            })
-            .collect();
-        let near_seeds: Vec<Seed> = self
-            .near_pairs()
-            .flat_map_iter(|p| {
-                let mut v = Vec::new();
-                for r in self.group(p.a as usize) {
-                    for s in self.group(p.b as usize) {
-                        if docs.contains(&r.doc.min(s.doc)) {
-                            emit(r, s, &mut v);
-                        }
-                    }
-                }
-                v
-            })
-            .collect();
-        out.extend(near_seeds);
-        out.par_sort_unstable();
+            }
+            v
+        });
+        let parts: Vec<Vec<Seed>> = from_groups.chain(from_near).collect();
+        // Sorted by document a first (a counting sort into one exact
+        // allocation), then each document's seeds on their own.
+        let bucket = |s: &Seed| (s.a_doc - docs.start) as usize;
+        let mut at = vec![0usize; docs.len() + 1];
+        for s in parts.iter().flatten() {
+            at[bucket(s) + 1] += 1;
+        }
+        for d in 0..docs.len() {
+            at[d + 1] += at[d];
+        }
+        let blank = Seed {
+            a_doc: 0,
+            b_doc: 0,
+            a_token: 0,
+            b_token: 0,
+            a_len: 0,
+            b_len: 0,
+            distance: 0,
+        };
+        let mut out = vec![blank; at[docs.len()]];
+        for part in parts {
+            for s in part {
+                let d = bucket(&s);
+                out[at[d]] = s;
+                at[d] += 1;
+            }
+        }
+        drop(at);
+        out.par_chunk_by_mut(|x, y| x.a_doc == y.a_doc)
+            .for_each(|seeds| seeds.sort_unstable());
         out.dedup();
         out
     }
+}
+
+/// A shard of documents (see [`Seeding::shards`]).
+#[derive(Clone, Debug)]
+pub struct Shard {
+    /// The documents: the lower one of each pair seeded.
+    pub docs: Range<u32>,
+    /// The fingerprint groups with a record of one of the documents.
+    groups: Vec<u32>,
+    /// The near pairs (indices) with a record of one of the documents.
+    near: Vec<u32>,
 }
 
 /// Consecutive ranges of indices covering `0..count.len()`, each with a
@@ -563,7 +624,7 @@ mod tests {
         let (records, starts) = fixture(&docs);
         let mut stats = SeedStats::default();
         let seeding = Seeding::new(&records, &starts, &[], &mut stats);
-        let s = seeding.seeds(0..docs.len() as u32);
+        let s = seeding.seeds(&seeding.shards(docs.len(), u64::MAX)[0]);
         let common = &seeding.common_chunks;
         assert_eq!(stats.common_groups, 1);
         assert_eq!(s.len(), 1);
@@ -582,10 +643,11 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// Seeds made shard by shard are exactly the seeds made at once, and
-        /// the shards cover every document once, in order.
+        /// Seeds made shard by shard are exactly the seeds of the definition
+        /// (every two chunks of different documents within the distance),
+        /// sorted, and the shards cover every document once, in order.
         #[test]
-        fn shards_give_the_same_seeds(
+        fn shards_give_the_seeds(
             docs in proptest::collection::vec(proptest::collection::vec((0u64..12, 5u32..9), 0..12), 1..30),
             max in 1u64..40,
         ) {
@@ -600,18 +662,35 @@ mod tests {
             let near = crate::index::near_pairs(&fps, 2);
             let mut stats = SeedStats::default();
             let seeding = Seeding::new(&records, &starts, &near, &mut stats);
-            let all = seeding.seeds(0..docs.len() as u32);
+            let mut want = Vec::new();
+            for x in &records {
+                for y in &records {
+                    let distance = (x.fingerprint ^ y.fingerprint).count_ones();
+                    if x.doc < y.doc && distance <= 2 {
+                        want.push(Seed {
+                            a_doc: x.doc,
+                            b_doc: y.doc,
+                            a_token: x.token(),
+                            b_token: y.token(),
+                            a_len: x.length(),
+                            b_len: y.length(),
+                            distance: distance as u8,
+                        });
+                    }
+                }
+            }
+            want.sort_unstable();
             let shards = seeding.shards(docs.len(), max);
-            proptest::prop_assert_eq!(shards.first().map(|r| r.start), Some(0));
-            proptest::prop_assert_eq!(shards.last().map(|r| r.end), Some(docs.len() as u32));
-            proptest::prop_assert!(shards.windows(2).all(|w| w[0].end == w[1].start && w[0].start < w[0].end));
+            proptest::prop_assert_eq!(shards.first().map(|s| s.docs.start), Some(0));
+            proptest::prop_assert_eq!(shards.last().map(|s| s.docs.end), Some(docs.len() as u32));
+            proptest::prop_assert!(shards.windows(2).all(|w| w[0].docs.end == w[1].docs.start && w[0].docs.start < w[0].docs.end));
             let mut joined = Vec::new();
-            for r in shards {
-                let part = seeding.seeds(r.clone());
-                proptest::prop_assert!(part.iter().all(|s| r.contains(&s.a_doc)));
+            for shard in &shards {
+                let part = seeding.seeds(shard);
+                proptest::prop_assert!(part.iter().all(|s| shard.docs.contains(&s.a_doc)));
                 joined.extend(part);
             }
-            proptest::prop_assert_eq!(joined, all);
+            proptest::prop_assert_eq!(joined, want);
         }
     }
 

@@ -231,9 +231,9 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
     let (mut seeding_time, mut verify_time) = (Duration::ZERO, Duration::ZERO);
     let mut out: Vec<Matched> = Vec::new();
     let mut candidates = 0;
-    for docs in &shards {
+    for shard in &shards {
         let t = Instant::now();
-        let seeds = seeding.seeds(docs.clone());
+        let seeds = seeding.seeds(shard);
         let cands = candidates::chain(&seeds, &seeding.common_chunks);
         seed_stats.seeds += seeds.len();
         candidates += cands.len();
