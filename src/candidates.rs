@@ -385,8 +385,9 @@ impl CommonChunks {
         // the chunks are sorted by token, so those are one stretch.
         fn reach(chunks: &[CommonChunk], lo: u32, hi: u32) -> &[CommonChunk] {
             let from = chunks.partition_point(|c| c.token < lo.saturating_sub(COMMON_REACH));
-            let to = chunks.partition_point(|c| c.token <= hi.saturating_add(COMMON_REACH));
-            &chunks[from..to.max(from)]
+            let hi = hi.saturating_add(COMMON_REACH);
+            let len = chunks[from..].iter().take_while(|c| c.token <= hi).count();
+            &chunks[from..from + len]
         }
         // `own` is sorted by its token in a.
         let ra = reach(of(a), own[0].a_token, own[own.len() - 1].a_token);
@@ -422,7 +423,10 @@ impl CommonChunks {
             }
         };
         if ra.len() * rb.len() <= 256 {
-            for x in ra {
+            // One bit per fingerprint of b's: most of a's match none.
+            let bit = |c: &CommonChunk| 1u64 << (c.fingerprint & 63);
+            let in_b = rb.iter().fold(0, |m, c| m | bit(c));
+            for x in ra.iter().filter(|x| in_b & bit(x) != 0) {
                 for y in rb.iter().filter(|y| y.fingerprint == x.fingerprint) {
                     emit(x, y);
                 }
