@@ -216,55 +216,14 @@ impl<'r> Seeding<'r> {
     /// The seeds, sorted and distinct, of the document pairs whose lower
     /// document is in the shard.
     pub fn seeds(&self, shard: &Shard) -> Vec<Seed> {
+        // Counted per document a, then made again into one exact
+        // allocation in order of document a (a counting sort: the shard's
+        // seeds exist once, not also in pieces), then each document's
+        // seeds sorted on their own.
         let docs = shard.docs.clone();
-        let chunk = |r: &ChunkRecord| (r.token(), r.length());
-        let emit = |x: &ChunkRecord, y: &ChunkRecord, out: &mut Vec<Seed>| {
-            if x.doc == y.doc {
-                return;
-            }
-            let (x, y) = if x.doc < y.doc { (x, y) } else { (y, x) };
-            let ((a_token, a_len), (b_token, b_len)) = (chunk(x), chunk(y));
-            out.push(Seed {
-                a_doc: x.doc,
-                b_doc: y.doc,
-                a_token,
-                b_token,
-                a_len,
-                b_len,
-                distance: (x.fingerprint ^ y.fingerprint).count_ones() as u8,
-            });
-        };
-        let from_groups = shard.groups.par_iter().fold(Vec::new, |mut v, &i| {
-            // The lower document of a pair is the earlier record.
-            let g = self.group(i as usize);
-            let lo = g.partition_point(|r| r.doc < docs.start);
-            let hi = g.partition_point(|r| r.doc < docs.end);
-            for x in lo..hi {
-                for s in &g[x + 1..] {
-                    emit(&g[x], s, &mut v);
-                }
-            }
-            v
-        });
-        let from_near = shard.near.par_iter().fold(Vec::new, |mut v, &k| {
-            let p = &self.near[k as usize];
-            for r in self.group(p.a as usize) {
-                for s in self.group(p.b as usize) {
-                    if docs.contains(&r.doc.min(s.doc)) {
-                        emit(r, s, &mut v);
-                    }
-                }
-            }
-            v
-        });
-        let parts: Vec<Vec<Seed>> = from_groups.chain(from_near).collect();
-        // Sorted by document a first (a counting sort into one exact
-        // allocation), then each document's seeds on their own.
         let bucket = |s: &Seed| (s.a_doc - docs.start) as usize;
         let mut at = vec![0usize; docs.len() + 1];
-        for s in parts.iter().flatten() {
-            at[bucket(s) + 1] += 1;
-        }
+        self.each_seed(shard, |s| at[bucket(&s) + 1] += 1);
         for d in 0..docs.len() {
             at[d + 1] += at[d];
         }
@@ -278,18 +237,59 @@ impl<'r> Seeding<'r> {
             distance: 0,
         };
         let mut out = vec![blank; at[docs.len()]];
-        for part in parts {
-            for s in part {
-                let d = bucket(&s);
-                out[at[d]] = s;
-                at[d] += 1;
-            }
-        }
+        self.each_seed(shard, |s| {
+            let d = bucket(&s);
+            out[at[d]] = s;
+            at[d] += 1;
+        });
         drop(at);
         out.par_chunk_by_mut(|x, y| x.a_doc == y.a_doc)
             .for_each(|seeds| seeds.sort_unstable());
         out.dedup();
         out
+    }
+
+    /// Calls `f` with each seed of the shard's documents, in no order.
+    fn each_seed(&self, shard: &Shard, mut f: impl FnMut(Seed)) {
+        let docs = &shard.docs;
+        let chunk = |r: &ChunkRecord| (r.token(), r.length());
+        let mut emit = |x: &ChunkRecord, y: &ChunkRecord| {
+            if x.doc == y.doc {
+                return;
+            }
+            let (x, y) = if x.doc < y.doc { (x, y) } else { (y, x) };
+            let ((a_token, a_len), (b_token, b_len)) = (chunk(x), chunk(y));
+            f(Seed {
+                a_doc: x.doc,
+                b_doc: y.doc,
+                a_token,
+                b_token,
+                a_len,
+                b_len,
+                distance: (x.fingerprint ^ y.fingerprint).count_ones() as u8,
+            });
+        };
+        for &i in &shard.groups {
+            // The lower document of a pair is the earlier record.
+            let g = self.group(i as usize);
+            let lo = g.partition_point(|r| r.doc < docs.start);
+            let hi = g.partition_point(|r| r.doc < docs.end);
+            for x in lo..hi {
+                for s in &g[x + 1..] {
+                    emit(&g[x], s);
+                }
+            }
+        }
+        for &k in &shard.near {
+            let p = &self.near[k as usize];
+            for r in self.group(p.a as usize) {
+                for s in self.group(p.b as usize) {
+                    if docs.contains(&r.doc.min(s.doc)) {
+                        emit(r, s);
+                    }
+                }
+            }
+        }
     }
 }
 
