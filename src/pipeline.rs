@@ -688,6 +688,10 @@ fn matched_in_order<T, K: Ord>(
 /// Size of the multiset intersection of two token key sequences: `a`'s
 /// keys counted, `b`'s taken from the counts.
 fn shared_tokens(a: &[u64], b: &[u64]) -> usize {
+    // Exact copies, most candidates of a corpus of reprints.
+    if a == b {
+        return a.len();
+    }
     let mut counts: KeyTable<u32> = KeyTable::new(a.len());
     for &k in a {
         *counts.entry(k).0 += 1;
@@ -715,6 +719,10 @@ fn shingles(k: &[u64]) -> impl Iterator<Item = u64> + '_ {
 /// Jaccard similarity of the word-3-shingle sets of two token sequences
 /// (the measure MinHash tools estimate; a short side is one shingle).
 pub fn shingle_jaccard(a: &[u64], b: &[u64]) -> f64 {
+    // The same sequence has the same shingles (a short one has one).
+    if a == b {
+        return 1.0;
+    }
     // Per shingle: bit 0 seen in a, bit 1 seen in b.
     let mut seen: KeyTable<u8> = KeyTable::new(a.len().max(1) + b.len().max(1));
     let mut na = 0;
