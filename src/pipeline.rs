@@ -855,7 +855,7 @@ pub fn check(
     // figures and dates of its passages and every quotation (quotations pair
     // documents that passage matching did not pair). Passages cover a fifth
     // of a paired document on the generated corpus; half of SaudiNewsNet's
-    // documents are in no pair and keep only their quotations' spans.
+    // documents are in no pair and keep only their quotations.
     let claim_opts = ClaimOptions::default();
     let regions = PassageSpans::new(corpus.len(), &matched);
     let quotes_of = |c: &[Claim]| -> Vec<Span> {
@@ -871,39 +871,40 @@ pub fn check(
         );
         v
     };
-    // Indexed by document: its claims (empty when it is in no pair) and its
-    // quotations' spans.
+    // Indexed by document: its claims (only its quotations when it is in no
+    // pair) and its quotations' spans.
     let (mut claims, quote_spans): (Vec<Vec<Claim>>, Vec<Vec<Span>>) = (0..corpus.len())
         .into_par_iter()
         .map(|i| {
-            let own = regions.of(i);
-            let mut c = claims::extract_in(&corpus.get(DocId(i as u32)).text, own, &claim_opts);
+            let mut c = claims::extract_in(
+                &corpus.get(DocId(i as u32)).text,
+                regions.of(i),
+                &claim_opts,
+            );
+            // Held to the end: without the growth slack.
+            c.shrink_to_fit();
             let q = quotes_of(&c);
-            if own.is_empty() {
-                (Vec::new(), q)
-            } else {
-                // Held to the end: without the growth slack.
-                c.shrink_to_fit();
-                (c, q)
-            }
+            (c, q)
         })
         .unzip();
     drop(regions);
     lap("claims");
     release_free_memory();
     let (extra, proposed, passed) = quote_pairs(&corpus, quote_spans, &matched, opts);
-    // The claims of the passages quotation pairs add, merged with those
-    // the document has (the same claims where the two overlap).
+    // The figures and dates of the passages quotation pairs add (the
+    // document's quotations are held), merged with those the document has
+    // (the same claims where the two overlap).
     let added = PassageSpans::new(corpus.len(), &extra);
     let more: Vec<(usize, Vec<Claim>)> = (0..corpus.len())
         .into_par_iter()
         .filter(|&i| !added.of(i).is_empty())
         .map(|i| {
             let text = &corpus.get(DocId(i as u32)).text;
-            (i, claims::extract_in(text, added.of(i), &claim_opts))
+            (i, claims::extract_near(text, added.of(i), &claim_opts))
         })
         .collect();
     drop(added);
+    let again = more.len();
     for (i, c) in more {
         let held = &mut claims[i];
         held.extend(c);
@@ -917,7 +918,8 @@ pub fn check(
     timings.lap(
         "quotation pairs",
         &format!(
-            "{proposed} share a 4-word run, {passed} pass the bar, {} pairs",
+            "{proposed} share a 4-word run, {passed} pass the bar, {} pairs; \
+             claims near quotations of {again} documents",
             extra.len()
         ),
     );

@@ -196,6 +196,61 @@ const REGION_MARGIN: usize = 12;
 /// regions and at both ends of each quote, with [`REGION_MARGIN`] tokens
 /// of context on both sides. `regions` may overlap and come in any order.
 pub fn extract_in(text: &str, regions: &[Span], opts: &ClaimOptions) -> Vec<Claim> {
+    extract_over(text, Some(&merged(regions)), opts).0
+}
+
+/// Words of context [`extract_near`] tokenizes on each side of a region:
+/// twice [`REGION_MARGIN`], as a number may take several words (`80 937`).
+const NEAR_WORDS: usize = 2 * REGION_MARGIN;
+
+/// The figures and dates [`extract`] finds in `text` that overlap one of
+/// `regions` (no quotes), tokenizing only [`NEAR_WORDS`] words around each
+/// region: for a few more passages of a document whose quotes are known.
+pub fn extract_near(text: &str, regions: &[Span], opts: &ClaimOptions) -> Vec<Claim> {
+    let regions = merged(regions);
+    if regions.is_empty() {
+        return Vec::new();
+    }
+    let sentences = lang::sentences(text, opts.lang);
+    let lang_at = |byte: usize| sentences.lang_at(byte);
+    // Byte windows, merged where they meet.
+    let mut windows: Vec<(usize, usize)> = Vec::with_capacity(regions.len());
+    for r in &regions {
+        let w = (
+            words_before(text, r.start, NEAR_WORDS),
+            words_after(text, r.end, NEAR_WORDS),
+        );
+        match windows.last_mut() {
+            Some(last) if w.0 <= last.1 => last.1 = last.1.max(w.1),
+            _ => windows.push(w),
+        }
+    }
+    let mut toks = Vec::new();
+    let mut out = Vec::new();
+    for (ws, we) in windows {
+        let n = token::tokenize_into(&text[ws..we], &mut toks);
+        let toks = &mut toks[..n];
+        for t in toks.iter_mut() {
+            t.start += ws;
+            t.end += ws;
+        }
+        let mut claimed = vec![false; n];
+        out.extend(date::dates(text, toks, &mut claimed, &lang_at));
+        out.extend(figure::figures(text, toks, &mut claimed, &lang_at));
+    }
+    out.retain(|c| {
+        let k = regions.partition_point(|r| r.end <= c.span.start);
+        regions.get(k).is_some_and(|r| r.start < c.span.end) && !list_marker(text, c)
+    });
+    for c in &mut out {
+        c.lang = lang_at(c.span.start);
+    }
+    out.sort_by_key(|c| (c.span.start, c.span.end));
+    out
+}
+
+/// `regions` sorted, with those that overlap or touch merged.
+fn merged(regions: &[Span]) -> Vec<Span> {
     let mut merged = regions.to_vec();
     merged.sort_unstable_by_key(|r| (r.start, r.end));
     merged.dedup_by(|r, kept| {
@@ -205,7 +260,49 @@ pub fn extract_in(text: &str, regions: &[Span], opts: &ClaimOptions) -> Vec<Clai
         }
         joins
     });
-    extract_over(text, Some(&merged), opts).0
+    merged
+}
+
+/// The start of the `k`th whitespace-separated word before byte `at` (or
+/// the start of the text).
+fn words_before(text: &str, at: usize, k: usize) -> usize {
+    let mut words = 0;
+    let mut in_word = false;
+    for (i, c) in text[..at].char_indices().rev() {
+        if c.is_whitespace() {
+            if in_word {
+                words += 1;
+                if words == k {
+                    return i + c.len_utf8();
+                }
+            }
+            in_word = false;
+        } else {
+            in_word = true;
+        }
+    }
+    0
+}
+
+/// The end of the `k`th whitespace-separated word after byte `at` (or the
+/// end of the text).
+fn words_after(text: &str, at: usize, k: usize) -> usize {
+    let mut words = 0;
+    let mut in_word = false;
+    for (i, c) in text[at..].char_indices() {
+        if c.is_whitespace() {
+            if in_word {
+                words += 1;
+                if words == k {
+                    return at + i;
+                }
+            }
+            in_word = false;
+        } else {
+            in_word = true;
+        }
+    }
+    text.len()
 }
 
 /// The body of [`extract_with_lang`] and [`extract_in`]: with `regions`
@@ -388,7 +485,58 @@ mod tests {
         assert!(checked > 1000, "only {checked} claims compared");
     }
 
+    /// What [`extract_near`] must give: [`expected`] without the quotes.
+    fn expected_near(text: &str, regions: &[Span]) -> Vec<Claim> {
+        let mut v: Vec<Claim> = expected(text, regions)
+            .into_iter()
+            .filter(|c| c.kind != ClaimKind::Quote)
+            .collect();
+        v.sort_by_key(|c| (c.span.start, c.span.end));
+        v
+    }
+
+    #[test]
+    fn near_regions_find_what_the_whole_text_finds_there() {
+        let opts = ClaimOptions::default();
+        let mut checked = 0;
+        for text in texts() {
+            for len in [0.1, 0.33, 0.0] {
+                for k in 0..10 {
+                    let r = region(text, k as f64 / 10.0, len);
+                    let got = extract_near(text, &[r], &opts);
+                    assert_eq!(got, expected_near(text, &[r]), "region {r:?} of {text:.80}");
+                    checked += got.len();
+                }
+            }
+            assert!(extract_near(text, &[], &opts).is_empty());
+        }
+        assert!(checked > 1000, "only {checked} claims compared");
+    }
+
+    #[test]
+    fn words_around() {
+        let t = "one  two\tثلاثة four\nfive";
+        assert_eq!(&t[words_before(t, t.len(), 2)..], "four\nfive");
+        assert_eq!(words_before(t, 3, 5), 0);
+        assert_eq!(&t[..words_after(t, 0, 2)], "one  two");
+        assert_eq!(&t[..words_after(t, 3, 2)], "one  two\tثلاثة");
+        assert_eq!(words_after(t, 0, 9), t.len());
+    }
+
     proptest! {
+        #[test]
+        fn any_near_regions_find_what_the_whole_text_finds_there(
+            which in any::<prop::sample::Index>(),
+            parts in prop::collection::vec((0.0..1.0f64, 0.0..0.4f64), 0..6),
+        ) {
+            let text = which.get(texts());
+            let regions: Vec<Span> = parts.iter().map(|&(f, l)| region(text, f, l)).collect();
+            prop_assert_eq!(
+                extract_near(text, &regions, &ClaimOptions::default()),
+                expected_near(text, &regions)
+            );
+        }
+
         #[test]
         fn any_regions_find_what_the_whole_text_finds_there(
             which in any::<prop::sample::Index>(),
