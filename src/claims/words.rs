@@ -36,9 +36,10 @@ impl Hasher for WordHasher {
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
-            let mut b = [0u8; 8];
-            b[..rest.len()].copy_from_slice(rest);
-            self.mix(u64::from_le_bytes(b));
+            // The bytes little-endian, zero-padded (a copy of a variable
+            // length was a call to `memcpy`).
+            let v = rest.iter().rev().fold(0u64, |v, &b| v << 8 | u64::from(b));
+            self.mix(v);
         }
     }
     #[inline]
@@ -80,16 +81,35 @@ impl Endings {
     /// A hash of an ending of at most four bytes.
     #[inline]
     fn hash(e: &[u8]) -> usize {
-        let mut v = [0u8; 4];
-        v[..e.len()].copy_from_slice(e);
-        let key = u64::from(u32::from_le_bytes(v)) << 3 | e.len() as u64;
+        Self::hash_packed(Self::pack(e), e.len())
+    }
+
+    /// The bytes of `e` (at most four) as a little-endian number, without
+    /// a copy of variable length (a call to `memcpy` cost more than the
+    /// rest of the hash).
+    #[inline]
+    fn pack(e: &[u8]) -> u32 {
+        match *e {
+            [a, b, c, d] => u32::from_le_bytes([a, b, c, d]),
+            _ => e.iter().rev().fold(0u32, |v, &b| v << 8 | u32::from(b)),
+        }
+    }
+
+    /// [`Endings::hash`] of the `n` bytes packed in `v`.
+    #[inline]
+    fn hash_packed(v: u32, n: usize) -> usize {
+        let key = u64::from(v) << 3 | n as u64;
         (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - Self::BITS)) as usize
     }
 
     #[inline]
-    fn has(&self, e: &[u8]) -> bool {
-        let h = Self::hash(e);
+    fn has_hash(&self, h: usize) -> bool {
         self.0[h >> 6] & (1 << (h & 63)) != 0
+    }
+
+    #[inline]
+    fn has(&self, e: &[u8]) -> bool {
+        self.has_hash(Self::hash(e))
     }
 
     /// False when `w` is surely not a key.
@@ -103,7 +123,15 @@ impl Endings {
     #[inline]
     pub fn may_end(&self, w: &str) -> bool {
         let b = w.as_bytes();
-        (2..=4.min(b.len())).any(|n| self.has(&b[b.len() - n..]))
+        if let [.., a, b, c, d] = *b {
+            // The suffixes of two, three and four bytes are the top bytes
+            // of the last four.
+            let v = u32::from_le_bytes([a, b, c, d]);
+            return self.has_hash(Self::hash_packed(v >> 16, 2))
+                || self.has_hash(Self::hash_packed(v >> 8, 3))
+                || self.has_hash(Self::hash_packed(v, 4));
+        }
+        (2..=b.len()).any(|n| self.has(&b[b.len() - n..]))
     }
 }
 
