@@ -63,7 +63,13 @@ impl Token {
     }
     /// True for one of the punctuation characters in `set`.
     pub fn is_punct_in(&self, set: &str) -> bool {
-        self.kind == Tok::Punct && self.norm.chars().next().is_some_and(|c| set.contains(c))
+        // (The sets are a few characters: `str::contains` called `memchr`.)
+        self.kind == Tok::Punct
+            && self
+                .norm
+                .chars()
+                .next()
+                .is_some_and(|c| set.chars().any(|s| s == c))
     }
 }
 
@@ -164,7 +170,7 @@ fn is_space(c: char) -> bool {
 /// The character at byte `pos` of `text` (a character boundary before its
 /// end) and its length: ASCII and two-byte characters decoded from the
 /// bytes, longer ones by the standard decoder.
-#[inline]
+#[inline(always)]
 fn char_at(text: &str, pos: usize) -> (char, usize) {
     let b = text.as_bytes();
     let b0 = b[pos];

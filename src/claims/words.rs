@@ -503,6 +503,7 @@ pub fn lookup(w: &str) -> Option<Found> {
     for &(p, conj, definite, prep) in prefixes {
         if let Some(rest) = strip(w, p)
             && rest.chars().nth(1).is_some()
+            && ends.may_hold(rest)
             && let Some(&x) = lex.get(rest)
         {
             // الاثنين is Monday; a definite word is only a number for the
