@@ -272,7 +272,8 @@ pub fn figures(
                 continue;
             }
         }
-        let english = lang_at(toks[i].start) == Lang::En;
+        // The language matters only to a token that may start a number.
+        let english = words::starts_number(&toks[i]) && lang_at(toks[i].start) == Lang::En;
         // Digits/digits ("3/4", "10/14"; dates were taken before).
         let slashed = (toks[i].kind == Tok::Num)
             .then(|| slash_pair(toks, i, claimed))

@@ -526,11 +526,11 @@ mod tests {
         n
     }
 
+    /// The fields of a token: kind, start, end, folded form and flags.
+    type Fields = (Tok, usize, usize, String, bool, bool, bool, bool);
+
     /// Every field of the tokens of `s`.
-    fn fields(
-        s: &str,
-        f: fn(&str, &mut Vec<Token>) -> usize,
-    ) -> Vec<(Tok, usize, usize, String, bool, bool, bool, bool)> {
+    fn fields(s: &str, f: fn(&str, &mut Vec<Token>) -> usize) -> Vec<Fields> {
         let mut buf = Vec::new();
         // Twice over the same buffer: reused tokens must come out the same.
         f("Old words ٣٤ and «كلمات»", &mut buf);

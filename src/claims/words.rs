@@ -521,6 +521,16 @@ pub fn lookup(w: &str) -> Option<Found> {
     None
 }
 
+/// The token may start a number: digits, or a number word (with its
+/// attached prefixes). [`parse_at_in`] reads none from any other token.
+pub fn starts_number(t: &Token) -> bool {
+    match t.kind {
+        Tok::Num => true,
+        Tok::Word => t.lex().is_some(),
+        Tok::Punct => false,
+    }
+}
+
 /// A number read from tokens `start..end`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Parsed {
@@ -567,6 +577,11 @@ pub fn parse_at_in(
     blocked: &dyn Fn(usize) -> bool,
     english: bool,
 ) -> Option<Parsed> {
+    // Only digits or a number word start a number (most tokens are
+    // neither: answered before the reader's set-up).
+    if !toks.get(i).is_some_and(starts_number) {
+        return None;
+    }
     let mut total = 0.0f64;
     let mut current = 0.0f64;
     let mut sign = 1.0;
