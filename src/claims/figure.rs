@@ -4,9 +4,10 @@
 use super::number::{parse_digits, parse_digits_in, split_groups};
 use super::token::{Tok, Token};
 use super::unit::{self, Dim, Unit};
-use super::words::{self, W};
+use super::words::{self, Endings, W, WordMap};
 use super::{Claim, ClaimKind};
 use crate::document::{Lang, Span};
+use std::sync::OnceLock;
 
 /// Sub-units of a currency and how many make one (cents, هللة, قرش…).
 fn subunit(w: &str, currency: &str) -> Option<f64> {
@@ -159,9 +160,14 @@ pub fn figures(
             i = end;
             continue;
         }
+        // The unit a word token starts, asked twice below.
+        let unit_here = if toks[i].kind == Tok::Word {
+            unit::unit_at(toks, i)
+        } else {
+            None
+        };
         // A dual noun alone is a count of two: زيارتين, مرتين, عامين.
-        if toks[i].kind == Tok::Word
-            && let Some((u, after)) = unit::unit_at(toks, i)
+        if let Some((u, after)) = unit_here
             && u.dual
             && !claimed[i..after].iter().any(|&c| c)
         {
@@ -243,8 +249,7 @@ pub fn figures(
             }
         }
         // A unit and a half: "لتر ونصف", "لتر و ربع".
-        if toks[i].kind == Tok::Word
-            && let Some((u, after)) = unit::unit_at(toks, i)
+        if let Some((u, after)) = unit_here
             && !u.dual
             && matches!(u.dim, Dim::Volume | Dim::Mass | Dim::Length | Dim::Time)
             && !claimed[i..after].iter().any(|&c| c)
@@ -267,7 +272,8 @@ pub fn figures(
                 continue;
             }
         }
-        let english = lang_at(toks[i].start) == Lang::En;
+        // The language matters only to a token that may start a number.
+        let english = words::starts_number(&toks[i]) && lang_at(toks[i].start) == Lang::En;
         // Digits/digits ("3/4", "10/14"; dates were taken before).
         let slashed = (toks[i].kind == Tok::Num)
             .then(|| slash_pair(toks, i, claimed))
@@ -574,34 +580,77 @@ fn usual_fraction(a: f64, b: f64) -> bool {
         && [2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 100.0, 1000.0].contains(&b)
 }
 
-/// The value of an ordinal word (third, الثالث, الثالثة).
+/// The value of an ordinal word (third, الثالث, الثالثة), asked of every
+/// word token: the forms of [`ordinal_word_rule`] tabled once (a list of
+/// twenty English words was twenty comparisons per token).
 fn ordinal_word(w: &str) -> Option<f64> {
-    const EN: &[&str] = &[
-        "first",
-        "second",
-        "third",
-        "fourth",
-        "fifth",
-        "sixth",
-        "seventh",
-        "eighth",
-        "ninth",
-        "tenth",
-        "eleventh",
-        "twelfth",
-        "thirteenth",
-        "fourteenth",
-        "fifteenth",
-        "sixteenth",
-        "seventeenth",
-        "eighteenth",
-        "nineteenth",
-        "twentieth",
-    ];
-    const AR: &[&str] = &[
-        "اول", "ثاني", "ثالث", "رابع", "خامس", "سادس", "سابع", "ثامن", "تاسع", "عاشر",
-    ];
-    if let Some(i) = EN.iter().position(|&e| e == w) {
+    static FORMS: OnceLock<(WordMap<f64>, Endings)> = OnceLock::new();
+    let (forms, ends) = FORMS.get_or_init(|| {
+        let mut m = WordMap::default();
+        for w in ordinal_forms() {
+            if let Some(v) = ordinal_word_rule(&w) {
+                m.insert(w, v);
+            }
+        }
+        let e = Endings::of(m.keys().map(String::as_str));
+        (m, e)
+    });
+    if !ends.may_hold(w) {
+        return None;
+    }
+    forms.get(w).copied()
+}
+
+/// Every word [`ordinal_word_rule`] gives a value (and a few it does not).
+fn ordinal_forms() -> Vec<String> {
+    let mut out: Vec<String> = ORDINALS_EN.iter().map(|w| w.to_string()).collect();
+    let mut stems: Vec<String> = ORDINALS_AR.iter().map(|w| w.to_string()).collect();
+    stems.push("اولي".into());
+    stems.push("حادي".into());
+    for t in TENS {
+        stems.push(format!("{t}ين"));
+        stems.push(format!("{t}ون"));
+    }
+    for s in stems {
+        out.push(format!("ال{s}"));
+        out.push(format!("ال{s}ه"));
+    }
+    out
+}
+
+const ORDINALS_EN: &[&str] = &[
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+    "twentieth",
+];
+
+const ORDINALS_AR: &[&str] = &[
+    "اول", "ثاني", "ثالث", "رابع", "خامس", "سادس", "سابع", "ثامن", "تاسع", "عاشر",
+];
+
+/// The stems of the tens words, from twenty (عشرون) to ninety.
+const TENS: &[&str] = &["عشر", "ثلاث", "اربع", "خمس", "ست", "سبع", "ثمان", "تسع"];
+
+/// The rule [`ordinal_word`] tables.
+fn ordinal_word_rule(w: &str) -> Option<f64> {
+    if let Some(i) = ORDINALS_EN.iter().position(|&e| e == w) {
         return Some(i as f64 + 1.0);
     }
     let stem = w.strip_prefix("ال")?;
@@ -612,7 +661,8 @@ fn ordinal_word(w: &str) -> Option<f64> {
     if stem == "حادي" {
         return Some(1.0);
     }
-    AR.iter()
+    ORDINALS_AR
+        .iter()
         .position(|&a| a == stem)
         .map(|i| i as f64 + 1.0)
         .or_else(|| tens_word(stem))
@@ -621,7 +671,6 @@ fn ordinal_word(w: &str) -> Option<f64> {
 /// The value of a tens word (عشرون/عشرين … تسعون/تسعين), folded, without
 /// its article: 20 … 90.
 fn tens_word(w: &str) -> Option<f64> {
-    const TENS: &[&str] = &["عشر", "ثلاث", "اربع", "خمس", "ست", "سبع", "ثمان", "تسع"];
     let stem = w.strip_suffix("ين").or_else(|| w.strip_suffix("ون"))?;
     TENS.iter()
         .position(|&t| t == stem)
@@ -654,7 +703,29 @@ fn build(toks: &[Token], start: usize, end: usize, value: f64, u: Option<Unit>) 
 
 #[cfg(test)]
 mod tests {
+    use super::{ordinal_forms, ordinal_word, ordinal_word_rule};
     use crate::claims::{ClaimKind, ClaimOptions, extract};
+
+    #[test]
+    fn tabled_ordinals_follow_the_rule() {
+        let mut words = ordinal_forms();
+        for w in ordinal_forms() {
+            // Near misses: other prefixes and endings, cut and doubled.
+            words.push(format!("و{w}"));
+            words.push(format!("{w}ه"));
+            words.push(format!("{w}s"));
+            words.push(w.chars().skip(1).collect());
+            words.push(w.chars().take(w.chars().count() - 1).collect());
+            words.push(w.replacen("ال", "", 1));
+        }
+        words.extend(["", "ال", "اله", "اول", "عشرين", "the", "firsts"].map(String::from));
+        for w in &words {
+            assert_eq!(ordinal_word(w), ordinal_word_rule(w), "{w}");
+        }
+        assert_eq!(ordinal_word("الحاديه"), Some(1.0));
+        assert_eq!(ordinal_word("الخمسين"), Some(50.0));
+        assert_eq!(ordinal_word("twentieth"), Some(20.0));
+    }
 
     fn one(
         s: &str,

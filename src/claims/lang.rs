@@ -41,6 +41,29 @@ impl Letters {
 
     /// [`detect`] of `text`, whose letters these are.
     fn lang(self, text: &str) -> Lang {
+        self.lang_with(|| {
+            // The first words (runs of ASCII letters), read byte by byte.
+            let b = text.as_bytes();
+            let mut w = Words::default();
+            let mut i = 0;
+            while i < b.len() && w.total < Words::MAX {
+                if b[i].is_ascii_alphabetic() {
+                    let s = i;
+                    while i < b.len() && b[i].is_ascii_alphabetic() {
+                        i += 1;
+                    }
+                    w.add(b[s..i].len(), pack(&b[s..i]));
+                } else {
+                    i += 1;
+                }
+            }
+            w
+        })
+    }
+
+    /// The language of a text with these letters, and with the words
+    /// `words` gives (asked only when Latin letters dominate).
+    fn lang_with(self, words: impl FnOnce() -> Words) -> Lang {
         let Letters { ar, latin } = self;
         if ar == 0 && latin == 0 {
             return Lang::Other;
@@ -48,24 +71,7 @@ impl Letters {
         if ar >= latin {
             return Lang::Ar;
         }
-        // The first 400 words (runs of ASCII letters), read byte by byte.
-        let b = text.as_bytes();
-        let (mut total, mut hits) = (0usize, 0usize);
-        let mut i = 0;
-        while i < b.len() && total < 400 {
-            if b[i].is_ascii_alphabetic() {
-                let s = i;
-                while i < b.len() && b[i].is_ascii_alphabetic() {
-                    i += 1;
-                }
-                total += 1;
-                if is_common_english(&b[s..i]) {
-                    hits += 1;
-                }
-            } else {
-                i += 1;
-            }
-        }
+        let Words { total, hits } = words();
         // Short texts ("3 km", "twenty") have too few words to judge: Latin
         // letters are taken as English.
         if total < 8 || hits * 10 >= total {
@@ -76,9 +82,40 @@ impl Letters {
     }
 }
 
+/// The first [`Words::MAX`] words of a text (runs of ASCII letters)
+/// counted, and how many of them are common English words.
+#[derive(Clone, Copy, Default)]
+struct Words {
+    total: usize,
+    hits: usize,
+}
+
+impl Words {
+    /// Words read of a text.
+    const MAX: usize = 400;
+
+    /// Counts a word of `len` letters whose first four, [`pack`]ed, are
+    /// `packed` (once `MAX` words are counted, the rest are not).
+    #[inline]
+    fn add(&mut self, len: usize, packed: u32) {
+        if self.total < Self::MAX {
+            self.total += 1;
+            self.hits += usize::from(len <= 4 && is_common_packed(packed));
+        }
+    }
+}
+
 /// One of the most frequent English words, in any case (`w` is ASCII
 /// letters).
+#[cfg(test)]
 fn is_common_english(w: &[u8]) -> bool {
+    w.len() <= 4 && is_common_packed(pack(w))
+}
+
+/// The [`pack`]ed forms of the most frequent English words, in an open
+/// addressed table (a scan of the thirty-two was most of the time
+/// `sentences` spent on English text).
+const COMMON: [u32; 128] = {
     const WORDS: [u32; 32] = [
         pack(b"the"),
         pack(b"of"),
@@ -113,8 +150,36 @@ fn is_common_english(w: &[u8]) -> bool {
         pack(b"one"),
         pack(b"two"),
     ];
-    // The longest of the words has four letters.
-    w.len() <= 4 && WORDS.contains(&pack(w))
+    let mut t = [0u32; 128];
+    let mut k = 0;
+    while k < WORDS.len() {
+        let mut h = common_slot(WORDS[k]);
+        while t[h] != 0 {
+            h = (h + 1) % 128;
+        }
+        t[h] = WORDS[k];
+        k += 1;
+    }
+    t
+};
+
+/// The first slot of a packed word in [`COMMON`].
+const fn common_slot(v: u32) -> usize {
+    (v.wrapping_mul(0x9e37_79b1) >> 25) as usize
+}
+
+/// A word of at most four letters, [`pack`]ed, is one of the most frequent
+/// English words (the longest of them has four letters).
+#[inline]
+fn is_common_packed(v: u32) -> bool {
+    let mut h = common_slot(v);
+    loop {
+        match COMMON[h] {
+            0 => return false,
+            x if x == v => return true,
+            _ => h = (h + 1) % 128,
+        }
+    }
 }
 
 /// Up to four ASCII letters, lowercased, as one number (letters are never
@@ -163,9 +228,16 @@ impl Sentences {
 pub fn sentences(text: &str, force: Option<Lang>) -> Sentences {
     // One pass: sentence ends, and each sentence's letters (the text's are
     // their sum, sentences covering the text end to end).
+    // Also in the same pass: the words of each sentence and of the text
+    // (`Letters::lang` would read them again).
     let mut out = Vec::new();
     let mut letters = Vec::new();
+    let mut words = Vec::new();
     let mut n = Letters::default();
+    let mut w = Words::default();
+    let mut doc_words = Words::default();
+    // The word being read: its length and its first letters packed.
+    let (mut wlen, mut wpack) = (0usize, 0u32);
     let mut start = 0;
     let bytes = text.as_bytes();
     let arabic_alpha = super::token::arabic_alpha();
@@ -174,10 +246,21 @@ pub fn sentences(text: &str, force: Option<Lang>) -> Sentences {
         // ASCII and the Arabic block (two bytes, lead D8–DB) read from the
         // bytes; other characters decoded.
         let b = bytes[i];
-        let (len, is_end) = if b < 0x80 {
-            if b.is_ascii_alphabetic() {
-                n.latin += 1;
+        if b.is_ascii_alphabetic() {
+            n.latin += 1;
+            wlen += 1;
+            if wlen <= 4 {
+                wpack = wpack << 8 | u32::from(b | 0x20);
             }
+            i += 1;
+            continue;
+        }
+        if wlen > 0 {
+            w.add(wlen, wpack);
+            doc_words.add(wlen, wpack);
+            (wlen, wpack) = (0, 0);
+        }
+        let (len, is_end) = if b < 0x80 {
             let stop = b == b'.' && bytes.get(i + 1).is_none_or(|x| x.is_ascii_whitespace());
             (1, stop || matches!(b, b'\n' | b'!' | b'?'))
         } else if (0xd8..=0xdb).contains(&b) {
@@ -196,25 +279,32 @@ pub fn sentences(text: &str, force: Option<Lang>) -> Sentences {
         if is_end {
             out.push((start, end, Lang::Other));
             letters.push(n);
+            words.push(w);
             n = Letters::default();
+            w = Words::default();
             start = end;
         }
+    }
+    if wlen > 0 {
+        w.add(wlen, wpack);
+        doc_words.add(wlen, wpack);
     }
     if start < text.len() || out.is_empty() {
         out.push((start, text.len(), Lang::Other));
         letters.push(n);
+        words.push(w);
     }
     let doc = force.unwrap_or_else(|| {
         let all = letters.iter().fold(Letters::default(), |a, b| Letters {
             ar: a.ar + b.ar,
             latin: a.latin + b.latin,
         });
-        all.lang(text)
+        all.lang_with(|| doc_words)
     });
-    for (s, n) in out.iter_mut().zip(&letters) {
+    for ((s, n), w) in out.iter_mut().zip(&letters).zip(&words) {
         s.2 = match force {
             Some(l) => l,
-            None => match n.lang(&text[s.0..s.1]) {
+            None => match n.lang_with(|| *w) {
                 Lang::Other => doc,
                 l => l,
             },
@@ -277,11 +367,21 @@ mod tests {
 
     #[test]
     fn sentences_as_read_char_by_char() {
+        // Over 400 words in a sentence: which are counted matters.
+        let long = format!(
+            "{}{} and more.\n{}",
+            "Le chien voit le chat dans la maison ".repeat(60),
+            " the of and to in a is".repeat(40),
+            "the of and ".repeat(200)
+        );
         for t in [
             "",
             "هل وصل؟ نعم.\u{2029}Yes he did! Did he?\nۇ ﻻ ﺏ ݐ ٣.٥ 3.5 x.y",
             "Le ministre a dit. The minister said that it was so.",
             "«قال» \u{200f}الوزير... ok",
+            &long,
+            &"Le chat et le chien. ".repeat(30),
+            "Ab THE tHe a\u{e9}the zthe the1the. Mixed وal قالthe",
         ] {
             let s = sentences(t, None);
             assert_eq!(s.spans, reference(t), "{t:?}");
@@ -296,6 +396,26 @@ mod tests {
         }
         for w in ["then", "th", "b", "saids", "twos", "z", "thee", "xthe"] {
             assert!(!is_common_english(w.as_bytes()), "{w}");
+        }
+        // Every word of up to three letters: only the listed ones.
+        let listed = [
+            "the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "was", "with", "said",
+            "he", "it", "by", "as", "at", "from", "his", "have", "has", "are", "be", "an", "this",
+            "were", "not", "will", "who", "one", "two",
+        ];
+        assert_eq!(COMMON.iter().filter(|&&x| x != 0).count(), listed.len());
+        for w in &listed {
+            assert!(is_common_english(w.as_bytes()), "{w}");
+        }
+        let abc = b'a'..=b'z';
+        for x in abc.clone() {
+            for y in abc.clone().map(Some).chain([None]) {
+                for z in abc.clone().map(Some).chain([None]) {
+                    let w: Vec<u8> = [Some(x), y, z].into_iter().flatten().collect();
+                    let s = std::str::from_utf8(&w).unwrap();
+                    assert_eq!(is_common_english(&w), listed.contains(&s), "{s}");
+                }
+            }
         }
     }
 

@@ -321,6 +321,7 @@ fn heads(t: &Token, idx: &Index) -> u8 {
         for (b, p) in PREFIXES.iter().enumerate() {
             if let Some(rest) = super::words::strip(&t.norm, p)
                 && rest.chars().nth(1).is_some()
+                && ends.may_hold(rest)
                 && idx.contains_key(rest)
             {
                 m |= 2 << b;

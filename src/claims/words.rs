@@ -36,9 +36,10 @@ impl Hasher for WordHasher {
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
-            let mut b = [0u8; 8];
-            b[..rest.len()].copy_from_slice(rest);
-            self.mix(u64::from_le_bytes(b));
+            // The bytes little-endian, zero-padded (a copy of a variable
+            // length was a call to `memcpy`).
+            let v = rest.iter().rev().fold(0u64, |v, &b| v << 8 | u64::from(b));
+            self.mix(v);
         }
     }
     #[inline]
@@ -80,16 +81,35 @@ impl Endings {
     /// A hash of an ending of at most four bytes.
     #[inline]
     fn hash(e: &[u8]) -> usize {
-        let mut v = [0u8; 4];
-        v[..e.len()].copy_from_slice(e);
-        let key = u64::from(u32::from_le_bytes(v)) << 3 | e.len() as u64;
+        Self::hash_packed(Self::pack(e), e.len())
+    }
+
+    /// The bytes of `e` (at most four) as a little-endian number, without
+    /// a copy of variable length (a call to `memcpy` cost more than the
+    /// rest of the hash).
+    #[inline]
+    fn pack(e: &[u8]) -> u32 {
+        match *e {
+            [a, b, c, d] => u32::from_le_bytes([a, b, c, d]),
+            _ => e.iter().rev().fold(0u32, |v, &b| v << 8 | u32::from(b)),
+        }
+    }
+
+    /// [`Endings::hash`] of the `n` bytes packed in `v`.
+    #[inline]
+    fn hash_packed(v: u32, n: usize) -> usize {
+        let key = u64::from(v) << 3 | n as u64;
         (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - Self::BITS)) as usize
     }
 
     #[inline]
-    fn has(&self, e: &[u8]) -> bool {
-        let h = Self::hash(e);
+    fn has_hash(&self, h: usize) -> bool {
         self.0[h >> 6] & (1 << (h & 63)) != 0
+    }
+
+    #[inline]
+    fn has(&self, e: &[u8]) -> bool {
+        self.has_hash(Self::hash(e))
     }
 
     /// False when `w` is surely not a key.
@@ -103,7 +123,15 @@ impl Endings {
     #[inline]
     pub fn may_end(&self, w: &str) -> bool {
         let b = w.as_bytes();
-        (2..=4.min(b.len())).any(|n| self.has(&b[b.len() - n..]))
+        if let [.., a, b, c, d] = *b {
+            // The suffixes of two, three and four bytes are the top bytes
+            // of the last four.
+            let v = u32::from_le_bytes([a, b, c, d]);
+            return self.has_hash(Self::hash_packed(v >> 16, 2))
+                || self.has_hash(Self::hash_packed(v >> 8, 3))
+                || self.has_hash(Self::hash_packed(v, 4));
+        }
+        (2..=b.len()).any(|n| self.has(&b[b.len() - n..]))
     }
 }
 
@@ -475,6 +503,7 @@ pub fn lookup(w: &str) -> Option<Found> {
     for &(p, conj, definite, prep) in prefixes {
         if let Some(rest) = strip(w, p)
             && rest.chars().nth(1).is_some()
+            && ends.may_hold(rest)
             && let Some(&x) = lex.get(rest)
         {
             // الاثنين is Monday; a definite word is only a number for the
@@ -490,6 +519,16 @@ pub fn lookup(w: &str) -> Option<Found> {
         }
     }
     None
+}
+
+/// The token may start a number: digits, or a number word (with its
+/// attached prefixes). [`parse_at_in`] reads none from any other token.
+pub fn starts_number(t: &Token) -> bool {
+    match t.kind {
+        Tok::Num => true,
+        Tok::Word => t.lex().is_some(),
+        Tok::Punct => false,
+    }
 }
 
 /// A number read from tokens `start..end`.
@@ -538,6 +577,11 @@ pub fn parse_at_in(
     blocked: &dyn Fn(usize) -> bool,
     english: bool,
 ) -> Option<Parsed> {
+    // Only digits or a number word start a number (most tokens are
+    // neither: answered before the reader's set-up).
+    if !toks.get(i).is_some_and(starts_number) {
+        return None;
+    }
     let mut total = 0.0f64;
     let mut current = 0.0f64;
     let mut sign = 1.0;
