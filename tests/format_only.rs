@@ -13,6 +13,7 @@ use crosscheck::contradict::{self, CompareOptions, FindingKind, Side};
 use crosscheck::document::Span;
 use crosscheck::normalize;
 use std::path::Path;
+use std::sync::OnceLock;
 
 /// Parses CSV (RFC 4180: quoted fields, doubled quotes, newlines in quotes).
 fn parse_csv(text: &str) -> Vec<Vec<String>> {
@@ -56,20 +57,22 @@ pub fn findings(a: &str, b: &str) -> Vec<contradict::Finding> {
     let al = align::align(&normalize::tokenize(a), &normalize::tokenize(b));
     let opts = ClaimOptions::default();
     let (ca, cb) = (claims::extract(a, &opts), claims::extract(b, &opts));
+    // Each sentence is its own document: its claims are the passage's.
+    let (whole_a, whole_b) = (OnceLock::from(ca.clone()), OnceLock::from(cb.clone()));
     contradict::compare(
         &al,
         Side {
             text: a,
             passage: Span::new(0, a.len()),
             claims: &ca,
-            doc_claims: &ca,
+            doc_claims: Some(&whole_a),
             date: None,
         },
         Side {
             text: b,
             passage: Span::new(0, b.len()),
             claims: &cb,
-            doc_claims: &cb,
+            doc_claims: Some(&whole_b),
             date: None,
         },
         &CompareOptions::default(),

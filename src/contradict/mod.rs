@@ -128,8 +128,9 @@ pub struct Side<'a> {
     /// Claims inside the passage, sorted by start.
     pub claims: &'a [Claim],
     /// Every claim of the document (a headline that rounds a figure its own
-    /// body gives is not a finding). May be empty.
-    pub doc_claims: &'a [Claim],
+    /// body gives is not a finding), extracted from `text` when first asked
+    /// for, unless already set. `None`: not looked at.
+    pub doc_claims: Option<&'a std::sync::OnceLock<Vec<Claim>>>,
     /// Publication date of the document (JSONL `date`), ideally ISO 8601.
     pub date: Option<&'a str>,
 }

@@ -356,6 +356,11 @@ fn within_bound(c: &Claim, other: f64, own: f64, tolerance: f64) -> bool {
 fn headline_rounds_own_body(va: f64, vb: f64, a: Side<'_>, b: Side<'_>) -> bool {
     let has = |s: &Side<'_>, v: f64| {
         s.doc_claims
+            .map(|all| {
+                all.get_or_init(|| crate::claims::extract(s.text, &Default::default()))
+                    .as_slice()
+            })
+            .unwrap_or_default()
             .iter()
             .any(|c| c.value.is_some_and(|w| same_value(w, v)) && family(c) != Some(Family::Date))
     };
