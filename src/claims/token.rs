@@ -59,7 +59,21 @@ impl Token {
     /// The number word `norm` is, with its attached prefixes
     /// ([`words::lookup`], looked up once per token).
     pub fn lex(&self) -> Option<Found> {
+        if let Some(&x) = self.lex.get() {
+            return x;
+        }
+        if self.kind == Tok::Word {
+            self.fill_word_info();
+        }
         *self.lex.get_or_init(|| words::lookup(&self.norm))
+    }
+
+    /// Sets [`Token::lex`] and `unit_heads` of a word token from the
+    /// thread's cache of word answers ([`word_info`]).
+    pub fn fill_word_info(&self) {
+        let (lex, heads) = word_info(&self.norm);
+        let _ = self.lex.set(lex);
+        self.unit_heads.set(heads);
     }
     /// True for one of the punctuation characters in `set`.
     pub fn is_punct_in(&self, set: &str) -> bool {
@@ -71,6 +85,63 @@ impl Token {
                 .next()
                 .is_some_and(|c| set.chars().any(|s| s == c))
     }
+}
+
+/// The number-word lookup ([`words::lookup`]) and the unit heads
+/// (`unit::heads_of`) of a word token's folded form `norm`, from a cache
+/// each thread keeps across documents: a direct-mapped table of the
+/// words last seen, keyed by the whole folded form (words longer than
+/// its keys are answered directly). Both answers depend on the form
+/// alone; most word tokens of news are frequent words, and a hash and a
+/// comparison cost less than the endings filters and hashes of the two.
+fn word_info(norm: &str) -> (Option<Found>, u8) {
+    use std::hash::Hasher;
+    const SLOTS_LOG: u32 = 13;
+    const KEY: usize = 22;
+    #[derive(Clone, Copy)]
+    struct Slot {
+        len: u8,
+        key: [u8; KEY],
+        heads: u8,
+        lex: Option<Found>,
+    }
+    thread_local! {
+        static CACHE: std::cell::RefCell<Vec<Slot>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let b = norm.as_bytes();
+    let compute = || (words::lookup(norm), super::unit::heads_of(norm, true));
+    if b.is_empty() || b.len() > KEY {
+        return compute();
+    }
+    let mut h = words::WordHasher::default();
+    h.write(b);
+    let s = (h.finish() >> (64 - SLOTS_LOG)) as usize;
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.is_empty() {
+            let empty = Slot {
+                len: 0,
+                key: [0; KEY],
+                heads: 0,
+                lex: None,
+            };
+            c.resize(1 << SLOTS_LOG, empty);
+        }
+        let slot = &mut c[s];
+        if usize::from(slot.len) == b.len() && slot.key[..b.len()] == *b {
+            return (slot.lex, slot.heads);
+        }
+        let (lex, heads) = compute();
+        let mut key = [0; KEY];
+        key[..b.len()].copy_from_slice(b);
+        *slot = Slot {
+            len: b.len() as u8,
+            key,
+            heads,
+            lex,
+        };
+        (lex, heads)
+    })
 }
 
 /// `char::is_alphabetic`, with ASCII and the Arabic block answered from a
@@ -577,6 +648,31 @@ mod tests {
                 fields(t, tokenize_into) == fields(t, tokenize_into_reference),
                 "{t}"
             );
+        }
+    }
+
+    #[test]
+    fn cached_word_answers_are_the_direct_ones() {
+        let mut text = String::from(
+            "ألف آلاف مليونين بالدولار للجنود زيارتين والخمسين thousand dollars km a an",
+        );
+        for f in ["seeds", "fixtures/claims"] {
+            let d = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(f);
+            for e in std::fs::read_dir(d).into_iter().flatten().flatten() {
+                text.push_str(&std::fs::read_to_string(e.path()).unwrap_or_default());
+            }
+        }
+        let toks = tokenize(&text);
+        // Twice: filled, then answered from the cache (or its slots
+        // taken over by other words).
+        for _ in 0..2 {
+            for t in toks.iter().filter(|t| t.kind == Tok::Word) {
+                let direct = (
+                    words::lookup(&t.norm),
+                    crate::claims::unit::heads_of(&t.norm, true),
+                );
+                assert_eq!(word_info(&t.norm), direct, "{}", t.norm);
+            }
         }
     }
 

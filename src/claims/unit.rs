@@ -266,7 +266,7 @@ pub fn unit_at(toks: &[Token], i: usize) -> Option<(Unit, usize)> {
         }
         None
     };
-    let heads = heads(t, idx);
+    let heads = heads(t);
     if heads & 1 != 0
         && let Some(x) = try_word(&t.norm)
     {
@@ -308,18 +308,32 @@ const PREFIXES: [&str; 5] = ["ال", "بال", "لل", "ب", "ل"];
 /// form: bit 0 the word itself, bit `1 + k` the word without `PREFIXES[k]`
 /// (a word token, at least two letters left). Computed once per token:
 /// `unit_at` is asked about most tokens several times.
-fn heads(t: &Token, idx: &Index) -> u8 {
-    static ENDS: OnceLock<Endings> = OnceLock::new();
+fn heads(t: &Token) -> u8 {
     let known = t.unit_heads.get();
     if known != super::token::UNKNOWN {
         return known;
     }
+    if t.kind == Tok::Word {
+        // Word tokens: from the thread's cache of word answers.
+        t.fill_word_info();
+        return t.unit_heads.get();
+    }
+    let m = heads_of(&t.norm, false);
+    t.unit_heads.set(m);
+    m
+}
+
+/// [`heads`] of the folded form `norm` of a token, a word token when
+/// `word`.
+pub(super) fn heads_of(norm: &str, word: bool) -> u8 {
+    static ENDS: OnceLock<Endings> = OnceLock::new();
+    let idx = index();
     let ends = ENDS.get_or_init(|| Endings::of(idx.keys().map(String::as_str)));
-    let mut m = u8::from(ends.may_hold(&t.norm) && idx.contains_key(t.norm.as_str()));
+    let mut m = u8::from(ends.may_hold(norm) && idx.contains_key(norm));
     // The other forms are suffixes of the word of two letters or more.
-    if t.kind == Tok::Word && ends.may_end(&t.norm) {
+    if word && ends.may_end(norm) {
         for (b, p) in PREFIXES.iter().enumerate() {
-            if let Some(rest) = super::words::strip(&t.norm, p)
+            if let Some(rest) = super::words::strip(norm, p)
                 && rest.chars().nth(1).is_some()
                 && ends.may_hold(rest)
                 && idx.contains_key(rest)
@@ -328,7 +342,6 @@ fn heads(t: &Token, idx: &Index) -> u8 {
             }
         }
     }
-    t.unit_heads.set(m);
     m
 }
 
