@@ -70,6 +70,63 @@ impl MatchOptions {
             && kb.len() >= self.min_words
             && shingle_jaccard(ka, kb) >= self.min_jaccard
     }
+
+    /// [`MatchOptions::passes_pair_bar`] on sequences made into
+    /// [`ShingleSet`]s (the same answer), for sequences in many pairs.
+    pub fn passes_pair_bar_sets(&self, a: &ShingleSet, b: &ShingleSet) -> bool {
+        let (na, nb) = (a.shingles.len(), b.shingles.len());
+        // The Jaccard of two sets is at most the smaller one's share of the
+        // larger (a quotation inside a long one: most pairs fail here).
+        a.words >= self.min_words
+            && b.words >= self.min_words
+            && (na.min(nb) as f64 / na.max(nb).max(1) as f64) >= self.min_jaccard
+            && a.jaccard(b) >= self.min_jaccard
+    }
+}
+
+/// A token key sequence's length and its distinct word-3-shingles, sorted:
+/// what [`MatchOptions::passes_pair_bar`] looks at, made once for a sequence
+/// that is in many pairs (quotations).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShingleSet {
+    words: usize,
+    shingles: Vec<u64>,
+}
+
+impl ShingleSet {
+    /// The set of `keys`.
+    pub fn of(keys: &[u64]) -> ShingleSet {
+        let mut shingles: Vec<u64> = shingles(keys).collect();
+        shingles.sort_unstable();
+        shingles.dedup();
+        ShingleSet {
+            words: keys.len(),
+            shingles,
+        }
+    }
+
+    /// [`shingle_jaccard`] of the two sequences.
+    pub fn jaccard(&self, other: &ShingleSet) -> f64 {
+        let (a, b) = (&self.shingles, &other.shingles);
+        let (mut i, mut j, mut inter) = (0, 0, 0);
+        while i < a.len() && j < b.len() {
+            match a[i].cmp(&b[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    inter += 1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        let union = a.len() + b.len() - inter;
+        if union == 0 {
+            0.0
+        } else {
+            inter as f64 / union as f64
+        }
+    }
 }
 
 /// One document's tokens and sentence units.
@@ -1155,7 +1212,11 @@ fn quote_pairs(
     // The bar of passage pairs: enough words, and word-3-shingle Jaccard at
     // least `min_jaccard` (formulae quoted in many texts otherwise pair
     // every text that quotes them with a variant).
-    let (pairs, proposed) = quotes::candidate_pairs(&docs, |ka, kb| opts.passes_pair_bar(ka, kb));
+    let (pairs, proposed) = quotes::candidate_pairs(
+        &docs,
+        |keys| ShingleSet::of(&keys),
+        |a, b| opts.passes_pair_bar_sets(a, b),
+    );
     let candidates: Vec<(Passage, Passage)> = pairs
         .into_par_iter()
         .map(|(x, y)| {
@@ -1627,6 +1688,29 @@ mod tests {
             b in proptest::collection::vec(0u64..5, 0..60),
         ) {
             prop_assert_eq!(shingle_jaccard(&a, &b), jaccard_by_sorting(&a, &b));
+        }
+
+        /// The pair bar on shingle sets is the pair bar on the sequences,
+        /// also where b is a's start or a's end (one set inside the other)
+        /// or a itself.
+        #[test]
+        fn shingle_sets_pass_the_bar_the_sequences_pass(
+            a in proptest::collection::vec(0u64..6, 0..40),
+            b in proptest::collection::vec(0u64..6, 0..40),
+            how in 0..4,
+            min_words in 0usize..8,
+            min_jaccard in prop_oneof![Just(0.0), Just(0.5), Just(1.0), 0.0..1.0f64],
+        ) {
+            let b = match how {
+                0 => b,
+                1 => a[..a.len() / 2].to_vec(),
+                2 => a[a.len() / 3..].to_vec(),
+                _ => a.clone(),
+            };
+            let (sa, sb) = (ShingleSet::of(&a), ShingleSet::of(&b));
+            prop_assert_eq!(sa.jaccard(&sb), shingle_jaccard(&a, &b));
+            let opts = MatchOptions { min_words, min_jaccard, ..MatchOptions::default() };
+            prop_assert_eq!(opts.passes_pair_bar_sets(&sa, &sb), opts.passes_pair_bar(&a, &b));
         }
 
         /// The shared-word count is the multiset intersection (here counted

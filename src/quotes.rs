@@ -92,26 +92,30 @@ fn pairs_in<'l>(list: &'l [Posting], first: &'l [u32]) -> impl Iterator<Item = (
 const BATCH: usize = 1024;
 
 /// Pairs of quotations in different documents that share a run of four
-/// words (`a` in the lower document) and that `keep` accepts, given both
-/// quotations' token keys (`normalize::Token::hash`); sorted and without
-/// repeats. Also returns how many pairs shared a run (before `keep`).
+/// words (`a` in the lower document) and that `keep` accepts, given what
+/// `prepare` made of both quotations' token keys (`normalize::Token::hash`;
+/// once per quotation and shard, though a quotation is in many pairs);
+/// sorted and without repeats. Also returns how many pairs shared a run
+/// (before `keep`).
 /// `docs` are sorted by `doc`, each document at most once.
 ///
 /// Memory: only the runs' postings (12 bytes a run) are held for every
 /// quotation; token keys are made again, one shard of pairs at a time,
 /// for the quotations that shard pairs (SaudiNewsNet's quotations' keys
 /// were 8 MB, held through the whole step).
-pub fn candidate_pairs(
+pub fn candidate_pairs<P: Send + Sync>(
     docs: &[DocQuotes<'_>],
-    keep: impl Fn(&[u64], &[u64]) -> bool + Sync,
+    prepare: impl Fn(Vec<u64>) -> P + Sync,
+    keep: impl Fn(&P, &P) -> bool + Sync,
 ) -> (Vec<(QuoteRef, QuoteRef)>, usize) {
-    sharded_pairs(docs, keep, SHARD_PAIRS)
+    sharded_pairs(docs, prepare, keep, SHARD_PAIRS)
 }
 
 /// [`candidate_pairs`], making at most about `max_pairs` pairs at once.
-fn sharded_pairs(
+fn sharded_pairs<P: Send + Sync>(
     docs: &[DocQuotes<'_>],
-    keep: impl Fn(&[u64], &[u64]) -> bool + Sync,
+    prepare: impl Fn(Vec<u64>) -> P + Sync,
+    keep: impl Fn(&P, &P) -> bool + Sync,
     max_pairs: u64,
 ) -> (Vec<(QuoteRef, QuoteRef)>, usize) {
     debug_assert!(docs.windows(2).all(|w| w[0].doc < w[1].doc));
@@ -208,15 +212,15 @@ fn sharded_pairs(
         let mut involved: Vec<u32> = pairs.iter().flat_map(|&(x, y)| [x, y]).collect();
         involved.par_sort_unstable();
         involved.dedup();
-        let keys: Vec<Vec<u64>> = involved
+        let keys: Vec<P> = involved
             .par_iter()
             .map(|&q| {
                 let r = quote_ref(q);
                 let d = &docs[r.doc as usize];
-                quote_keys(d.text, d.quotes[r.quote as usize])
+                prepare(quote_keys(d.text, d.quotes[r.quote as usize]))
             })
             .collect();
-        let key = |q: u32| keys[involved.binary_search(&q).expect("involved")].as_slice();
+        let key = |q: u32| &keys[involved.binary_search(&q).expect("involved")];
         out.par_extend(
             pairs
                 .into_par_iter()
@@ -344,7 +348,11 @@ mod tests {
             let (texts, spans) = quoted(&docs);
             let dq = doc_quotes(&texts, &spans);
             let keep = |a: &[u64], b: &[u64]| !(a.len() + 2 * b.len()).is_multiple_of(3) || a[0] == b[0];
-            proptest::prop_assert_eq!(sharded_pairs(&dq, keep, max_pairs), all_pairs(&dq, keep));
+            let keep_vec = |a: &Vec<u64>, b: &Vec<u64>| keep(a, b);
+            proptest::prop_assert_eq!(
+                sharded_pairs(&dq, |k| k, keep_vec, max_pairs),
+                all_pairs(&dq, keep)
+            );
         }
     }
 
@@ -359,7 +367,7 @@ mod tests {
             let docs = vec![vec![vec![0, 1, 2, 3, 4]]; n];
             let (texts, spans) = quoted(&docs);
             let dq = doc_quotes(&texts, &spans);
-            let (pairs, proposed) = candidate_pairs(&dq, |_, _| true);
+            let (pairs, proposed) = candidate_pairs(&dq, |k| k, |_, _| true);
             assert_eq!((pairs.len(), proposed), (want, want));
         }
     }
@@ -381,15 +389,19 @@ mod tests {
             },
         ];
         let mut lens = std::sync::Mutex::new(Vec::new());
-        let (p, proposed) = candidate_pairs(&docs, |a, b| {
-            lens.lock().unwrap().push((a.len(), b.len()));
-            true
-        });
+        let (p, proposed) = candidate_pairs(
+            &docs,
+            |k| k,
+            |a, b| {
+                lens.lock().unwrap().push((a.len(), b.len()));
+                true
+            },
+        );
         assert_eq!((p.len(), proposed), (1, 1));
         assert_eq!(DocQuotes::passage(&docs, p[0].0).doc, DocId(0));
         assert_eq!(lens.get_mut().unwrap().as_slice(), &[(8, 8)]);
         // `keep` decides.
-        let (p, proposed) = candidate_pairs(&docs, |_, _| false);
+        let (p, proposed) = candidate_pairs(&docs, |k| k, |_, _| false);
         assert_eq!((p.len(), proposed), (0, 1));
     }
 }
