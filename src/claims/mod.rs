@@ -465,24 +465,31 @@ mod tests {
         )
     }
 
-    #[test]
-    fn regions_find_what_the_whole_text_finds_there() {
+    /// Compares `got` with `want` over sliding regions of every text (a
+    /// tenth, a third and a byte-sized sliver), and with no region.
+    fn sliding(
+        got: impl Fn(&str, &[Span], &ClaimOptions) -> Vec<Claim>,
+        want: impl Fn(&str, &[Span]) -> Vec<Claim>,
+    ) {
         let opts = ClaimOptions::default();
         let mut checked = 0;
         for text in texts() {
-            // Windows of a tenth, a third and a byte-sized sliver, sliding.
             for len in [0.1, 0.33, 0.0] {
                 for k in 0..10 {
                     let r = region(text, k as f64 / 10.0, len);
-                    let got = extract_in(text, &[r], &opts);
-                    assert_eq!(got, expected(text, &[r]), "region {r:?} of {text:.80}");
-                    checked += got.iter().filter(|c| c.kind != ClaimKind::Quote).count();
+                    let found = got(text, &[r], &opts);
+                    assert_eq!(found, want(text, &[r]), "region {r:?} of {text:.80}");
+                    checked += found.iter().filter(|c| c.kind != ClaimKind::Quote).count();
                 }
             }
-            // No region: only the quotes.
-            assert_eq!(extract_in(text, &[], &opts), expected(text, &[]));
+            assert_eq!(got(text, &[], &opts), want(text, &[]));
         }
         assert!(checked > 1000, "only {checked} claims compared");
+    }
+
+    #[test]
+    fn regions_find_what_the_whole_text_finds_there() {
+        sliding(extract_in, expected);
     }
 
     /// What [`extract_near`] must give: [`expected`] without the quotes.
@@ -497,20 +504,7 @@ mod tests {
 
     #[test]
     fn near_regions_find_what_the_whole_text_finds_there() {
-        let opts = ClaimOptions::default();
-        let mut checked = 0;
-        for text in texts() {
-            for len in [0.1, 0.33, 0.0] {
-                for k in 0..10 {
-                    let r = region(text, k as f64 / 10.0, len);
-                    let got = extract_near(text, &[r], &opts);
-                    assert_eq!(got, expected_near(text, &[r]), "region {r:?} of {text:.80}");
-                    checked += got.len();
-                }
-            }
-            assert!(extract_near(text, &[], &opts).is_empty());
-        }
-        assert!(checked > 1000, "only {checked} claims compared");
+        sliding(extract_near, expected_near);
     }
 
     #[test]
