@@ -704,24 +704,29 @@ fn flank_may_extend(a: &[u64], b: &[u64]) -> bool {
     if a[0] == b[0] {
         return true;
     }
-    let sorted = |k: &[u64]| {
-        let mut v: Vec<(u64, u32)> = k.iter().enumerate().map(|(i, &x)| (x, i as u32)).collect();
-        v.sort_unstable();
-        v
-    };
-    let (sa, sb) = (sorted(a), sorted(b));
-    let n = a.len().max(b.len());
-    let mut at = vec![0usize; n + 1];
-    matched_in_order(&sa, &sb, |x| x.0, |x, y| at[x.1.max(y.1) as usize + 1] += 1);
+    // Token by token, each key's occurrences seen so far on each side: the
+    // k-th occurrence on one side is shared when the other side has had k.
+    let mut seen: KeyTable<(u32, u32)> = KeyTable::new(a.len() + b.len());
     let mut shared = 0;
-    (1..=n).any(|t| {
-        shared += at[t];
-        3 * shared >= t + 3
+    (0..a.len().max(b.len())).any(|t| {
+        if let Some(&x) = a.get(t) {
+            let (c, _) = seen.entry(x);
+            c.0 += 1;
+            shared += usize::from(c.0 <= c.1);
+        }
+        if let Some(&x) = b.get(t) {
+            let (c, _) = seen.entry(x);
+            c.1 += 1;
+            shared += usize::from(c.1 <= c.0);
+        }
+        3 * shared >= t + 1 + 3
     })
 }
 
 /// Walks two slices sorted by `key` and calls `hit` on each pair of equal
-/// keys, matched one to one in order (their multiset intersection).
+/// keys, matched one to one in order (their multiset intersection): the
+/// tests' reference for the counting tables.
+#[cfg(test)]
 fn matched_in_order<T, K: Ord>(
     a: &[T],
     b: &[T],
@@ -1631,6 +1636,44 @@ mod tests {
         assert!(normalize::tokenize(p.a.span.slice(text)).len() > al.a_len);
         assert_eq!(p.findings.len(), 1, "{:?}", p.findings);
         assert_eq!(p.findings[0].a.span.slice(text), "35");
+    }
+
+    /// [`flank_may_extend`] by sorting both flanks and matching the k-th
+    /// occurrences (its first version).
+    fn flank_may_extend_by_sorting(a: &[u64], b: &[u64]) -> bool {
+        if a.is_empty() || b.is_empty() {
+            return false;
+        }
+        if a[0] == b[0] {
+            return true;
+        }
+        let sorted = |k: &[u64]| {
+            let mut v: Vec<(u64, u32)> =
+                k.iter().enumerate().map(|(i, &x)| (x, i as u32)).collect();
+            v.sort_unstable();
+            v
+        };
+        let (sa, sb) = (sorted(a), sorted(b));
+        let n = a.len().max(b.len());
+        let mut at = vec![0usize; n + 1];
+        matched_in_order(&sa, &sb, |x| x.0, |x, y| at[x.1.max(y.1) as usize + 1] += 1);
+        let mut shared = 0;
+        (1..=n).any(|t| {
+            shared += at[t];
+            3 * shared >= t + 3
+        })
+    }
+
+    proptest::proptest! {
+        /// Counting occurrences token by token answers as the sorted
+        /// matching does (small alphabets: repeats and late matches).
+        #[test]
+        fn flank_counting_is_the_sorted_matching(
+            a in proptest::collection::vec(0u64..5, 0..40),
+            b in proptest::collection::vec(0u64..5, 0..40),
+        ) {
+            proptest::prop_assert_eq!(flank_may_extend(&a, &b), flank_may_extend_by_sorting(&a, &b));
+        }
     }
 
     #[test]
