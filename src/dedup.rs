@@ -26,7 +26,7 @@
 //! (ISO 8601 strings compare in time order), else the longest, else the
 //! first by name.
 
-use crate::document::{Corpus, DocId, Passage, Span};
+use crate::document::{Corpus, DocId, Passage, Span, merge_spans};
 use crate::input::InputError;
 use crate::summary::{PairResult, Stats};
 use serde::Serialize;
@@ -275,19 +275,6 @@ pub fn find_boilerplate(
             .then_with(|| a.occurrences[0].cmp(&b.occurrences[0]))
     });
     BoilerplateFound { units, masks }
-}
-
-/// Sorts spans and merges those that overlap or touch.
-pub fn merge_spans(mut spans: Vec<Span>) -> Vec<Span> {
-    spans.sort();
-    let mut out: Vec<Span> = Vec::with_capacity(spans.len());
-    for s in spans {
-        match out.last_mut() {
-            Some(l) if s.start <= l.end => l.end = l.end.max(s.end),
-            _ => out.push(s),
-        }
-    }
-    out
 }
 
 /// `text` with every byte of `spans` replaced by a space: offsets stay the
@@ -885,17 +872,6 @@ mod tests {
         assert_eq!(&m[..s], &t[..s]);
         assert!(m[s..e].chars().all(|c| c == ' '));
         assert_eq!(&m[e..], "\nend");
-    }
-
-    #[test]
-    fn merge_spans_joins_overlapping_and_touching() {
-        let m = merge_spans(vec![
-            Span::new(5, 9),
-            Span::new(0, 3),
-            Span::new(3, 4),
-            Span::new(8, 12),
-        ]);
-        assert_eq!(m, vec![Span::new(0, 4), Span::new(5, 12)]);
     }
 
     #[test]

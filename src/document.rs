@@ -55,6 +55,19 @@ impl Span {
     }
 }
 
+/// Sorts spans and merges those that overlap or touch.
+pub fn merge_spans(mut spans: Vec<Span>) -> Vec<Span> {
+    spans.sort();
+    let mut out: Vec<Span> = Vec::with_capacity(spans.len());
+    for s in spans {
+        match out.last_mut() {
+            Some(l) if s.start <= l.end => l.end = l.end.max(s.end),
+            _ => out.push(s),
+        }
+    }
+    out
+}
+
 /// The language a document (or a sentence of it) is written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Default)]
 #[serde(rename_all = "snake_case")]
@@ -142,4 +155,20 @@ pub struct Passage {
     pub doc: DocId,
     /// Its bytes in the original text.
     pub span: Span,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merge_spans_joins_overlapping_and_touching() {
+        let m = merge_spans(vec![
+            Span::new(5, 9),
+            Span::new(0, 3),
+            Span::new(3, 4),
+            Span::new(8, 12),
+        ]);
+        assert_eq!(m, vec![Span::new(0, 4), Span::new(5, 12)]);
+    }
 }

@@ -968,14 +968,8 @@ pub fn check(
     drop(added);
     let again = more.len();
     for (i, c) in more {
-        let held = &mut claims[i];
-        held.extend(c);
-        held.sort_by(|a, b| {
-            (a.span.start, std::cmp::Reverse(a.span.end))
-                .cmp(&(b.span.start, std::cmp::Reverse(b.span.end)))
-        });
-        held.dedup_by(|x, y| x.span == y.span && x.kind == y.kind);
-        held.shrink_to_fit();
+        claims::merge(&mut claims[i], c);
+        claims[i].shrink_to_fit();
     }
     timings.lap(
         "quotation pairs",

@@ -14,7 +14,7 @@
 //! quote claim covers its quotation marks and may *contain* figure and date
 //! claims (a quoted figure is still a figure); it never partly overlaps one.
 
-use crate::document::{Lang, Span};
+use crate::document::{Lang, Span, merge_spans};
 use serde::Serialize;
 
 mod date;
@@ -196,7 +196,7 @@ const REGION_MARGIN: usize = 12;
 /// regions and at both ends of each quote, with [`REGION_MARGIN`] tokens
 /// of context on both sides. `regions` may overlap and come in any order.
 pub fn extract_in(text: &str, regions: &[Span], opts: &ClaimOptions) -> Vec<Claim> {
-    extract_over(text, Some(&merged(regions)), opts).0
+    extract_over(text, Some(&merge_spans(regions.to_vec())), opts).0
 }
 
 /// Words of context [`extract_near`] tokenizes on each side of a region:
@@ -207,28 +207,28 @@ const NEAR_WORDS: usize = 2 * REGION_MARGIN;
 /// `regions` (no quotes), tokenizing only [`NEAR_WORDS`] words around each
 /// region: for a few more passages of a document whose quotes are known.
 pub fn extract_near(text: &str, regions: &[Span], opts: &ClaimOptions) -> Vec<Claim> {
-    let regions = merged(regions);
+    let regions = merge_spans(regions.to_vec());
     if regions.is_empty() {
         return Vec::new();
     }
     let sentences = lang::sentences(text, opts.lang);
     let lang_at = |byte: usize| sentences.lang_at(byte);
     // Byte windows, merged where they meet.
-    let mut windows: Vec<(usize, usize)> = Vec::with_capacity(regions.len());
-    for r in &regions {
-        let w = (
-            words_before(text, r.start, NEAR_WORDS),
-            words_after(text, r.end, NEAR_WORDS),
-        );
-        match windows.last_mut() {
-            Some(last) if w.0 <= last.1 => last.1 = last.1.max(w.1),
-            _ => windows.push(w),
-        }
-    }
+    let windows = merge_spans(
+        regions
+            .iter()
+            .map(|r| {
+                Span::new(
+                    words_before(text, r.start, NEAR_WORDS),
+                    words_after(text, r.end, NEAR_WORDS),
+                )
+            })
+            .collect(),
+    );
     let mut toks = Vec::new();
     let mut out = Vec::new();
-    for (ws, we) in windows {
-        let n = token::tokenize_into(&text[ws..we], &mut toks);
+    for w in windows {
+        let (ws, n) = (w.start, token::tokenize_into(w.slice(text), &mut toks));
         let toks = &mut toks[..n];
         for t in toks.iter_mut() {
             t.start += ws;
@@ -238,10 +238,7 @@ pub fn extract_near(text: &str, regions: &[Span], opts: &ClaimOptions) -> Vec<Cl
         out.extend(date::dates(text, toks, &mut claimed, &lang_at));
         out.extend(figure::figures(text, toks, &mut claimed, &lang_at));
     }
-    out.retain(|c| {
-        let k = regions.partition_point(|r| r.end <= c.span.start);
-        regions.get(k).is_some_and(|r| r.start < c.span.end) && !list_marker(text, c)
-    });
+    out.retain(|c| overlaps_any(&regions, c.span) && !list_marker(text, c));
     for c in &mut out {
         c.lang = lang_at(c.span.start);
     }
@@ -249,18 +246,25 @@ pub fn extract_near(text: &str, regions: &[Span], opts: &ClaimOptions) -> Vec<Cl
     out
 }
 
-/// `regions` sorted, with those that overlap or touch merged.
-fn merged(regions: &[Span]) -> Vec<Span> {
-    let mut merged = regions.to_vec();
-    merged.sort_unstable_by_key(|r| (r.start, r.end));
-    merged.dedup_by(|r, kept| {
-        let joins = r.start <= kept.end;
-        if joins {
-            kept.end = kept.end.max(r.end);
-        }
-        joins
-    });
-    merged
+/// Whether `span` overlaps one of `regions` (sorted and disjoint).
+fn overlaps_any(regions: &[Span], span: Span) -> bool {
+    let k = regions.partition_point(|r| r.end <= span.start);
+    regions.get(k).is_some_and(|r| r.start < span.end)
+}
+
+/// The order of a document's claims: by start, the longer first (a quote
+/// before the figures it holds).
+fn by_position(a: &Claim, b: &Claim) -> std::cmp::Ordering {
+    (a.span.start, std::cmp::Reverse(a.span.end))
+        .cmp(&(b.span.start, std::cmp::Reverse(b.span.end)))
+}
+
+/// Adds `more` to a document's claims `held` (both made by this module from
+/// the same text, so a claim in both is the same claim), in order, once.
+pub fn merge(held: &mut Vec<Claim>, more: Vec<Claim>) {
+    held.extend(more);
+    held.sort_by(by_position);
+    held.dedup_by(|x, y| x.span == y.span && x.kind == y.kind);
 }
 
 /// The start of the `k`th whitespace-separated word before byte `at` (or
@@ -335,31 +339,26 @@ fn extract_over(text: &str, regions: Option<&[Span]>, opts: &ClaimOptions) -> (V
             // quote (a quote that a figure or date crosses is dropped below),
             // merged; dates then figures in each, as over the whole text.
             let at = |byte: usize| toks.partition_point(|t| t.end <= byte);
+            // (Spans of token indices here, not of bytes.)
             let around = |lo: usize, hi: usize| {
-                (
+                Span::new(
                     lo.saturating_sub(REGION_MARGIN),
                     (hi + REGION_MARGIN).min(n),
                 )
             };
-            let mut ranges: Vec<(usize, usize)> = regions
-                .iter()
-                .map(|r| around(at(r.start), toks.partition_point(|t| t.start < r.end)))
-                .chain(quotes.iter().flat_map(|q| {
-                    let (s, e) = (at(q.span.start), at(q.span.end));
-                    [around(s, s), around(e, e)]
-                }))
-                .collect();
-            ranges.sort_unstable();
+            let ranges = merge_spans(
+                regions
+                    .iter()
+                    .map(|r| around(at(r.start), toks.partition_point(|t| t.start < r.end)))
+                    .chain(quotes.iter().flat_map(|q| {
+                        let (s, e) = (at(q.span.start), at(q.span.end));
+                        [around(s, s), around(e, e)]
+                    }))
+                    .collect(),
+            );
             let mut out = Vec::new();
-            let mut k = 0;
-            while k < ranges.len() {
-                let (lo, mut hi) = ranges[k];
-                k += 1;
-                while k < ranges.len() && ranges[k].0 <= hi {
-                    hi = hi.max(ranges[k].1);
-                    k += 1;
-                }
-                let (t, c) = (&toks[lo..hi], &mut claimed[lo..hi]);
+            for r in ranges {
+                let (t, c) = (&toks[r.start..r.end], &mut claimed[r.start..r.end]);
                 out.extend(date::dates(text, t, c, &lang_at));
                 out.extend(figure::figures(text, t, c, &lang_at));
             }
@@ -384,16 +383,10 @@ fn extract_over(text: &str, regions: Option<&[Span]>, opts: &ClaimOptions) -> (V
     if let Some(regions) = regions {
         // Figures and dates found only for a quote's sake go (`regions` are
         // sorted and disjoint here).
-        out.retain(|c| {
-            let k = regions.partition_point(|r| r.end <= c.span.start);
-            regions.get(k).is_some_and(|r| r.start < c.span.end)
-        });
+        out.retain(|c| overlaps_any(regions, c.span));
     }
     out.extend(quotes);
-    out.sort_by(|a, b| {
-        (a.span.start, std::cmp::Reverse(a.span.end))
-            .cmp(&(b.span.start, std::cmp::Reverse(b.span.end)))
-    });
+    out.sort_by(by_position);
     if buf.len() <= 1 << 16 {
         SPARE.with(|s| *s.borrow_mut() = buf);
     }
