@@ -145,18 +145,21 @@ impl<'r> Seeding<'r> {
     }
 
     /// Consecutive ranges of document ids (covering `0..docs`) whose seeds
-    /// number at most `max_seeds` each (counted before duplicates are
-    /// removed; a single document with more is a shard of its own), each
-    /// with the fingerprint groups and near pairs that seed its documents,
-    /// so that no shard scans them all again.
+    /// number at most `max_seeds` each (a single document with more is a
+    /// shard of its own), each with the fingerprint groups and near pairs
+    /// that seed its documents, so that no shard scans them all again, and
+    /// where each document's seeds start among the shard's.
     pub fn shards(&self, docs: usize, max_seeds: u64) -> Vec<Shard> {
         let groups = self.starts.len() - 1;
-        // Seeds per lower document, an upper bound.
+        // Seeds per lower document: the records of a group are sorted by
+        // document, and each seeds every later record of another document.
         let mut count = vec![0u64; docs];
         for i in (0..groups).filter(|&i| !self.common[i]) {
             let g = self.group(i);
-            for (x, r) in g.iter().enumerate() {
-                count[r.doc as usize] += (g.len() - x - 1) as u64;
+            let mut later = g.len();
+            for run in g.chunk_by(|x, y| x.doc == y.doc) {
+                later -= run.len();
+                count[run[0].doc as usize] += (run.len() * later) as u64;
             }
         }
         let near = || {
@@ -166,21 +169,31 @@ impl<'r> Seeding<'r> {
         for (_, p) in near() {
             for r in self.group(p.a as usize) {
                 for s in self.group(p.b as usize) {
-                    count[r.doc.min(s.doc) as usize] += 1;
+                    if r.doc != s.doc {
+                        count[r.doc.min(s.doc) as usize] += 1;
+                    }
                 }
             }
         }
         let ranges = shards(&count, max_seeds);
-        drop(count);
         let ends: Vec<u32> = ranges.iter().map(|r| r.end).collect();
         let shard_of = |d: u32| ends.partition_point(|&e| e <= d);
         let mut out: Vec<Shard> = (ranges.into_iter())
-            .map(|docs| Shard {
-                docs,
-                groups: Vec::new(),
-                near: Vec::new(),
+            .map(|docs| {
+                let mut at = vec![0; docs.len() + 1];
+                for (d, &c) in docs.clone().zip(&count[docs.start as usize..]) {
+                    let d = (d - docs.start) as usize;
+                    at[d + 1] = at[d] + c as usize;
+                }
+                Shard {
+                    docs,
+                    at,
+                    groups: Vec::new(),
+                    near: Vec::new(),
+                }
             })
             .collect();
+        drop(count);
         for i in (0..groups).filter(|&i| !self.common[i]) {
             // Records are sorted by document within a group: each document
             // but the last is the lower one of a pair.
@@ -217,16 +230,12 @@ impl<'r> Seeding<'r> {
     /// shard, grouped by that document (in order), in no order within it:
     /// [`chain`] sorts each document's seeds by pair.
     pub fn seeds(&self, shard: &Shard) -> Vec<Seed> {
-        // Counted per document a, then made again into one exact
-        // allocation in order of document a (a counting sort: the shard's
-        // seeds exist once, not also in pieces).
+        // Made into one exact allocation in order of document a (a
+        // counting sort on the counts of `shards`: the shard's seeds exist
+        // once, not also in pieces).
         let docs = shard.docs.clone();
         let bucket = |s: &Seed| (s.a_doc - docs.start) as usize;
-        let mut at = vec![0usize; docs.len() + 1];
-        self.each_seed(shard, |s| at[bucket(&s) + 1] += 1);
-        for d in 0..docs.len() {
-            at[d + 1] += at[d];
-        }
+        let mut at = shard.at.clone();
         let blank = Seed {
             a_doc: 0,
             b_doc: 0,
@@ -242,6 +251,7 @@ impl<'r> Seeding<'r> {
             out[at[d]] = s;
             at[d] += 1;
         });
+        debug_assert_eq!(&at[..docs.len()], &shard.at[1..]);
         out
     }
 
@@ -294,6 +304,9 @@ impl<'r> Seeding<'r> {
 pub struct Shard {
     /// The documents: the lower one of each pair seeded.
     pub docs: Range<u32>,
+    /// Where the seeds of document `docs.start + i` start among the
+    /// shard's (`at[i]..at[i + 1]`).
+    at: Vec<usize>,
     /// The fingerprint groups with a record of one of the documents.
     groups: Vec<u32>,
     /// The near pairs (indices) with a record of one of the documents.
@@ -551,6 +564,7 @@ pub fn chain(seeds: &[Seed], common: &CommonChunks) -> Vec<Candidate> {
 #[derive(Default)]
 struct ChainBuffers {
     keys: Vec<u64>,
+    spare: Vec<u64>,
     pair: Vec<Seed>,
     chains: Vec<Chain>,
 }
@@ -569,7 +583,7 @@ fn chain_doc(
     buf.keys.clear();
     buf.keys
         .extend((seeds.iter().enumerate()).map(|(i, s)| (u64::from(s.b_doc) << 32) | i as u64));
-    buf.keys.sort_unstable();
+    sort_by_high_half(&mut buf.keys, &mut buf.spare);
     let seed = |k: &u64| seeds[(k & u64::from(u32::MAX)) as usize];
     for run in buf.keys.chunk_by(|x, y| x >> 32 == y >> 32) {
         let pair = &mut buf.pair;
@@ -593,6 +607,40 @@ fn chain_doc(
             pair.dedup();
         }
         chain_pair(pair, &mut buf.chains, out);
+    }
+}
+
+/// Sorts `keys` whose low halves are distinct and ascending (indices):
+/// a least-significant-digit radix sort on the high halves (8 bits a pass,
+/// only as many passes as the largest needs; each pass keeps the order of
+/// equal digits), so the same order as `sort_unstable`, in linear time.
+/// Few keys are sorted by comparison. `spare` is a buffer.
+fn sort_by_high_half(keys: &mut Vec<u64>, spare: &mut Vec<u64>) {
+    if keys.len() < 64 {
+        keys.sort_unstable();
+        return;
+    }
+    let high = keys.iter().fold(0, |m, &k| m | k >> 32);
+    spare.clear();
+    spare.resize(keys.len(), 0);
+    let mut shift = 32;
+    while high >> (shift - 32) != 0 {
+        let digit = |k: u64| ((k >> shift) & 0xff) as usize;
+        let mut at = [0usize; 256];
+        for &k in keys.iter() {
+            at[digit(k)] += 1;
+        }
+        let mut sum = 0;
+        for a in &mut at {
+            (*a, sum) = (sum, sum + *a);
+        }
+        for &k in keys.iter() {
+            let d = digit(k);
+            spare[at[d]] = k;
+            at[d] += 1;
+        }
+        std::mem::swap(keys, spare);
+        shift += 8;
     }
 }
 
@@ -956,6 +1004,24 @@ mod tests {
                 }
             }
             proptest::prop_assert_eq!(common.near_bits(1, t), 0);
+        }
+    }
+
+    proptest::proptest! {
+        /// The radix sort gives the order of `sort_unstable`, whatever the
+        /// high halves' size (few keys and many, one digit and four).
+        #[test]
+        fn sort_by_high_half_sorts(
+            high in proptest::collection::vec(proptest::num::u32::ANY, 0..400),
+            bits in 0u32..33,
+        ) {
+            let mut keys: Vec<u64> = (high.iter().enumerate())
+                .map(|(i, &h)| (u64::from(h) >> (32 - bits)) << 32 | i as u64)
+                .collect();
+            let mut want = keys.clone();
+            want.sort_unstable();
+            sort_by_high_half(&mut keys, &mut Vec::new());
+            proptest::prop_assert_eq!(keys, want);
         }
     }
 
