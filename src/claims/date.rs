@@ -406,7 +406,9 @@ pub fn dates(
             i += 1;
             continue;
         }
-        if let Some((v, end)) = date_at(toks, i, lang_at(toks[i].start) == Lang::En) {
+        // The language is asked only of a token that may start a date.
+        let english = || lang_at(toks[i].start) == Lang::En;
+        if let Some((v, end)) = date_at(toks, i, &english) {
             let mut c = Claim::new(
                 ClaimKind::Date,
                 Span::new(toks[i].start, toks[end - 1].end),
@@ -472,17 +474,19 @@ fn date_first() -> &'static WordSet {
 }
 
 /// A date starting at token `i`: its value and the token after it.
-fn date_at(toks: &[Token], i: usize, english: bool) -> Option<(DateValue, usize)> {
+/// `english` (whether the token's sentence is English) is asked only
+/// when a date may start there.
+fn date_at(toks: &[Token], i: usize, english: &dyn Fn() -> bool) -> Option<(DateValue, usize)> {
     let t = toks.get(i)?;
     if t.kind != Tok::Num && !date_first().contains(&t.norm) {
         debug_assert!(
-            date_at_full(toks, i, english).is_none(),
+            date_at_full(toks, i, english()).is_none(),
             "{:?} starts a date: add it to date_first",
             t.norm
         );
         return None;
     }
-    date_at_full(toks, i, english)
+    date_at_full(toks, i, english())
 }
 
 /// [`date_at`], for any token.
@@ -532,7 +536,7 @@ fn date_at_full(toks: &[Token], i: usize, english: bool) -> Option<(DateValue, u
             k += 1;
         }
         if let Some((d, e)) =
-            date_at(toks, k, english).filter(|(d, _)| d.weekday.is_none() && d.day.is_some())
+            date_at(toks, k, &|| english).filter(|(d, _)| d.weekday.is_none() && d.day.is_some())
         {
             let wd = v.weekday;
             v = d;

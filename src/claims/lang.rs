@@ -317,6 +317,152 @@ pub fn sentences(text: &str, force: Option<Lang>) -> Sentences {
     }
 }
 
+/// The sentence languages of a text read only where they are asked for:
+/// [`Sentences::lang_at`]'s answers without the pass over the whole text
+/// (claims are looked for in a fraction of a document). A sentence is read
+/// from its start, found by looking back for the end of the one before;
+/// the text's language, the fallback of a sentence without one, is
+/// detected on first need.
+pub struct LazySentences<'a> {
+    text: &'a str,
+    force: Option<Lang>,
+    /// `(start, end, lang)` of the sentences read, sorted by start.
+    read: std::cell::RefCell<Vec<(usize, usize, Lang)>>,
+    /// The sentence of the last answer (an index into `read`).
+    last: Cell<usize>,
+    doc: std::cell::OnceCell<Lang>,
+}
+
+impl<'a> LazySentences<'a> {
+    /// The sentences of `text`, none read yet; with `force`, every
+    /// sentence has that language.
+    pub fn new(text: &'a str, force: Option<Lang>) -> LazySentences<'a> {
+        LazySentences {
+            text,
+            force,
+            read: std::cell::RefCell::new(Vec::new()),
+            last: Cell::new(0),
+            doc: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The language of the whole text ([`detect`], or the forced one).
+    pub fn doc(&self) -> Lang {
+        *self
+            .doc
+            .get_or_init(|| self.force.unwrap_or_else(|| detect(self.text)))
+    }
+
+    /// What [`Sentences::lang_at`] answers for `byte`.
+    pub fn lang_at(&self, byte: usize) -> Lang {
+        if let Some(l) = self.force {
+            return l;
+        }
+        let text = self.text;
+        if text.is_empty() {
+            return self.doc();
+        }
+        // Past the end: the last sentence.
+        let byte = byte.min(text.len() - 1);
+        let mut read = self.read.borrow_mut();
+        if let Some(&(start, end, lang)) = read.get(self.last.get())
+            && start <= byte
+            && byte < end
+        {
+            return lang;
+        }
+        let i = read.partition_point(|s| s.1 <= byte);
+        if let Some(&(start, _, lang)) = read.get(i)
+            && start <= byte
+        {
+            self.last.set(i);
+            return lang;
+        }
+        let start = sentence_start(text.as_bytes(), byte);
+        let (end, n, w) = read_sentence(text, start);
+        let lang = match n.lang_with(|| w) {
+            Lang::Other => self.doc(),
+            l => l,
+        };
+        read.insert(i, (start, end, lang));
+        self.last.set(i);
+        lang
+    }
+}
+
+/// The start of the sentence holding byte `at` (below the text's length)
+/// of `b`: the end of the last sentence end (see [`sentences`]) at or
+/// before it. Every end is an ASCII character or a character whose last
+/// byte, a continuation byte, follows a fixed lead: found from the bytes.
+fn sentence_start(b: &[u8], at: usize) -> usize {
+    let mut i = at;
+    while i > 0 {
+        let x = b[i - 1];
+        let end = match x {
+            b'\n' | b'!' | b'?' => true,
+            b'.' => b.get(i).is_none_or(|n| n.is_ascii_whitespace()),
+            // ؟ (D8 9F) and U+2029 (E2 80 A9).
+            0x9f => i >= 2 && b[i - 2] == 0xd8,
+            0xa9 => i >= 3 && b[i - 3] == 0xe2 && b[i - 2] == 0x80,
+            _ => false,
+        };
+        if end {
+            return i;
+        }
+        i -= 1;
+    }
+    0
+}
+
+/// Reads the sentence of `text` that starts at `start` as [`sentences`]
+/// does: its end, its letters and its words.
+fn read_sentence(text: &str, start: usize) -> (usize, Letters, Words) {
+    let mut n = Letters::default();
+    let mut w = Words::default();
+    let (mut wlen, mut wpack) = (0usize, 0u32);
+    let bytes = text.as_bytes();
+    let arabic_alpha = super::token::arabic_alpha();
+    let mut i = start;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii_alphabetic() {
+            n.latin += 1;
+            wlen += 1;
+            if wlen <= 4 {
+                wpack = wpack << 8 | u32::from(b | 0x20);
+            }
+            i += 1;
+            continue;
+        }
+        if wlen > 0 {
+            w.add(wlen, wpack);
+            (wlen, wpack) = (0, 0);
+        }
+        let (len, is_end) = if b < 0x80 {
+            let stop = b == b'.' && bytes.get(i + 1).is_none_or(|x| x.is_ascii_whitespace());
+            (1, stop || matches!(b, b'\n' | b'!' | b'?'))
+        } else if (0xd8..=0xdb).contains(&b) {
+            let k = usize::from(b - 0xd8) << 6 | usize::from(bytes[i + 1] & 0x3f);
+            if arabic_alpha[k] {
+                n.ar += 1;
+            }
+            (2, k == 0x1f) // ؟
+        } else {
+            let c = text[i..].chars().next().unwrap_or_default();
+            n.add(c);
+            (c.len_utf8(), c == '\u{2029}')
+        };
+        i += len;
+        if is_end {
+            return (i, n, w);
+        }
+    }
+    if wlen > 0 {
+        w.add(wlen, wpack);
+    }
+    (bytes.len(), n, w)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -416,6 +562,73 @@ mod tests {
                     assert_eq!(is_common_english(&w), listed.contains(&s), "{s}");
                 }
             }
+        }
+    }
+
+    /// Every char boundary of `t` (and past its end) gets the same
+    /// language from [`LazySentences`] as from [`sentences`], asked in
+    /// text order and in a scattered order.
+    fn lazy_agrees(t: &str) {
+        for force in [None, Some(Lang::En)] {
+            let full = sentences(t, force);
+            let mut at: Vec<usize> = (0..=t.len() + 1)
+                .filter(|&b| b > t.len() || t.is_char_boundary(b))
+                .collect();
+            let lazy = LazySentences::new(t, force);
+            for &b in &at {
+                assert_eq!(lazy.lang_at(b), full.lang_at(b), "{b} of {t:?}");
+            }
+            at.sort_by_key(|&b| (b * 7919) % (t.len() + 3));
+            let lazy = LazySentences::new(t, force);
+            for &b in &at {
+                assert_eq!(lazy.lang_at(b), full.lang_at(b), "{b} of {t:?}");
+            }
+            assert_eq!(lazy.doc(), full.doc);
+        }
+    }
+
+    #[test]
+    fn lazy_sentences_as_the_whole_pass() {
+        for t in [
+            "",
+            ".",
+            "2019\n",
+            "هل وصل؟ نعم.\u{2029}Yes he did! Did he?\nۇ ﻻ ﺏ ݐ ٣.٥ 3.5 x.y",
+            "Le ministre a dit. The minister said that it was so.\n\n12 000.",
+            "«قال» \u{200f}الوزير... ok. 3.5% Le chat et le chien. 25\r\n",
+        ] {
+            lazy_agrees(t);
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut n = 0;
+        let mut dirs = vec![root.join("seeds"), root.join("fixtures")];
+        while let Some(d) = dirs.pop() {
+            for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if p.extension().is_some_and(|e| e == "txt")
+                    && let Ok(t) = std::fs::read_to_string(&p)
+                {
+                    lazy_agrees(&t);
+                    n += 1;
+                }
+            }
+        }
+        assert!(n > 100, "fixtures not found");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_lazy_sentences_as_the_whole_pass(chars in proptest::collection::vec(
+            proptest::sample::select(vec![
+                'a', 'Z', 't', 'h', 'e', ' ', ' ', '\n', '\r', '.', '.', '!', '?', '؟', '\u{2029}',
+                'و', 'ا', 'ﻻ', 'ݐ', '٣', '3', 'é', '«', '\u{200f}', '\u{a9}', '\u{61f}',
+            ]),
+            0..60,
+        )) {
+            let s: String = chars.into_iter().collect();
+            lazy_agrees(&s);
         }
     }
 

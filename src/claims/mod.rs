@@ -181,7 +181,8 @@ pub fn extract(text: &str, opts: &ClaimOptions) -> Vec<Claim> {
 /// [`extract`], with the language of the whole text (`opts.lang` when
 /// given, else detected).
 pub fn extract_with_lang(text: &str, opts: &ClaimOptions) -> (Vec<Claim>, Lang) {
-    extract_over(text, None, opts)
+    let (claims, langs) = extract_over(text, None, opts);
+    (claims, langs.doc())
 }
 
 /// Tokens of context kept on each side of a region by [`extract_in`]: more
@@ -211,7 +212,7 @@ pub fn extract_near(text: &str, regions: &[Span], opts: &ClaimOptions) -> Vec<Cl
     if regions.is_empty() {
         return Vec::new();
     }
-    let sentences = lang::sentences(text, opts.lang);
+    let sentences = lang::LazySentences::new(text, opts.lang);
     let lang_at = |byte: usize| sentences.lang_at(byte);
     // Byte windows, merged where they meet.
     let windows = merge_spans(
@@ -311,8 +312,13 @@ fn words_after(text: &str, at: usize, k: usize) -> usize {
 
 /// The body of [`extract_with_lang`] and [`extract_in`]: with `regions`
 /// (sorted and disjoint), figures and dates only around them and the
-/// quotes.
-fn extract_over(text: &str, regions: Option<&[Span]>, opts: &ClaimOptions) -> (Vec<Claim>, Lang) {
+/// quotes, and sentence languages read only where a claim is (the text's
+/// language, returned, is then detected only if a sentence needs it).
+fn extract_over<'a>(
+    text: &'a str,
+    regions: Option<&[Span]>,
+    opts: &ClaimOptions,
+) -> (Vec<Claim>, Langs<'a>) {
     // Each thread keeps its token buffer from one document to the next
     // (see `token::tokenize_into`), up to 65,536 tokens (a few MB).
     thread_local! {
@@ -321,7 +327,12 @@ fn extract_over(text: &str, regions: Option<&[Span]>, opts: &ClaimOptions) -> (V
     let mut buf = SPARE.with(|s| std::mem::take(&mut *s.borrow_mut()));
     let n = token::tokenize_into(text, &mut buf);
     let toks = &buf[..n];
-    let sentences = lang::sentences(text, opts.lang);
+    // Sentence languages: over the whole text for the whole text's claims,
+    // else read only where asked.
+    let sentences = match regions {
+        None => Langs::Full(lang::sentences(text, opts.lang)),
+        Some(_) => Langs::Lazy(lang::LazySentences::new(text, opts.lang)),
+    };
     let lang_at = |byte: usize| sentences.lang_at(byte);
     let mut claimed = vec![false; toks.len()];
     let mut quotes = quote::quotes(text, toks);
@@ -390,7 +401,30 @@ fn extract_over(text: &str, regions: Option<&[Span]>, opts: &ClaimOptions) -> (V
     if buf.len() <= 1 << 16 {
         SPARE.with(|s| *s.borrow_mut() = buf);
     }
-    (out, sentences.doc)
+    (out, sentences)
+}
+
+/// The sentence languages of a text: all read at once, or read where
+/// asked.
+enum Langs<'a> {
+    Full(lang::Sentences),
+    Lazy(lang::LazySentences<'a>),
+}
+
+impl Langs<'_> {
+    fn lang_at(&self, byte: usize) -> Lang {
+        match self {
+            Langs::Full(s) => s.lang_at(byte),
+            Langs::Lazy(s) => s.lang_at(byte),
+        }
+    }
+
+    fn doc(&self) -> Lang {
+        match self {
+            Langs::Full(s) => s.doc,
+            Langs::Lazy(s) => s.doc(),
+        }
+    }
 }
 
 #[cfg(test)]
