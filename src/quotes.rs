@@ -220,6 +220,9 @@ fn sharded_pairs<P: Send + Sync>(
         );
     let mut out: Vec<(QuoteRef, QuoteRef)> = Vec::new();
     let mut proposed = 0;
+    // Each quotation's place in the keys of the shard being filtered
+    // (`u32::MAX`: none), looked up directly for every pair.
+    let mut slot = vec![u32::MAX; n as usize];
     for shard in crate::candidates::shards(&count, max_pairs) {
         let lower = first[shard.start as usize]..first[shard.end as usize];
         let mut pairs: Vec<(u32, u32)> = lists()
@@ -228,10 +231,17 @@ fn sharded_pairs<P: Send + Sync>(
         pairs.par_sort_unstable();
         pairs.dedup();
         proposed += pairs.len();
-        // The token keys of the quotations this shard pairs, each made once.
-        let mut involved: Vec<u32> = pairs.iter().flat_map(|&(x, y)| [x, y]).collect();
-        involved.par_sort_unstable();
-        involved.dedup();
+        // The token keys of the quotations this shard pairs, each made once;
+        // `slot` numbers them in the order they are met.
+        let mut involved: Vec<u32> = Vec::new();
+        for &(x, y) in &pairs {
+            for q in [x, y] {
+                if slot[q as usize] == u32::MAX {
+                    slot[q as usize] = involved.len() as u32;
+                    involved.push(q);
+                }
+            }
+        }
         let keys: Vec<P> = involved
             .par_iter()
             .map(|&q| {
@@ -240,13 +250,16 @@ fn sharded_pairs<P: Send + Sync>(
                 prepare(quote_keys(d.text, d.quotes[r.quote as usize]))
             })
             .collect();
-        let key = |q: u32| &keys[involved.binary_search(&q).expect("involved")];
+        let key = |q: u32| &keys[slot[q as usize] as usize];
         out.par_extend(
             pairs
                 .into_par_iter()
                 .filter(|&(x, y)| keep(key(x), key(y)))
                 .map(|(x, y)| (quote_ref(x), quote_ref(y))),
         );
+        for q in involved {
+            slot[q as usize] = u32::MAX;
+        }
     }
     (out, proposed)
 }
