@@ -88,13 +88,22 @@ impl Formatter for TerminalSafe {
         writer: &mut W,
         fragment: &str,
     ) -> io::Result<()> {
-        let mut at = 0;
-        for (i, c) in fragment.char_indices() {
+        // Every code point to escape starts with one of these bytes (lead
+        // bytes, so each hit is a character's start); most text has none,
+        // or only quotation marks and dashes (0xe2).
+        let (mut at, mut from) = (0, 0);
+        while let Some(k) = memchr::memchr3(0x7f, 0xc2, 0xe2, &fragment.as_bytes()[from..]) {
+            let i = from + k;
+            let c = fragment[i..]
+                .chars()
+                .next()
+                .expect("a character starts here");
             if needs_escape(c) {
                 CompactFormatter.write_string_fragment(writer, &fragment[at..i])?;
                 write!(writer, "\\u{:04x}", c as u32)?;
                 at = i + c.len_utf8();
             }
+            from = i + c.len_utf8();
         }
         CompactFormatter.write_string_fragment(writer, &fragment[at..])
     }
@@ -108,6 +117,27 @@ mod tests {
         let mut out = Vec::new();
         to_writer(&mut out, v).unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    proptest::proptest! {
+        /// The byte scan escapes exactly the code points `needs_escape`
+        /// names, and keeps every other character as it is.
+        #[test]
+        fn escapes_exactly_the_named_code_points(
+            s in "[\\u{0}-\\u{ff}\\u{2000}-\\u{206f}\\u{600}-\\u{6ff}a-z\"\\\\]{0,40}"
+        ) {
+            let mut want = String::new();
+            let mut plain = Vec::new();
+            serde_json::to_writer(&mut plain, &s).unwrap();
+            for c in String::from_utf8(plain).unwrap().chars() {
+                if needs_escape(c) {
+                    want.push_str(&format!("\\u{:04x}", c as u32));
+                } else {
+                    want.push(c);
+                }
+            }
+            proptest::prop_assert_eq!(json(&serde_json::json!(s)), want);
+        }
     }
 
     #[test]
