@@ -145,18 +145,21 @@ impl<'r> Seeding<'r> {
     }
 
     /// Consecutive ranges of document ids (covering `0..docs`) whose seeds
-    /// number at most `max_seeds` each (counted before duplicates are
-    /// removed; a single document with more is a shard of its own), each
-    /// with the fingerprint groups and near pairs that seed its documents,
-    /// so that no shard scans them all again.
+    /// number at most `max_seeds` each (a single document with more is a
+    /// shard of its own), each with the fingerprint groups and near pairs
+    /// that seed its documents, so that no shard scans them all again, and
+    /// where each document's seeds start among the shard's.
     pub fn shards(&self, docs: usize, max_seeds: u64) -> Vec<Shard> {
         let groups = self.starts.len() - 1;
-        // Seeds per lower document, an upper bound.
+        // Seeds per lower document: the records of a group are sorted by
+        // document, and each seeds every later record of another document.
         let mut count = vec![0u64; docs];
         for i in (0..groups).filter(|&i| !self.common[i]) {
             let g = self.group(i);
-            for (x, r) in g.iter().enumerate() {
-                count[r.doc as usize] += (g.len() - x - 1) as u64;
+            let mut later = g.len();
+            for run in g.chunk_by(|x, y| x.doc == y.doc) {
+                later -= run.len();
+                count[run[0].doc as usize] += (run.len() * later) as u64;
             }
         }
         let near = || {
@@ -166,21 +169,31 @@ impl<'r> Seeding<'r> {
         for (_, p) in near() {
             for r in self.group(p.a as usize) {
                 for s in self.group(p.b as usize) {
-                    count[r.doc.min(s.doc) as usize] += 1;
+                    if r.doc != s.doc {
+                        count[r.doc.min(s.doc) as usize] += 1;
+                    }
                 }
             }
         }
         let ranges = shards(&count, max_seeds);
-        drop(count);
         let ends: Vec<u32> = ranges.iter().map(|r| r.end).collect();
         let shard_of = |d: u32| ends.partition_point(|&e| e <= d);
         let mut out: Vec<Shard> = (ranges.into_iter())
-            .map(|docs| Shard {
-                docs,
-                groups: Vec::new(),
-                near: Vec::new(),
+            .map(|docs| {
+                let mut at = vec![0; docs.len() + 1];
+                for (d, &c) in docs.clone().zip(&count[docs.start as usize..]) {
+                    let d = (d - docs.start) as usize;
+                    at[d + 1] = at[d] + c as usize;
+                }
+                Shard {
+                    docs,
+                    at,
+                    groups: Vec::new(),
+                    near: Vec::new(),
+                }
             })
             .collect();
+        drop(count);
         for i in (0..groups).filter(|&i| !self.common[i]) {
             // Records are sorted by document within a group: each document
             // but the last is the lower one of a pair.
@@ -213,20 +226,16 @@ impl<'r> Seeding<'r> {
         out
     }
 
-    /// The seeds, sorted and distinct, of the document pairs whose lower
-    /// document is in the shard.
+    /// The seeds of the document pairs whose lower document is in the
+    /// shard, grouped by that document (in order), in no order within it:
+    /// [`chain`] sorts each document's seeds by pair.
     pub fn seeds(&self, shard: &Shard) -> Vec<Seed> {
-        // Counted per document a, then made again into one exact
-        // allocation in order of document a (a counting sort: the shard's
-        // seeds exist once, not also in pieces), then each document's
-        // seeds sorted on their own.
+        // Made into one exact allocation in order of document a (a
+        // counting sort on the counts of `shards`: the shard's seeds exist
+        // once, not also in pieces).
         let docs = shard.docs.clone();
         let bucket = |s: &Seed| (s.a_doc - docs.start) as usize;
-        let mut at = vec![0usize; docs.len() + 1];
-        self.each_seed(shard, |s| at[bucket(&s) + 1] += 1);
-        for d in 0..docs.len() {
-            at[d + 1] += at[d];
-        }
+        let mut at = shard.at.clone();
         let blank = Seed {
             a_doc: 0,
             b_doc: 0,
@@ -242,10 +251,7 @@ impl<'r> Seeding<'r> {
             out[at[d]] = s;
             at[d] += 1;
         });
-        drop(at);
-        out.par_chunk_by_mut(|x, y| x.a_doc == y.a_doc)
-            .for_each(|seeds| seeds.sort_unstable());
-        out.dedup();
+        debug_assert_eq!(&at[..docs.len()], &shard.at[1..]);
         out
     }
 
@@ -298,6 +304,9 @@ impl<'r> Seeding<'r> {
 pub struct Shard {
     /// The documents: the lower one of each pair seeded.
     pub docs: Range<u32>,
+    /// Where the seeds of document `docs.start + i` start among the
+    /// shard's (`at[i]..at[i + 1]`).
+    at: Vec<usize>,
     /// The fingerprint groups with a record of one of the documents.
     groups: Vec<u32>,
     /// The near pairs (indices) with a record of one of the documents.
@@ -331,6 +340,23 @@ struct CommonChunk {
     len: u8,
 }
 
+impl CommonChunk {
+    /// One bit of 64 for the fingerprint (a summary of a stretch's).
+    fn bit(&self) -> u64 {
+        1 << (self.fingerprint.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58)
+    }
+}
+
+/// A document's chunks (sorted by token) within reach of tokens `lo..=hi`:
+/// only those can seed beside seeds there (most pairs have one seed in a
+/// document's few formulae), and they are one stretch.
+fn reach(chunks: &[CommonChunk], lo: u32, hi: u32) -> &[CommonChunk] {
+    let from = chunks.partition_point(|c| c.token < lo.saturating_sub(COMMON_REACH));
+    let hi = hi.saturating_add(COMMON_REACH);
+    let len = chunks[from..].iter().take_while(|c| c.token <= hi).count();
+    &chunks[from..from + len]
+}
+
 /// The chunks of too-common groups, per document, sorted by first token.
 /// They seed a document pair only beside a seed of the pair's own, within
 /// [`COMMON_REACH`] on both sides: a formula inside a copied passage then
@@ -340,7 +366,16 @@ struct CommonChunk {
 #[derive(Debug, Default)]
 pub struct CommonChunks {
     per_doc: Vec<Vec<CommonChunk>>,
+    /// Per document, the summaries ([`CommonChunk::bit`]) of the chunks
+    /// within reach of each stretch of [`STRETCH`] tokens, from its first
+    /// stretch with any (see [`CommonChunks::near_bits`]).
+    bits: Vec<(u32, Range<u32>)>,
+    /// The summaries of all documents, one after another.
+    bit_stretches: Vec<u64>,
 }
+
+/// Tokens per stretch of [`CommonChunks::near_bits`] (a power of two).
+const STRETCH: u32 = 32;
 
 impl CommonChunks {
     fn new(records: &[ChunkRecord], starts: &[u32], common: &[bool]) -> CommonChunks {
@@ -361,7 +396,51 @@ impl CommonChunks {
         for chunks in &mut per_doc {
             chunks.sort_unstable_by_key(|c| (c.token, c.fingerprint, c.len));
         }
-        CommonChunks { per_doc }
+        CommonChunks::of_docs(per_doc)
+    }
+
+    /// From the common chunks of each document (sorted by token), with
+    /// their summaries per stretch.
+    fn of_docs(per_doc: Vec<Vec<CommonChunk>>) -> CommonChunks {
+        let (mut bits, mut bit_stretches) = (Vec::new(), Vec::new());
+        for chunks in &per_doc {
+            // Chunk c is within reach of a token of stretch k when
+            // k·STRETCH − COMMON_REACH ≤ c.token ≤ k·STRETCH + STRETCH − 1 + COMMON_REACH.
+            let first =
+                |c: &CommonChunk| c.token.saturating_sub(STRETCH - 1 + COMMON_REACH) / STRETCH;
+            let last = |c: &CommonChunk| c.token.saturating_add(COMMON_REACH) / STRETCH;
+            let (Some(lo), Some(hi)) = (chunks.first(), chunks.last()) else {
+                bits.push((0, 0..0));
+                continue;
+            };
+            let k0 = first(lo);
+            let at = bit_stretches.len();
+            bit_stretches.resize(at + (last(hi) - k0 + 1) as usize, 0);
+            for c in chunks {
+                for k in first(c)..=last(c) {
+                    bit_stretches[at + (k - k0) as usize] |= c.bit();
+                }
+            }
+            bits.push((k0, at as u32..bit_stretches.len() as u32));
+        }
+        CommonChunks {
+            per_doc,
+            bits,
+            bit_stretches,
+        }
+    }
+
+    /// The summary of document `d`'s chunks within reach of token `t` (and
+    /// maybe a few more, within reach of its stretch).
+    fn near_bits(&self, d: u32, t: u32) -> u64 {
+        let Some((k0, at)) = self.bits.get(d as usize) else {
+            return 0;
+        };
+        let k = (t / STRETCH).wrapping_sub(*k0);
+        if k >= at.len() as u32 {
+            return 0;
+        }
+        self.bit_stretches[(at.start + k) as usize]
     }
 
     /// Number of chunks held.
@@ -374,21 +453,23 @@ impl CommonChunks {
         self.len() == 0
     }
 
+    fn of(&self, d: u32) -> &[CommonChunk] {
+        self.per_doc.get(d as usize).map_or(&[][..], Vec::as_slice)
+    }
+
     /// Seeds of the common chunks the two documents of `own` (one pair's
     /// own seeds, sorted) share, beside those seeds, in no particular order
     /// (the caller sorts them in with the pair's own).
     fn seeds_beside(&self, own: &[Seed]) -> Vec<Seed> {
         let (a, b) = (own[0].a_doc, own[0].b_doc);
-        let of = |d: u32| self.per_doc.get(d as usize).map_or(&[][..], Vec::as_slice);
-        // Only a document's chunks within reach of the pair's seeds can
-        // seed (most pairs have one seed in a document's few formulae):
-        // the chunks are sorted by token, so those are one stretch.
-        fn reach(chunks: &[CommonChunk], lo: u32, hi: u32) -> &[CommonChunk] {
-            let from = chunks.partition_point(|c| c.token < lo.saturating_sub(COMMON_REACH));
-            let hi = hi.saturating_add(COMMON_REACH);
-            let len = chunks[from..].iter().take_while(|c| c.token <= hi).count();
-            &chunks[from..from + len]
+        // A common seed beside own seed s shares its chunks' fingerprint,
+        // so also their summaries' bit, with s's stretches: most pairs
+        // (a single seed, in a document's few formulae) end here.
+        let summaries = |s: &Seed| self.near_bits(a, s.a_token) & self.near_bits(b, s.b_token);
+        if own.iter().all(|s| summaries(s) == 0) {
+            return Vec::new();
         }
+        let of = |d: u32| self.of(d);
         // `own` is sorted by its token in a.
         let ra = reach(of(a), own[0].a_token, own[own.len() - 1].a_token);
         if ra.is_empty() {
@@ -424,9 +505,8 @@ impl CommonChunks {
         };
         if ra.len() * rb.len() <= 256 {
             // One bit per fingerprint of b's: most of a's match none.
-            let bit = |c: &CommonChunk| 1u64 << (c.fingerprint & 63);
-            let in_b = rb.iter().fold(0, |m, c| m | bit(c));
-            for x in ra.iter().filter(|x| in_b & bit(x) != 0) {
+            let in_b = rb.iter().fold(0, |m, c| m | c.bit());
+            for x in ra.iter().filter(|x| in_b & x.bit() != 0) {
                 for y in rb.iter().filter(|y| y.fingerprint == x.fingerprint) {
                     emit(x, y);
                 }
@@ -464,33 +544,104 @@ impl CommonChunks {
     }
 }
 
-/// Chains the seeds (sorted) of each document pair, with the common
-/// chunks' seeds beside them, into candidates.
+/// Chains the seeds of each document pair, with the common chunks' seeds
+/// beside them, into candidates, in order of (document a, document b).
+/// The seeds come grouped by document a, as [`Seeding::seeds`] makes them
+/// (each document's in any order, duplicates allowed).
 pub fn chain(seeds: &[Seed], common: &CommonChunks) -> Vec<Candidate> {
     seeds
-        .par_chunk_by(|x, y| x.a_doc == y.a_doc && x.b_doc == y.b_doc)
-        .map_init(
-            || (Vec::new(), Vec::new()),
-            |(all, chains), own| {
-                let extra = common.seeds_beside(own);
-                if extra.is_empty() {
-                    // Most pairs have a single seed: no chain of theirs
-                    // could have enough.
-                    if own.len() < MIN_SEEDS {
-                        return Vec::new();
-                    }
-                    return chain_pair(own, chains);
-                }
-                all.clear();
-                all.extend_from_slice(own);
-                all.extend(extra);
-                all.sort_unstable();
-                all.dedup();
-                chain_pair(all, chains)
-            },
-        )
+        .par_chunk_by(|x, y| x.a_doc == y.a_doc)
+        .map_init(ChainBuffers::default, |buffers, seeds| {
+            let mut out = Vec::new();
+            chain_doc(seeds, common, buffers, &mut out);
+            out
+        })
         .flatten_iter()
         .collect()
+}
+
+/// Buffers of [`chain_doc`], reused from one document to the next.
+#[derive(Default)]
+struct ChainBuffers {
+    keys: Vec<u64>,
+    spare: Vec<u64>,
+    pair: Vec<Seed>,
+    chains: Vec<Chain>,
+}
+
+/// Chains the seeds of one document a (any order) into `out`, pair by
+/// pair in order of document b. Only a pair's document b is sorted on
+/// (most pairs have a single seed, which makes a chain only with common
+/// chunks' seeds beside it, and mostly has none).
+fn chain_doc(
+    seeds: &[Seed],
+    common: &CommonChunks,
+    buf: &mut ChainBuffers,
+    out: &mut Vec<Candidate>,
+) {
+    // Sorted by document b, each seed's index in the low half.
+    buf.keys.clear();
+    buf.keys
+        .extend((seeds.iter().enumerate()).map(|(i, s)| (u64::from(s.b_doc) << 32) | i as u64));
+    sort_by_high_half(&mut buf.keys, &mut buf.spare);
+    let seed = |k: &u64| seeds[(k & u64::from(u32::MAX)) as usize];
+    for run in buf.keys.chunk_by(|x, y| x >> 32 == y >> 32) {
+        let pair = &mut buf.pair;
+        pair.clear();
+        if let [k] = run {
+            pair.push(seed(k));
+        } else {
+            pair.extend(run.iter().map(seed));
+            pair.sort_unstable();
+            pair.dedup();
+        }
+        let extra = common.seeds_beside(pair);
+        if extra.is_empty() {
+            // No chain of a single seed could have enough.
+            if pair.len() < MIN_SEEDS {
+                continue;
+            }
+        } else {
+            pair.extend(extra);
+            pair.sort_unstable();
+            pair.dedup();
+        }
+        chain_pair(pair, &mut buf.chains, out);
+    }
+}
+
+/// Sorts `keys` whose low halves are distinct and ascending (indices):
+/// a least-significant-digit radix sort on the high halves (8 bits a pass,
+/// only as many passes as the largest needs; each pass keeps the order of
+/// equal digits), so the same order as `sort_unstable`, in linear time.
+/// Few keys are sorted by comparison. `spare` is a buffer.
+fn sort_by_high_half(keys: &mut Vec<u64>, spare: &mut Vec<u64>) {
+    if keys.len() < 64 {
+        keys.sort_unstable();
+        return;
+    }
+    let high = keys.iter().fold(0, |m, &k| m | k >> 32);
+    spare.clear();
+    spare.resize(keys.len(), 0);
+    let mut shift = 32;
+    while high >> (shift - 32) != 0 {
+        let digit = |k: u64| ((k >> shift) & 0xff) as usize;
+        let mut at = [0usize; 256];
+        for &k in keys.iter() {
+            at[digit(k)] += 1;
+        }
+        let mut sum = 0;
+        for a in &mut at {
+            (*a, sum) = (sum, sum + *a);
+        }
+        for &k in keys.iter() {
+            let d = digit(k);
+            spare[at[d]] = k;
+            at[d] += 1;
+        }
+        std::mem::swap(keys, spare);
+        shift += 8;
+    }
 }
 
 struct Chain {
@@ -506,8 +657,9 @@ struct Chain {
 /// seed joins the chain that ends nearest before it in a and whose last
 /// seed is near it in b (either direction, so a swapped clause still
 /// chains).
-/// `chains` is a buffer (its contents are dropped).
-fn chain_pair(seeds: &[Seed], chains: &mut Vec<Chain>) -> Vec<Candidate> {
+/// `chains` is a buffer (its contents are dropped); the candidates are
+/// pushed to `out`.
+fn chain_pair(seeds: &[Seed], chains: &mut Vec<Chain>, out: &mut Vec<Candidate>) {
     chains.clear();
     for s in seeds {
         let (a_end, b_end) = (
@@ -544,22 +696,18 @@ fn chain_pair(seeds: &[Seed], chains: &mut Vec<Chain>) -> Vec<Candidate> {
             }),
         }
     }
-    chains
-        .iter()
-        .filter(|c| {
-            let extent = c.a.len().max(c.b.len()) as f64;
-            let (min_seeds, min_density) = (MIN_SEEDS, MIN_DENSITY);
-            c.seeds as usize >= min_seeds && f64::from(c.covered) >= min_density * extent
-        })
-        .map(|c| Candidate {
-            a_doc: seeds[0].a_doc,
-            b_doc: seeds[0].b_doc,
-            a: c.a.clone(),
-            b: c.b.clone(),
-            seeds: c.seeds,
-            hamming: c.hamming,
-        })
-        .collect()
+    let kept = chains.iter().filter(|c| {
+        let extent = c.a.len().max(c.b.len()) as f64;
+        c.seeds as usize >= MIN_SEEDS && f64::from(c.covered) >= MIN_DENSITY * extent
+    });
+    out.extend(kept.map(|c| Candidate {
+        a_doc: seeds[0].a_doc,
+        b_doc: seeds[0].b_doc,
+        a: c.a.clone(),
+        b: c.b.clone(),
+        seeds: c.seeds,
+        hamming: c.hamming,
+    }));
 }
 
 #[cfg(test)]
@@ -692,8 +840,11 @@ mod tests {
             for shard in &shards {
                 let part = seeding.seeds(shard);
                 proptest::prop_assert!(part.iter().all(|s| shard.docs.contains(&s.a_doc)));
+                // Grouped by document a, in order.
+                proptest::prop_assert!(part.windows(2).all(|w| w[0].a_doc <= w[1].a_doc));
                 joined.extend(part);
             }
+            joined.sort_unstable();
             proptest::prop_assert_eq!(joined, want);
         }
     }
@@ -717,7 +868,7 @@ mod tests {
                 v.dedup_by_key(|c| c.token);
                 v
             };
-            let common = CommonChunks { per_doc: vec![chunks(&a), chunks(&b)] };
+            let common = CommonChunks::of_docs(vec![chunks(&a), chunks(&b)]);
             let mut own: Vec<Seed> = own.iter().map(|&(x, y)| seed(x, y)).collect();
             own.sort_unstable();
             own.dedup();
@@ -741,6 +892,136 @@ mod tests {
                 .collect();
             got.sort_unstable();
             proptest::prop_assert_eq!(got, want);
+        }
+    }
+
+    /// Common chunks (fingerprint, first token) of each document, sorted.
+    fn common_of(docs: &[Vec<(u64, u32)>]) -> CommonChunks {
+        let per_doc = (docs.iter())
+            .map(|d| {
+                let mut v: Vec<CommonChunk> = (d.iter())
+                    .map(|&(fingerprint, token)| CommonChunk {
+                        fingerprint,
+                        token,
+                        len: 4,
+                    })
+                    .collect();
+                v.sort_unstable_by_key(|c| (c.token, c.fingerprint, c.len));
+                v.dedup_by_key(|c| c.token);
+                v
+            })
+            .collect();
+        CommonChunks::of_docs(per_doc)
+    }
+
+    /// The simple chaining: all seeds sorted, each document pair's own
+    /// seeds with the common seeds of the definition beside them (any two
+    /// chunks of equal fingerprint within reach of one own seed on both
+    /// sides), sorted and chained.
+    fn chain_simple(seeds: &[Seed], common: &CommonChunks) -> Vec<Candidate> {
+        let mut seeds = seeds.to_vec();
+        seeds.sort_unstable();
+        seeds.dedup();
+        let mut out = Vec::new();
+        for own in seeds.chunk_by(|x, y| (x.a_doc, x.b_doc) == (y.a_doc, y.b_doc)) {
+            let (a, b) = (own[0].a_doc, own[0].b_doc);
+            let mut all = own.to_vec();
+            for x in &common.per_doc[a as usize] {
+                for y in &common.per_doc[b as usize] {
+                    let near = own.iter().any(|s| {
+                        s.a_token.abs_diff(x.token) <= COMMON_REACH
+                            && s.b_token.abs_diff(y.token) <= COMMON_REACH
+                    });
+                    if x.fingerprint == y.fingerprint && near {
+                        all.push(Seed {
+                            a_doc: a,
+                            b_doc: b,
+                            a_token: x.token,
+                            b_token: y.token,
+                            a_len: x.len,
+                            b_len: y.len,
+                            distance: 0,
+                        });
+                    }
+                }
+            }
+            all.sort_unstable();
+            all.dedup();
+            chain_pair(&all, &mut Vec::new(), &mut out);
+        }
+        out
+    }
+
+    proptest::proptest! {
+        /// Chaining each document's seeds in any order (single-seed pairs
+        /// only where the common chunks' summaries allow a seed beside
+        /// them) gives the candidates of the simple chaining, in order.
+        #[test]
+        fn chain_matches_the_simple_chaining(
+            common in proptest::collection::vec(proptest::collection::vec((0u64..5, 0u32..1500), 0..30), 4),
+            seeds in proptest::collection::vec((0u32..4, 0u32..4, 0u32..1500, 0u32..1500, 1u8..9, 0u8..3), 0..60),
+            order in proptest::collection::vec(proptest::num::usize::ANY, 0..60),
+        ) {
+            let common = common_of(&common);
+            let mut seeds: Vec<Seed> = (seeds.iter())
+                .filter(|s| s.0 != s.1)
+                .map(|&(x, y, a_token, b_token, a_len, distance)| Seed {
+                    a_doc: x.min(y),
+                    b_doc: x.max(y),
+                    a_token,
+                    b_token,
+                    a_len,
+                    b_len: 9 - a_len,
+                    distance,
+                })
+                .collect();
+            // Grouped by document a, shuffled within (a duplicate or two).
+            for (i, &o) in order.iter().enumerate() {
+                let n = seeds.len();
+                if n > 0 {
+                    seeds.swap(i % n, o % n);
+                    if o % 7 == 0 {
+                        seeds.push(seeds[o % n]);
+                    }
+                }
+            }
+            seeds.sort_by_key(|s| s.a_doc);
+            proptest::prop_assert_eq!(chain(&seeds, &common), chain_simple(&seeds, &common));
+        }
+
+        /// A document's summary at token t has the bit of every common
+        /// chunk within reach of t.
+        #[test]
+        fn near_bits_cover_the_chunks_in_reach(
+            chunks in proptest::collection::vec((proptest::num::u64::ANY, 0u32..3000), 0..40),
+            t in 0u32..3500,
+        ) {
+            let common = common_of(&[chunks]);
+            let bits = common.near_bits(0, t);
+            for c in &common.per_doc[0] {
+                if c.token.abs_diff(t) <= COMMON_REACH {
+                    proptest::prop_assert!(bits & c.bit() != 0, "chunk at {} not in summary at {}", c.token, t);
+                }
+            }
+            proptest::prop_assert_eq!(common.near_bits(1, t), 0);
+        }
+    }
+
+    proptest::proptest! {
+        /// The radix sort gives the order of `sort_unstable`, whatever the
+        /// high halves' size (few keys and many, one digit and four).
+        #[test]
+        fn sort_by_high_half_sorts(
+            high in proptest::collection::vec(proptest::num::u32::ANY, 0..400),
+            bits in 0u32..33,
+        ) {
+            let mut keys: Vec<u64> = (high.iter().enumerate())
+                .map(|(i, &h)| (u64::from(h) >> (32 - bits)) << 32 | i as u64)
+                .collect();
+            let mut want = keys.clone();
+            want.sort_unstable();
+            sort_by_high_half(&mut keys, &mut Vec::new());
+            proptest::prop_assert_eq!(keys, want);
         }
     }
 
