@@ -28,6 +28,20 @@ impl<V: Copy + Default> KeyTable<V> {
         }
     }
 
+    /// Empties the table and makes it ready for up to `n` distinct keys,
+    /// reusing its allocation (what [`KeyTable::new`] would give).
+    pub(crate) fn reset(&mut self, n: usize) {
+        let size = (2 * n).next_power_of_two().max(8);
+        self.slots.clear();
+        self.slots.resize(size, Slot::default());
+        self.mask = size - 1;
+    }
+
+    /// Slots the table holds (twice the keys it was made for, or more).
+    pub(crate) fn slots(&self) -> usize {
+        self.slots.len()
+    }
+
     /// The slot of `key`: where it is, or the free slot it would take.
     fn find(&self, key: u64) -> usize {
         // Mixed again, so that keys built otherwise (tests) spread too.
@@ -86,5 +100,9 @@ mod tests {
         *t.get_mut(5).unwrap() += 100;
         assert_eq!(t.get(5), Some(&(100 + 50 + 4)));
         assert!(t.get_mut(7 << 50).is_none());
+        // Reset, smaller: nothing of before is left.
+        t.reset(3);
+        assert!(keys.iter().all(|&k| t.get(k).is_none()));
+        assert!(t.entry(5).1);
     }
 }

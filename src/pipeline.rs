@@ -360,6 +360,11 @@ pub const LONG_PASSAGE: usize = 20;
 /// document, spans in document bytes, keyed by
 /// `normalize::tokenize_keyed_into` (comparable with other windows' keys
 /// only, not with fingerprints' feature hashes).
+///
+/// Verification tokenizes about a million windows on a 20,000-document
+/// corpus: a window is refilled in place ([`Window::fill`]) so that its
+/// lists are allocated once per document a, not three times per window.
+#[derive(Debug, Default, PartialEq)]
 struct Window {
     first_token: usize,
     tokens: Vec<Token>,
@@ -374,6 +379,14 @@ impl Window {
     /// document's unit starts and its end, so a window's units are the
     /// whole document's: the same wherever the window starts.
     fn around(text: &str, units: &[UnitStart], r: &Range<usize>, pad: usize) -> Window {
+        let mut w = Window::default();
+        w.fill(text, units, r, pad);
+        w
+    }
+
+    /// Makes this window the one [`Window::around`] gives, reusing its
+    /// lists.
+    fn fill(&mut self, text: &str, units: &[UnitStart], r: &Range<usize>, pad: usize) {
         let last = units.len() - 1;
         let unit_of = |t: usize| {
             units
@@ -392,33 +405,33 @@ impl Window {
         let slice = &text[b0..b1];
         // Keyed for comparison within verification only (a faster hash).
         // The window's tokens are counted in advance (the document's units
-        // say how many), so the list is allocated once, not grown.
+        // say how many), so the list grows at most once.
         let expected = units[u1].token as usize - first_token;
-        let mut tokens = Vec::with_capacity(expected);
-        normalize::tokenize_keyed_into(slice, &mut tokens);
-        let units = if tokens.len() == expected {
-            units[u0..=u1]
-                .windows(2)
-                .map(|w| w[0].token as usize - first_token..w[1].token as usize - first_token)
-                .collect()
+        let tokens = &mut self.tokens;
+        tokens.clear();
+        tokens.reserve(expected);
+        normalize::tokenize_keyed_into(slice, tokens);
+        self.units.clear();
+        if tokens.len() == expected {
+            self.units.extend(
+                units[u0..=u1]
+                    .windows(2)
+                    .map(|w| w[0].token as usize - first_token..w[1].token as usize - first_token),
+            );
         } else {
             // A character that folds to two tokens of the same bytes ("㎡":
             // "m", "2") split by a unit cut at the window's edge: the
             // slice's tokens are not the document's there, so it gets
             // units of its own (off by a token at that edge, never out of
             // its bounds).
-            segment::units(&segment::breaks(slice, &tokens))
-        };
-        for t in &mut tokens {
+            self.units = segment::units(&segment::breaks(slice, tokens));
+        }
+        for t in tokens.iter_mut() {
             t.span = Span::new(t.span.start + b0, t.span.end + b0);
         }
-        let keys = tokens.iter().map(|t| t.hash).collect();
-        Window {
-            first_token,
-            tokens,
-            keys,
-            units,
-        }
+        self.keys.clear();
+        self.keys.extend(tokens.iter().map(|t| t.hash));
+        self.first_token = first_token;
     }
 
     /// Document token range `r` as a range of this window's tokens.
@@ -444,6 +457,8 @@ fn verify_group(
     let a_doc = DocId(group[0].a_doc);
     let text_a = &corpus.get(a_doc).text;
     let mut out: Vec<Matched> = Vec::new();
+    // b's windows, refilled for each region.
+    let (mut wb, mut wider) = (Window::default(), Window::default());
     // Document a is tokenized once for all its candidates; each b only
     // around its region.
     let units_a = &unit_starts[a_doc.index()];
@@ -482,11 +497,18 @@ fn verify_group(
         let mut found: Vec<Matched> = Vec::new();
         for (ra, rb, hamming) in merged {
             let units_b = &unit_starts[b_doc.index()];
-            let wb = Window::around(text_b, units_b, &rb, 0);
-            let wider = || Window::around(text_b, units_b, &rb, WIDEN_TOKENS);
+            wb.fill(text_b, units_b, &rb, 0);
+            let widen_b = |w: &mut Window| w.fill(text_b, units_b, &rb, WIDEN_TOKENS);
             let texts = (text_a.as_str(), text_b.as_str());
-            let Some(m) = verify_region(texts, &wa, &wb, wider, wa.local(&ra), wb.local(&rb), opts)
-            else {
+            let Some(m) = verify_region(
+                texts,
+                &wa,
+                &wb,
+                (&mut wider, widen_b),
+                wa.local(&ra),
+                wb.local(&rb),
+                opts,
+            ) else {
                 continue;
             };
             let m = Matched {
@@ -546,12 +568,13 @@ const MIN_SHARED_WORDS: f64 = 0.5;
 /// aligned again over a region widened by [`WIDEN_TOKENS`], and the wider
 /// result is kept when it passes, overlaps the narrow passage on both sides
 /// (it is the same copy, not a neighbouring one) and has [`MIN_WIDEN_GAIN`]
-/// more equal words.
+/// more equal words. `widen_b` fills `wider` with b's widened window when it
+/// is needed.
 fn verify_region(
     texts: (&str, &str),
     wa: &Window,
     wb: &Window,
-    wider_b: impl FnOnce() -> Window,
+    (wider, widen_b): (&mut Window, impl FnOnce(&mut Window)),
     ra: Range<usize>,
     rb: Range<usize>,
     opts: &MatchOptions,
@@ -589,7 +612,8 @@ fn verify_region(
     // Widening needs the units beyond b's window: tokenize them now (most
     // candidates fail or stay inside before this).
     let wb_narrow = wb;
-    let wb = &wider_b();
+    widen_b(wider);
+    let wb = &*wider;
     let shift = |r: &Range<usize>| {
         let by = wb_narrow.first_token - wb.first_token;
         r.start + by..r.end + by
@@ -1842,6 +1866,10 @@ mod tests {
             let n = whole.tokens.len();
             let r = start % n..(start % n + len).min(n);
             let w = Window::around(&text, &units, &r, pad);
+            // A window refilled in place is the new one, whatever it held.
+            let mut reused = Window::around(&text, &units, &(n - 1..n), WIDEN_TOKENS);
+            reused.fill(&text, &units, &r, pad);
+            prop_assert_eq!(&reused, &w);
             // Always: units cover the window's own tokens, in order.
             prop_assert_eq!(w.units.first().map(|u| u.start), Some(0));
             prop_assert_eq!(w.units.last().map(|u| u.end), Some(w.tokens.len()));

@@ -13,6 +13,7 @@
 use crate::document::{DocId, Passage, Span};
 use crate::normalize;
 use rayon::prelude::*;
+use std::ops::Range;
 
 /// Fewest words a quotation needs to be matched on its own.
 pub const MIN_WORDS: usize = 5;
@@ -49,12 +50,18 @@ struct Posting {
     quote: u32,
 }
 
-/// The token keys (`normalize::Token::hash`) of a quotation.
+/// The token keys of a quotation: `normalize::tokenize_keyed_into`'s hashes,
+/// which tell tokens apart as the feature hashes do, faster (they are only
+/// compared with other quotations' keys).
 fn quote_keys(text: &str, span: Span) -> Vec<u64> {
-    normalize::tokenize(span.slice(text))
-        .iter()
-        .map(|t| t.hash)
-        .collect()
+    thread_local! {
+        static TOKENS: std::cell::RefCell<Vec<normalize::Token>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    TOKENS.with(|t| {
+        let mut tokens = t.borrow_mut();
+        normalize::tokenize_keyed_into(span.slice(text), &mut tokens);
+        tokens.iter().map(|t| t.hash).collect()
+    })
 }
 
 /// The distinct hashes of a quotation's runs of [`SHINGLE`] words.
@@ -73,18 +80,30 @@ fn shingles(keys: &[u64]) -> Vec<u64> {
 }
 
 /// The pairs of quotations in one run's postings `list` (sorted by
-/// quotation number) that are in different documents, lower first;
-/// `first[i]` is document i's first quotation number.
-fn pairs_in<'l>(list: &'l [Posting], first: &'l [u32]) -> impl Iterator<Item = (u32, u32)> + 'l {
-    list.iter().enumerate().flat_map(move |(i, x)| {
-        // The first quotation of the next document.
-        let next_doc = first[first.partition_point(|&f| f <= x.quote)];
-        let x = x.quote;
-        list[i + 1..]
+/// quotation number) that are in different documents, lower first, whose
+/// lower quotation is in `lower`; `first[i]` is document i's first
+/// quotation number.
+fn pairs_in<'l>(
+    list: &'l [Posting],
+    first: &'l [u32],
+    lower: Range<u32>,
+) -> impl Iterator<Item = (u32, u32)> + 'l {
+    let s = list.partition_point(|p| p.quote < lower.start);
+    let e = list.partition_point(|p| p.quote < lower.end);
+    (s..e).flat_map(move |i| {
+        let x = list[i].quote;
+        list[later_docs(list, first, i)..]
             .iter()
-            .filter(move |y| y.quote >= next_doc)
             .map(move |y| (x, y.quote))
     })
+}
+
+/// Where the postings of documents after that of `list[i]` start in
+/// `list` (sorted by quotation number, so by document).
+fn later_docs(list: &[Posting], first: &[u32], i: usize) -> usize {
+    // The first quotation of the next document.
+    let next_doc = first[first.partition_point(|&f| f <= list[i].quote)];
+    i + 1 + list[i + 1..].partition_point(|y| y.quote < next_doc)
 }
 
 /// Documents whose quotations are tokenized together (in parallel) before
@@ -93,10 +112,10 @@ const BATCH: usize = 1024;
 
 /// Pairs of quotations in different documents that share a run of four
 /// words (`a` in the lower document) and that `keep` accepts, given what
-/// `prepare` made of both quotations' token keys (`normalize::Token::hash`;
-/// once per quotation and shard, though a quotation is in many pairs);
-/// sorted and without repeats. Also returns how many pairs shared a run
-/// (before `keep`).
+/// `prepare` made of both quotations' token keys (those of
+/// `normalize::tokenize_keyed_into`; once per quotation and shard, though a
+/// quotation is in many pairs); sorted and without repeats. Also returns
+/// how many pairs shared a run (before `keep`).
 /// `docs` are sorted by `doc`, each document at most once.
 ///
 /// Memory: only the runs' postings (12 bytes a run) are held for every
@@ -175,18 +194,19 @@ fn sharded_pairs<P: Send + Sync>(
     let lists = || {
         postings
             .par_chunk_by(|x, y| ({ x.shingle }) == ({ y.shingle }))
-            .filter(|list| list.len() <= MAX_POSTINGS)
+            .filter(|list| (2..=MAX_POSTINGS).contains(&list.len()))
     };
-    let pairs_of = |list| pairs_in(list, &first);
     // The pairs are made, deduplicated and filtered one shard of lower
     // documents at a time: on a corpus full of quoted formulae they number
-    // millions, of which `keep` passes a few percent.
+    // millions, of which `keep` passes a few percent. Each shard walks
+    // only its own lower quotations of a list.
     let count = lists()
         .fold(
             || vec![0u64; docs.len()],
             |mut count, list| {
-                for (x, _) in pairs_of(list) {
-                    count[doc_of(x)] += 1;
+                for i in 0..list.len() {
+                    count[doc_of(list[i].quote)] +=
+                        (list.len() - later_docs(list, &first, i)) as u64;
                 }
                 count
             },
@@ -203,7 +223,7 @@ fn sharded_pairs<P: Send + Sync>(
     for shard in crate::candidates::shards(&count, max_pairs) {
         let lower = first[shard.start as usize]..first[shard.end as usize];
         let mut pairs: Vec<(u32, u32)> = lists()
-            .flat_map_iter(|list| pairs_of(list).filter(|(x, _)| lower.contains(x)))
+            .flat_map_iter(|list| pairs_in(list, &first, lower.clone()))
             .collect();
         pairs.par_sort_unstable();
         pairs.dedup();

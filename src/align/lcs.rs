@@ -104,16 +104,64 @@ fn middle(a: &[u64], b: &[u64], offset: usize, out: &mut Builder) {
         out.step(false, m, n);
         return;
     }
+    SCRATCH.with(|s| {
+        let mut s = s.borrow_mut();
+        middle_in(a, b, out, &mut s);
+        s.release_large();
+    });
+}
+
+/// The lists [`middle`] fills, kept by each thread between alignments
+/// (verification aligns hundreds of thousands of regions).
+#[derive(Default)]
+struct Scratch {
+    table: Option<KeyTable<u32>>,
+    masks: Vec<u64>,
+    rows: Vec<u64>,
+    row: Vec<u64>,
+}
+
+/// Words of bit rows or masks, and slots of the key table, that a thread
+/// keeps between alignments at most (256 KiB of rows): larger ones are
+/// freed after their alignment.
+const KEEP_WORDS: usize = 1 << 15;
+
+impl Scratch {
+    fn release_large(&mut self) {
+        if self.rows.capacity() > KEEP_WORDS {
+            self.rows = Vec::new();
+        }
+        if self.masks.capacity() > KEEP_WORDS {
+            self.masks = Vec::new();
+        }
+        if self.table.as_ref().is_some_and(|t| t.slots() > KEEP_WORDS) {
+            self.table = None;
+        }
+    }
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
+/// [`middle`] with the thread's lists.
+fn middle_in(a: &[u64], b: &[u64], out: &mut Builder, s: &mut Scratch) {
+    let (m, n) = (a.len(), b.len());
     // Both sequences are read backwards, so that the traceback, which walks
     // from the table's last cell to its first, meets them front to back.
     let words = m.div_ceil(64);
     // Bit i of a mask: the i-th token of `a` from its end has this key.
-    let (table, masks) = masks(a, words);
+    let table = masks(a, words, &mut s.table, &mut s.masks);
+    let masks = &s.masks;
     // rows[j]: the row after the last j + 1 tokens of b; bit i clear where
     // the LCS of a's and b's last tokens grows by taking a's (i + 1)-th
     // token from the end.
-    let mut rows = vec![0u64; n * words];
-    let mut row = vec![u64::MAX; words];
+    let rows = &mut s.rows;
+    rows.clear();
+    rows.resize(n * words, 0);
+    let row = &mut s.row;
+    row.clear();
+    row.resize(words, u64::MAX);
     for (j, key) in b.iter().rev().enumerate() {
         if let Some(&k) = table.get(*key) {
             let k = k as usize;
@@ -127,7 +175,7 @@ fn middle(a: &[u64], b: &[u64], offset: usize, out: &mut Builder) {
                 *v = s2 | (*v & !mk);
             }
         }
-        rows[j * words..(j + 1) * words].copy_from_slice(&row);
+        rows[j * words..(j + 1) * words].copy_from_slice(row);
     }
     // Traceback. (i, j): the last i tokens of a and the last j of b remain;
     // the next of each is a[m - i] and b[n - j].
@@ -153,11 +201,22 @@ fn middle(a: &[u64], b: &[u64], offset: usize, out: &mut Builder) {
     out.step(false, i, j);
 }
 
-/// The match masks of `a` read backwards, `words` 64-bit words each, and
-/// a table from key to mask.
-fn masks(a: &[u64], words: usize) -> (KeyTable<u32>, Vec<u64>) {
-    let mut table: KeyTable<u32> = KeyTable::new(a.len());
-    let mut masks: Vec<u64> = Vec::new();
+/// The match masks of `a` read backwards, `words` 64-bit words each, into
+/// `masks`, and a table from key to mask, made in `table`.
+fn masks<'t>(
+    a: &[u64],
+    words: usize,
+    table: &'t mut Option<KeyTable<u32>>,
+    masks: &mut Vec<u64>,
+) -> &'t KeyTable<u32> {
+    let table = match table {
+        Some(t) => {
+            t.reset(a.len());
+            t
+        }
+        None => table.insert(KeyTable::new(a.len())),
+    };
+    masks.clear();
     for (i, key) in a.iter().rev().enumerate() {
         let (k, new) = table.entry(*key);
         if new {
@@ -166,7 +225,7 @@ fn masks(a: &[u64], words: usize) -> (KeyTable<u32>, Vec<u64>) {
         }
         masks[*k as usize * words + i / 64] |= 1 << (i % 64);
     }
-    (table, masks)
+    table
 }
 
 #[cfg(test)]
