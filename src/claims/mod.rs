@@ -722,6 +722,72 @@ mod tests {
         assert!(got.iter().any(|c| c.value == Some(300.0)), "{got:?}");
     }
 
+    /// The token ranges the whole text's scan looks for figures and dates
+    /// in (as byte spans from the first token's start to the last's end):
+    /// around each region and both ends of each quote, merged.
+    fn whole_ranges(text: &str, regions: &[Span]) -> Vec<(usize, usize)> {
+        let toks = token::tokenize(text);
+        let n = toks.len();
+        let at = |byte: usize| toks.partition_point(|t| t.end <= byte);
+        let around = |lo: usize, hi: usize| {
+            Span::new(
+                lo.saturating_sub(REGION_MARGIN),
+                (hi + REGION_MARGIN).min(n),
+            )
+        };
+        let ranges = merge_spans(
+            regions
+                .iter()
+                .map(|r| around(at(r.start), toks.partition_point(|t| t.start < r.end)))
+                .chain(quote::quote_spans(text).iter().flat_map(|q| {
+                    let (s, e) = (at(q.start), at(q.end));
+                    [around(s, s), around(e, e)]
+                }))
+                .collect(),
+        );
+        ranges
+            .iter()
+            .filter(|r| r.start < r.end)
+            .map(|r| (toks[r.start].start, toks[r.end - 1].end))
+            .collect()
+    }
+
+    /// [`Cover`]'s ranges, as [`whole_ranges`] gives them.
+    fn cover_ranges(text: &str, regions: &[Span]) -> Vec<(usize, usize)> {
+        let mut buf = Vec::new();
+        let regions = merge_spans(regions.to_vec());
+        let c = Cover::new(text, &regions, &quote::quote_spans(text), &mut buf);
+        c.ranges
+            .iter()
+            .filter(|r| r.start < r.end)
+            .map(|r| (buf[r.start].start, buf[r.end - 1].end))
+            .collect()
+    }
+
+    /// The runs read give the whole text's ranges of tokens, on every text
+    /// and on words long enough that the first guess of bytes to read
+    /// holds too few tokens.
+    #[test]
+    fn cover_ranges_are_the_whole_texts() {
+        let long = format!(
+            "{} 12 {} «{} قال» {}",
+            ["عبدالرحمنعبدالرحمنعبدالرحمن"; 40].join(" "),
+            ["Internationalisationsprozesse"; 30].join(" "),
+            ["كلمة"; 3].join(" "),
+            ["عبدالرحمنعبدالرحمنعبدالرحمن"; 40].join(" "),
+        );
+        for text in texts().iter().chain([&long]) {
+            for k in 0..10 {
+                let r = region(text, k as f64 / 10.0, 0.05);
+                assert_eq!(
+                    cover_ranges(text, &[r]),
+                    whole_ranges(text, &[r]),
+                    "{r:?} of {text:.80}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn words_around() {
         let t = "one  two\tثلاثة four\nfive";
