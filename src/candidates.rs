@@ -234,7 +234,6 @@ impl<'r> Seeding<'r> {
         // counting sort on the counts of `shards`: the shard's seeds exist
         // once, not also in pieces).
         let docs = shard.docs.clone();
-        let bucket = |s: &Seed| (s.a_doc - docs.start) as usize;
         let mut at = shard.at.clone();
         let blank = Seed {
             a_doc: 0,
@@ -246,43 +245,31 @@ impl<'r> Seeding<'r> {
             distance: 0,
         };
         let mut out = vec![blank; at[docs.len()]];
-        self.each_seed(shard, |s| {
-            let d = bucket(&s);
-            out[at[d]] = s;
-            at[d] += 1;
-        });
-        debug_assert_eq!(&at[..docs.len()], &shard.at[1..]);
-        out
-    }
-
-    /// Calls `f` with each seed of the shard's documents, in no order.
-    fn each_seed(&self, shard: &Shard, mut f: impl FnMut(Seed)) {
-        let docs = &shard.docs;
-        let chunk = |r: &ChunkRecord| (r.token(), r.length());
-        let mut emit = |x: &ChunkRecord, y: &ChunkRecord| {
-            if x.doc == y.doc {
-                return;
-            }
-            let (x, y) = if x.doc < y.doc { (x, y) } else { (y, x) };
-            let ((a_token, a_len), (b_token, b_len)) = (chunk(x), chunk(y));
-            f(Seed {
-                a_doc: x.doc,
-                b_doc: y.doc,
-                a_token,
-                b_token,
-                a_len,
-                b_len,
-                distance: (x.fingerprint ^ y.fingerprint).count_ones() as u8,
-            });
-        };
         for &i in &shard.groups {
-            // The lower document of a pair is the earlier record.
+            // Sorted by document: each record of the shard's documents
+            // seeds every later record of another document, at distance 0.
             let g = self.group(i as usize);
             let lo = g.partition_point(|r| r.doc < docs.start);
             let hi = g.partition_point(|r| r.doc < docs.end);
-            for x in lo..hi {
-                for s in &g[x + 1..] {
-                    emit(&g[x], s);
+            let mut later = lo;
+            for run in g[lo..hi].chunk_by(|x, y| x.doc == y.doc) {
+                later += run.len();
+                let d = (run[0].doc - docs.start) as usize;
+                for x in run {
+                    let (a_token, a_len) = (x.token(), x.length());
+                    let place = &mut out[at[d]..at[d] + (g.len() - later)];
+                    for (o, y) in place.iter_mut().zip(&g[later..]) {
+                        *o = Seed {
+                            a_doc: x.doc,
+                            b_doc: y.doc,
+                            a_token,
+                            b_token: y.token(),
+                            a_len,
+                            b_len: y.length(),
+                            distance: 0,
+                        };
+                    }
+                    at[d] += g.len() - later;
                 }
             }
         }
@@ -290,12 +277,26 @@ impl<'r> Seeding<'r> {
             let p = &self.near[k as usize];
             for r in self.group(p.a as usize) {
                 for s in self.group(p.b as usize) {
-                    if docs.contains(&r.doc.min(s.doc)) {
-                        emit(r, s);
+                    let (x, y) = if r.doc < s.doc { (r, s) } else { (s, r) };
+                    if x.doc == y.doc || !docs.contains(&x.doc) {
+                        continue;
                     }
+                    let d = (x.doc - docs.start) as usize;
+                    out[at[d]] = Seed {
+                        a_doc: x.doc,
+                        b_doc: y.doc,
+                        a_token: x.token(),
+                        b_token: y.token(),
+                        a_len: x.length(),
+                        b_len: y.length(),
+                        distance: (x.fingerprint ^ y.fingerprint).count_ones() as u8,
+                    };
+                    at[d] += 1;
                 }
             }
         }
+        debug_assert_eq!(&at[..docs.len()], &shard.at[1..]);
+        out
     }
 }
 

@@ -325,8 +325,6 @@ fn extract_over<'a>(
         static SPARE: std::cell::RefCell<Vec<token::Token>> = const { std::cell::RefCell::new(Vec::new()) };
     }
     let mut buf = SPARE.with(|s| std::mem::take(&mut *s.borrow_mut()));
-    let n = token::tokenize_into(text, &mut buf);
-    let toks = &buf[..n];
     // Sentence languages: over the whole text for the whole text's claims,
     // else read only where asked.
     let sentences = match regions {
@@ -334,48 +332,36 @@ fn extract_over<'a>(
         Some(_) => Langs::Lazy(lang::LazySentences::new(text, opts.lang)),
     };
     let lang_at = |byte: usize| sentences.lang_at(byte);
-    let mut claimed = vec![false; toks.len()];
-    let mut quotes = quote::quotes(text, toks);
+    let (mut quotes, mut out) = match regions {
+        None => {
+            let n = token::tokenize_into(text, &mut buf);
+            let toks = &buf[..n];
+            let mut claimed = vec![false; n];
+            let quotes = quote::quotes(text, toks);
+            let mut out = date::dates(text, toks, &mut claimed, &lang_at);
+            out.extend(figure::figures(text, toks, &mut claimed, &lang_at));
+            (quotes, out)
+        }
+        Some(regions) => {
+            // Only the tokens near the regions and the quotes are read
+            // (`Cover`); dates then figures in each token range, as over
+            // the whole text.
+            let spans = quote::quote_spans(text);
+            let cover = Cover::new(text, regions, &spans, &mut buf);
+            let quotes = cover.quotes;
+            let mut out = Vec::new();
+            for r in cover.ranges {
+                let t = &buf[r.start..r.end];
+                let mut claimed = vec![false; t.len()];
+                out.extend(date::dates(text, t, &mut claimed, &lang_at));
+                out.extend(figure::figures(text, t, &mut claimed, &lang_at));
+            }
+            (quotes, out)
+        }
+    };
     for q in &mut quotes {
         q.lang = lang_at(q.span.start);
     }
-    let mut out = match regions {
-        None => {
-            let mut out = date::dates(text, toks, &mut claimed, &lang_at);
-            out.extend(figure::figures(text, toks, &mut claimed, &lang_at));
-            out
-        }
-        Some(regions) => {
-            // Token ranges around the regions, and around both ends of each
-            // quote (a quote that a figure or date crosses is dropped below),
-            // merged; dates then figures in each, as over the whole text.
-            let at = |byte: usize| toks.partition_point(|t| t.end <= byte);
-            // (Spans of token indices here, not of bytes.)
-            let around = |lo: usize, hi: usize| {
-                Span::new(
-                    lo.saturating_sub(REGION_MARGIN),
-                    (hi + REGION_MARGIN).min(n),
-                )
-            };
-            let ranges = merge_spans(
-                regions
-                    .iter()
-                    .map(|r| around(at(r.start), toks.partition_point(|t| t.start < r.end)))
-                    .chain(quotes.iter().flat_map(|q| {
-                        let (s, e) = (at(q.span.start), at(q.span.end));
-                        [around(s, s), around(e, e)]
-                    }))
-                    .collect(),
-            );
-            let mut out = Vec::new();
-            for r in ranges {
-                let (t, c) = (&toks[r.start..r.end], &mut claimed[r.start..r.end]);
-                out.extend(date::dates(text, t, c, &lang_at));
-                out.extend(figure::figures(text, t, c, &lang_at));
-            }
-            out
-        }
-    };
     out.retain(|c| !list_marker(text, c));
     for c in &mut out {
         c.lang = lang_at(c.span.start);
@@ -402,6 +388,184 @@ fn extract_over<'a>(
         SPARE.with(|s| *s.borrow_mut() = buf);
     }
     (out, sentences)
+}
+
+/// The tokens [`extract_in`] reads of a text, and where in them it looks
+/// for figures and dates and for the quotes' speakers.
+///
+/// The scan over the whole text looks for figures and dates in token
+/// ranges around each region and around both ends of each quote
+/// ([`REGION_MARGIN`] tokens on each side), merged where they meet, and
+/// for a quote's speaker in the tokens around it (up to 36 before it,
+/// [`quote::SPEAKER_AFTER`] after it). Here only runs
+/// of tokens holding those are read, each from a point where the whole
+/// text's tokenizer passes with a known state (`token::resume_at`), so
+/// they are the whole text's tokens there; each run holds one token more
+/// than its ranges need on both sides (or reaches the text's end), so
+/// ranges of two runs never meet, and those of one run meet as over the
+/// whole text: the same ranges of the same tokens. A quote's speaker is
+/// looked for with [`QUOTE_BEFORE`] tokens read before the quote, and
+/// again with [`QUOTE_BEFORE_MAX`] if it reached the start of its run.
+struct Cover {
+    /// Token ranges to scan (indices into the buffer), sorted, disjoint.
+    ranges: Vec<Span>,
+    /// The quote claims, with their speakers.
+    quotes: Vec<Claim>,
+}
+
+/// Tokens read before a quote for its speaker at first (most speakers
+/// are found, or the sentence starts, within them).
+const QUOTE_BEFORE: usize = 26;
+
+/// Tokens before a quote its speaker can be looked for at: 25 to a
+/// speech verb, 11 before it (see `quote::speaker`), and one more.
+const QUOTE_BEFORE_MAX: usize = 40;
+
+/// A stretch of tokens a scan needs: from `before` tokens before the first
+/// token ending after byte `lo`, to `after` tokens after the token of byte
+/// `hi` (the first starting at or after it when `hi_by_start`, else the
+/// first ending after it).
+struct Need {
+    lo: usize,
+    hi: usize,
+    hi_by_start: bool,
+    before: usize,
+    after: usize,
+    /// A quote's speaker (its index), else a figure and date range.
+    quote: Option<usize>,
+}
+
+impl Cover {
+    /// Reads into `buf` the tokens of `text` that `regions` (sorted and
+    /// disjoint) and the quotes at `quotes` need.
+    fn new(text: &str, regions: &[Span], quotes: &[Span], buf: &mut Vec<token::Token>) -> Cover {
+        let m = REGION_MARGIN;
+        let range = |lo: usize, hi: usize, hi_by_start: bool| Need {
+            lo,
+            hi,
+            hi_by_start,
+            before: m,
+            after: m,
+            quote: None,
+        };
+        let mut needs: Vec<Need> = regions
+            .iter()
+            .map(|r| range(r.start, r.end, true))
+            .collect();
+        for (i, q) in quotes.iter().enumerate() {
+            needs.push(range(q.start, q.start, false));
+            needs.push(range(q.end, q.end, false));
+            needs.push(Need {
+                lo: q.start,
+                hi: q.end,
+                hi_by_start: true,
+                before: QUOTE_BEFORE,
+                after: quote::SPEAKER_AFTER,
+                quote: Some(i),
+            });
+        }
+        // Bytes read before a need's first token: about ten a token (Arabic
+        // words are 5 letters of 2 bytes), more each time that was too few.
+        let mut back: Vec<usize> = needs.iter().map(|x| x.before * 10 + 32).collect();
+        'attempt: loop {
+            let mut order: Vec<usize> = (0..needs.len()).collect();
+            order.sort_by_key(|&k| (needs[k].lo.saturating_sub(back[k]), k));
+            // Runs as (first token, one past the last) in `buf`, and
+            // where the need's tokens are in its run.
+            let mut runs: Vec<(Span, bool)> = Vec::new();
+            let mut found: Vec<(usize, usize, usize)> = vec![(0, 0, 0); needs.len()];
+            let mut at = token::Resume::default();
+            let mut n = 0;
+            // The run being read: its first token, and whether it starts
+            // the text.
+            let mut run: Option<(usize, bool)> = None;
+            for &k in &order {
+                let need = &needs[k];
+                let from = need.lo.saturating_sub(back[k]);
+                // A new run when this one's tokens start past the read ones
+                // and a resumable point lies between.
+                let fresh = match run {
+                    None => (0..=from).rev().find_map(|p| token::resume_at(text, p)),
+                    Some(_) if from > at.pos => (at.pos + 1..=from)
+                        .rev()
+                        .find_map(|p| token::resume_at(text, p)),
+                    Some(_) => None,
+                };
+                if let Some(r) = fresh {
+                    if let Some((first, whole)) = run {
+                        runs.push((Span::new(first, n), whole));
+                    }
+                    run = Some((n, r.pos == 0));
+                    at = r;
+                }
+                let (first, whole) = run.expect("a run is open");
+                // Read up to the first token starting at or after `hi`.
+                while (n == first || buf[n - 1].start < need.hi)
+                    && token::next_token(text, &mut at, buf, n)
+                {
+                    n += 1;
+                }
+                let toks = &buf[first..n];
+                let lo = toks.partition_point(|t| t.end <= need.lo);
+                let lo = if need.quote.is_some() {
+                    lo.min(toks.partition_point(|t| t.start < need.lo))
+                } else {
+                    lo
+                };
+                let hi = if need.hi_by_start {
+                    toks.partition_point(|t| t.start < need.hi)
+                } else {
+                    toks.partition_point(|t| t.end <= need.hi)
+                };
+                if !whole && lo <= need.before {
+                    // Too few tokens read before it: start further back.
+                    back[k] = back[k] * 4 + 64;
+                    continue 'attempt;
+                }
+                while n - first <= hi + need.after && token::next_token(text, &mut at, buf, n) {
+                    n += 1;
+                }
+                found[k] = (runs.len(), lo, hi);
+            }
+            if let Some((first, whole)) = run {
+                runs.push((Span::new(first, n), whole));
+            }
+            let mut ranges = Vec::new();
+            let mut claims = Vec::with_capacity(quotes.len());
+            let mut again = Vec::new();
+            for (k, (need, &(r, lo, hi))) in needs.iter().zip(&found).enumerate() {
+                let (run, whole) = runs[r];
+                match need.quote {
+                    Some(q) => {
+                        let toks = &buf[run.start..run.end];
+                        let (claim, low) = quote::quote_claim(text, toks, quotes[q]);
+                        if !whole && low == 0 {
+                            // The speaker may be further back: read more.
+                            again.push(k);
+                        }
+                        claims.push(claim);
+                    }
+                    None => ranges.push(Span::new(
+                        run.start + lo.saturating_sub(m),
+                        run.start + (hi + m).min(run.end - run.start),
+                    )),
+                }
+            }
+            if !again.is_empty() {
+                // (With `QUOTE_BEFORE_MAX` tokens before it, a speaker never
+                // reaches the start of its run.)
+                for k in again {
+                    needs[k].before = QUOTE_BEFORE_MAX;
+                    back[k] = QUOTE_BEFORE_MAX * 10 + 32;
+                }
+                continue 'attempt;
+            }
+            return Cover {
+                ranges: merge_spans(ranges),
+                quotes: claims,
+            };
+        }
+    }
 }
 
 /// The sentence languages of a text: all read at once, or read where
@@ -532,6 +696,96 @@ mod tests {
     #[test]
     fn near_regions_find_what_the_whole_text_finds_there() {
         sliding(extract_near, expected_near);
+    }
+
+    /// A speaker found further back than [`QUOTE_BEFORE`] tokens (a verb
+    /// 24 tokens before the quote, its subject of 8 words before it), the quote
+    /// far from the text's start and from the region: read again with
+    /// [`QUOTE_BEFORE_MAX`].
+    #[test]
+    fn far_speakers_as_over_the_whole_text() {
+        let filler = |n: usize| vec!["كلمة"; n].join(" ");
+        // Eight long words: more bytes than are read before the quote at
+        // first.
+        let subject = ["عبدالرحمن"; 8].join(" ");
+        let text = format!(
+            "{}. {subject} صرح إن {} «الوضع صعب جدا» {}. وصل 300 جندي.",
+            filler(100),
+            filler(22),
+            filler(60)
+        );
+        let region = Span::new(text.len() - 30, text.len());
+        let got = extract_in(&text, &[region], &ClaimOptions::default());
+        assert_eq!(got, expected(&text, &[region]));
+        let q = got.iter().find(|c| c.kind == ClaimKind::Quote).unwrap();
+        assert_eq!(q.speaker.as_deref(), Some(subject.as_str()));
+        assert!(got.iter().any(|c| c.value == Some(300.0)), "{got:?}");
+    }
+
+    /// The token ranges the whole text's scan looks for figures and dates
+    /// in (as byte spans from the first token's start to the last's end):
+    /// around each region and both ends of each quote, merged.
+    fn whole_ranges(text: &str, regions: &[Span]) -> Vec<(usize, usize)> {
+        let toks = token::tokenize(text);
+        let n = toks.len();
+        let at = |byte: usize| toks.partition_point(|t| t.end <= byte);
+        let around = |lo: usize, hi: usize| {
+            Span::new(
+                lo.saturating_sub(REGION_MARGIN),
+                (hi + REGION_MARGIN).min(n),
+            )
+        };
+        let ranges = merge_spans(
+            regions
+                .iter()
+                .map(|r| around(at(r.start), toks.partition_point(|t| t.start < r.end)))
+                .chain(quote::quote_spans(text).iter().flat_map(|q| {
+                    let (s, e) = (at(q.start), at(q.end));
+                    [around(s, s), around(e, e)]
+                }))
+                .collect(),
+        );
+        ranges
+            .iter()
+            .filter(|r| r.start < r.end)
+            .map(|r| (toks[r.start].start, toks[r.end - 1].end))
+            .collect()
+    }
+
+    /// [`Cover`]'s ranges, as [`whole_ranges`] gives them.
+    fn cover_ranges(text: &str, regions: &[Span]) -> Vec<(usize, usize)> {
+        let mut buf = Vec::new();
+        let regions = merge_spans(regions.to_vec());
+        let c = Cover::new(text, &regions, &quote::quote_spans(text), &mut buf);
+        c.ranges
+            .iter()
+            .filter(|r| r.start < r.end)
+            .map(|r| (buf[r.start].start, buf[r.end - 1].end))
+            .collect()
+    }
+
+    /// The runs read give the whole text's ranges of tokens, on every text
+    /// and on words long enough that the first guess of bytes to read
+    /// holds too few tokens.
+    #[test]
+    fn cover_ranges_are_the_whole_texts() {
+        let long = format!(
+            "{} 12 {} «{} قال» {}",
+            ["عبدالرحمنعبدالرحمنعبدالرحمن"; 40].join(" "),
+            ["Internationalisationsprozesse"; 30].join(" "),
+            ["كلمة"; 3].join(" "),
+            ["عبدالرحمنعبدالرحمنعبدالرحمن"; 40].join(" "),
+        );
+        for text in texts().iter().chain([&long]) {
+            for k in 0..10 {
+                let r = region(text, k as f64 / 10.0, 0.05);
+                assert_eq!(
+                    cover_ranges(text, &[r]),
+                    whole_ranges(text, &[r]),
+                    "{r:?} of {text:.80}"
+                );
+            }
+        }
     }
 
     #[test]

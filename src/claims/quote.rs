@@ -245,8 +245,23 @@ fn take_speaker(
     Some(if a <= b { (a, b) } else { (b, a) })
 }
 
-/// The speaker of a quote spanning tokens `qs..qe` (exclusive), as written.
-fn speaker(text: &str, toks: &[Token], qs: usize, qe: usize) -> Option<String> {
+/// The speaker of a quote spanning tokens `qs..qe` (exclusive), as written,
+/// and the lowest token index it looked at (or past: 0 when it stopped at
+/// the start of `toks`).
+fn speaker(text: &str, toks: &[Token], qs: usize, qe: usize) -> (Option<String>, usize) {
+    let mut low = qs;
+    let s = speaker_low(text, toks, qs, qe, &mut low);
+    (s, low)
+}
+
+/// [`speaker`], lowering `low` to each token index it looks at.
+fn speaker_low(
+    text: &str,
+    toks: &[Token],
+    qs: usize,
+    qe: usize,
+    low: &mut usize,
+) -> Option<String> {
     let sentence_break = |t: &Token| t.is_punct_in(".!?؟") || t.newline_before;
     // Before: "قال X إن «…»", "X said: "…"".
     let mut k = qs;
@@ -257,6 +272,7 @@ fn speaker(text: &str, toks: &[Token], qs: usize, qe: usize) -> Option<String> {
     }
     while k > 0 && qs - k < 25 {
         k -= 1;
+        *low = (*low).min(k);
         if is_speech_verb(&toks[k].norm) {
             verb = Some(k);
             break;
@@ -289,6 +305,11 @@ fn speaker(text: &str, toks: &[Token], qs: usize, qe: usize) -> Option<String> {
         }
         // The verb right before the quote: the speaker precedes it.
         let stop = v.saturating_sub(10) as isize - 1;
+        if v > 0 && !toks[v].newline_before {
+            // Down to `stop + 1`, a token before that (a sentence end, an
+            // abbreviation), and the one before the speaker.
+            *low = (*low).min(v.saturating_sub(11));
+        }
         if v > 0
             && !toks[v].newline_before
             && let Some((a, b)) = take_speaker(toks, v as isize - 1, -1, stop, 8)
@@ -351,6 +372,42 @@ fn quote_mark(s: &str, want: impl Fn(char) -> bool, line: bool) -> Option<(usize
 
 /// Finds the quotes of `text`.
 pub fn quotes(text: &str, toks: &[Token]) -> Vec<Claim> {
+    quote_spans(text)
+        .into_iter()
+        .map(|span| quote_claim(text, toks, span).0)
+        .collect()
+}
+
+/// Tokens a quote's speaker is looked for in after the token after its
+/// closing mark (a comma, a verb, 12 more and one to see a sentence end):
+/// [`quote_claim`] needs these, or the text's end.
+pub const SPEAKER_AFTER: usize = 16;
+
+/// The quote claim of the quotation at `span` (from [`quote_spans`]),
+/// with its speaker, from `toks`: the text's tokens, or a run of them
+/// holding [`SPEAKER_AFTER`] tokens after the first after the quote (or
+/// the text's end); and the lowest index of `toks` the speaker was looked
+/// for at (0 when it may have gone on before the run: the run must then
+/// start the text).
+pub fn quote_claim(text: &str, toks: &[Token], span: Span) -> (Claim, usize) {
+    let qs = toks.partition_point(|t| t.start < span.start);
+    let qe = toks.partition_point(|t| t.start < span.end);
+    let mut c = Claim::new(ClaimKind::Quote, span, None);
+    let (speaker, low) = speaker(text, toks, qs, qe);
+    c.speaker = speaker.filter(|s| {
+        let f = crate::normalize::fold_str(s);
+        !s.is_empty()
+            && !matches!(
+                f.as_str(),
+                "لكنها" | "لكنه" | "لكن" | "انه" | "انها" | "it" | "he" | "she" | "they"
+            )
+    });
+    (c, low)
+}
+
+/// The spans of the quotations of `text`, marks included, in order: read
+/// from the text alone.
+pub fn quote_spans(text: &str) -> Vec<Span> {
     let mut out = Vec::new();
     let mut pos = 0;
     while let Some((off, open)) = quote_mark(&text[pos..], |c| !closers(c).is_empty(), false) {
@@ -380,18 +437,7 @@ pub fn quotes(text: &str, toks: &[Token]) -> Vec<Claim> {
         if inner.chars().filter(|&c| super::token::is_alpha(c)).count() < 2 {
             continue;
         }
-        let qs = toks.partition_point(|t| t.start < start);
-        let qe = toks.partition_point(|t| t.start < end);
-        let mut c = Claim::new(ClaimKind::Quote, Span::new(start, end), None);
-        c.speaker = speaker(text, toks, qs, qe).filter(|s| {
-            let f = crate::normalize::fold_str(s);
-            !s.is_empty()
-                && !matches!(
-                    f.as_str(),
-                    "لكنها" | "لكنه" | "لكن" | "انه" | "انها" | "it" | "he" | "she" | "they"
-                )
-        });
-        out.push(c);
+        out.push(Span::new(start, end));
         pos = end;
     }
     out

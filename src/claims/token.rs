@@ -360,12 +360,70 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 /// of characters that fold to themselves is copied into the folded form at
 /// once.
 pub fn tokenize_into(text: &str, out: &mut Vec<Token>) -> usize {
+    let mut at = Resume::default();
+    let mut n = 0;
+    while next_token(text, &mut at, out, n) {
+        n += 1;
+    }
+    n
+}
+
+/// Where the tokenizer is in a text: between two tokens, at byte `pos`,
+/// with what it has skipped since the last token.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Resume {
+    /// The next byte to read.
+    pub pos: usize,
+    /// Whitespace was skipped since the last token.
+    pub space: bool,
+    /// A line break was skipped since the last token.
+    pub newline: bool,
+}
+
+/// Where the tokenizer of the whole of `text` is when it reaches byte
+/// `p`, for a `p` that no token crosses: `p` is 0, or follows an ASCII
+/// white space and starts no digit (a token holds a white space only in
+/// a number whose digits go on right after it). `None` for another `p`.
+pub fn resume_at(text: &str, p: usize) -> Option<Resume> {
+    if p == 0 {
+        return Some(Resume::default());
+    }
+    let b = text.as_bytes();
+    if !matches!(b.get(p - 1), Some(b' ' | b'\n' | b'\t' | b'\r'))
+        || text[p..]
+            .chars()
+            .next()
+            .is_some_and(|c| digit_value(c).is_some())
+    {
+        return None;
+    }
+    // What was skipped since the last token: the skipped characters
+    // before `p` (no token ends with one).
+    let newline = text[..p]
+        .chars()
+        .rev()
+        .take_while(|&c| is_skipped(c))
+        .any(|c| c == '\n' || c == '\r' || c == '\u{2029}');
+    Some(Resume {
+        pos: p,
+        space: true,
+        newline,
+    })
+}
+
+/// Reads the next token of `text` from `at` into `out[n]` (reused or
+/// pushed): false at the end of the text. From the start of a text, or
+/// from a [`resume_at`] point, it gives the tokens the whole text's
+/// tokenizer gives there.
+#[inline(always)]
+pub fn next_token(text: &str, at: &mut Resume, out: &mut Vec<Token>, n: usize) -> bool {
     let table = low_chars();
     let len = text.len();
-    let mut n = 0;
-    let mut pos = 0;
-    let mut space = false;
-    let mut newline = false;
+    let Resume {
+        mut pos,
+        mut space,
+        mut newline,
+    } = *at;
     while pos < len {
         let start = pos;
         let (c, clen) = char_at(text, pos);
@@ -387,7 +445,6 @@ pub fn tokenize_into(text: &str, out: &mut Vec<Token>) -> usize {
                 .next()
                 .is_some_and(|d| digit_value(d).is_some());
         let t = slot(out, n);
-        n += 1;
         t.start = start;
         t.space_before = space;
         t.newline_before = newline;
@@ -456,11 +513,19 @@ pub fn tokenize_into(text: &str, out: &mut Vec<Token>) -> usize {
         if t.norm.is_empty() {
             t.norm.push_str(&text[start..t.end]);
         }
-        space = false;
-        newline = false;
-        pos = t.end;
+        *at = Resume {
+            pos: t.end,
+            space: false,
+            newline: false,
+        };
+        return true;
     }
-    n
+    *at = Resume {
+        pos,
+        space,
+        newline,
+    };
+    false
 }
 
 /// Token `n` of `out`, cleared for reuse (its buffer kept), or a new one.
@@ -648,6 +713,77 @@ mod tests {
                 fields(t, tokenize_into) == fields(t, tokenize_into_reference),
                 "{t}"
             );
+        }
+    }
+
+    /// From every point `resume_at` accepts, `next_token` gives the whole
+    /// text's tokens (the next few, every field).
+    fn resumes_agree(t: &str) -> usize {
+        let whole = fields(t, tokenize_into);
+        let mut checked = 0;
+        let mut buf = Vec::new();
+        for p in 0..=t.len() {
+            let Some(mut at) = resume_at(t, p) else {
+                continue;
+            };
+            let mut n = 0;
+            while n < 4 && next_token(t, &mut at, &mut buf, n) {
+                n += 1;
+            }
+            let k = whole.partition_point(|f| f.1 < p);
+            let got: Vec<Fields> = buf[..n]
+                .iter()
+                .map(|t| {
+                    let t = t.clone();
+                    (
+                        t.kind,
+                        t.start,
+                        t.end,
+                        t.norm,
+                        t.space_before,
+                        t.newline_before,
+                        t.tanween,
+                        t.upper,
+                    )
+                })
+                .collect();
+            assert_eq!(got, whole[k..(k + 4).min(whole.len())], "from {p} of {t:?}");
+            checked += 1;
+        }
+        checked
+    }
+
+    #[test]
+    fn resumed_tokens_are_the_whole_texts() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut texts = vec![
+            "1 500 000 people\n\n 12 000 and  \u{200f} \r\n٣ ٤٥٦ x .5 .\u{200f}5 ٫٧ y".to_string(),
+        ];
+        for d in ["seeds", "fixtures/claims/articles"] {
+            for e in std::fs::read_dir(root.join(d))
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                texts.push(std::fs::read_to_string(e.path()).unwrap_or_default());
+            }
+        }
+        let checked: usize = texts.iter().map(|t| resumes_agree(t)).sum();
+        assert!(checked > 1000, "only {checked} points");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_resumed_tokens_are_the_whole_texts(chars in proptest::collection::vec(
+            proptest::sample::select(vec![
+                'a', 'Z', '0', '7', '٣', '.', ',', '٫', 'ر', 'و', 'ـ', '\u{64b}', ' ', ' ', ' ',
+                '\u{a0}', '\u{202f}', '\u{2009}', '\n', '\r', '\t', '\u{2029}', '\u{200f}',
+                '\u{ad}', '%', '"', '«',
+            ]),
+            0..50,
+        )) {
+            let s: String = chars.into_iter().collect();
+            resumes_agree(&s);
         }
     }
 
