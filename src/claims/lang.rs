@@ -233,66 +233,31 @@ pub fn sentences(text: &str, force: Option<Lang>) -> Sentences {
     let mut out = Vec::new();
     let mut letters = Vec::new();
     let mut words = Vec::new();
-    let mut n = Letters::default();
-    let mut w = Words::default();
     let mut doc_words = Words::default();
-    // The word being read: its length and its first letters packed.
-    let (mut wlen, mut wpack) = (0usize, 0u32);
+    let mut t = Tally::default();
     let mut start = 0;
-    let bytes = text.as_bytes();
     let arabic_alpha = super::token::arabic_alpha();
     let mut i = 0;
-    while i < bytes.len() {
-        // ASCII and the Arabic block (two bytes, lead D8–DB) read from the
-        // bytes; other characters decoded.
-        let b = bytes[i];
-        if b.is_ascii_alphabetic() {
-            n.latin += 1;
-            wlen += 1;
-            if wlen <= 4 {
-                wpack = wpack << 8 | u32::from(b | 0x20);
-            }
-            i += 1;
-            continue;
-        }
-        if wlen > 0 {
-            w.add(wlen, wpack);
+    while i < text.len() {
+        let (len, is_end, ended) = t.step(text, i, arabic_alpha);
+        if let Some((wlen, wpack)) = ended {
             doc_words.add(wlen, wpack);
-            (wlen, wpack) = (0, 0);
         }
-        let (len, is_end) = if b < 0x80 {
-            let stop = b == b'.' && bytes.get(i + 1).is_none_or(|x| x.is_ascii_whitespace());
-            (1, stop || matches!(b, b'\n' | b'!' | b'?'))
-        } else if (0xd8..=0xdb).contains(&b) {
-            let k = usize::from(b - 0xd8) << 6 | usize::from(bytes[i + 1] & 0x3f);
-            if arabic_alpha[k] {
-                n.ar += 1;
-            }
-            (2, k == 0x1f) // ؟
-        } else {
-            let c = text[i..].chars().next().unwrap_or_default();
-            n.add(c);
-            (c.len_utf8(), c == '\u{2029}')
-        };
-        let end = i + len;
-        i = end;
+        i += len;
         if is_end {
-            out.push((start, end, Lang::Other));
-            letters.push(n);
-            words.push(w);
-            n = Letters::default();
-            w = Words::default();
-            start = end;
+            out.push((start, i, Lang::Other));
+            letters.push(std::mem::take(&mut t.n));
+            words.push(std::mem::take(&mut t.w));
+            start = i;
         }
     }
-    if wlen > 0 {
-        w.add(wlen, wpack);
+    if let Some((wlen, wpack)) = t.end_word() {
         doc_words.add(wlen, wpack);
     }
     if start < text.len() || out.is_empty() {
         out.push((start, text.len(), Lang::Other));
-        letters.push(n);
-        words.push(w);
+        letters.push(t.n);
+        words.push(t.w);
     }
     let doc = force.unwrap_or_else(|| {
         let all = letters.iter().fold(Letters::default(), |a, b| Letters {
@@ -417,50 +382,87 @@ fn sentence_start(b: &[u8], at: usize) -> usize {
 /// Reads the sentence of `text` that starts at `start` as [`sentences`]
 /// does: its end, its letters and its words.
 fn read_sentence(text: &str, start: usize) -> (usize, Letters, Words) {
-    let mut n = Letters::default();
-    let mut w = Words::default();
-    let (mut wlen, mut wpack) = (0usize, 0u32);
-    let bytes = text.as_bytes();
+    let mut t = Tally::default();
     let arabic_alpha = super::token::arabic_alpha();
     let mut i = start;
-    while i < bytes.len() {
+    while i < text.len() {
+        let (len, is_end, _) = t.step(text, i, arabic_alpha);
+        i += len;
+        if is_end {
+            return (i, t.n, t.w);
+        }
+    }
+    t.end_word();
+    (text.len(), t.n, t.w)
+}
+
+/// The letters and words of a stretch of text read a character at a time,
+/// and the word being read (its length and its first letters packed):
+/// what [`sentences`] and [`read_sentence`] count alike.
+#[derive(Default)]
+struct Tally {
+    n: Letters,
+    w: Words,
+    wlen: usize,
+    wpack: u32,
+}
+
+impl Tally {
+    /// Reads the character at byte `i` of `text` (or the run of ASCII
+    /// letters it starts): its length, whether it ends a sentence, and the
+    /// word it ended (counted here too). ASCII and
+    /// the Arabic block (two bytes, lead D8–DB) are read from the bytes;
+    /// other characters decoded.
+    #[inline(always)]
+    fn step(
+        &mut self,
+        text: &str,
+        i: usize,
+        arabic_alpha: &[bool; 256],
+    ) -> (usize, bool, Option<(usize, u32)>) {
+        let bytes = text.as_bytes();
         let b = bytes[i];
         if b.is_ascii_alphabetic() {
-            n.latin += 1;
-            wlen += 1;
-            if wlen <= 4 {
-                wpack = wpack << 8 | u32::from(b | 0x20);
+            // The whole run of ASCII letters at once.
+            let mut j = i;
+            while let Some(&b) = bytes.get(j).filter(|b| b.is_ascii_alphabetic()) {
+                self.wlen += 1;
+                if self.wlen <= 4 {
+                    self.wpack = self.wpack << 8 | u32::from(b | 0x20);
+                }
+                j += 1;
             }
-            i += 1;
-            continue;
+            self.n.latin += j - i;
+            return (j - i, false, None);
         }
-        if wlen > 0 {
-            w.add(wlen, wpack);
-            (wlen, wpack) = (0, 0);
-        }
+        let ended = self.end_word();
         let (len, is_end) = if b < 0x80 {
             let stop = b == b'.' && bytes.get(i + 1).is_none_or(|x| x.is_ascii_whitespace());
             (1, stop || matches!(b, b'\n' | b'!' | b'?'))
         } else if (0xd8..=0xdb).contains(&b) {
             let k = usize::from(b - 0xd8) << 6 | usize::from(bytes[i + 1] & 0x3f);
             if arabic_alpha[k] {
-                n.ar += 1;
+                self.n.ar += 1;
             }
             (2, k == 0x1f) // ؟
         } else {
             let c = text[i..].chars().next().unwrap_or_default();
-            n.add(c);
+            self.n.add(c);
             (c.len_utf8(), c == '\u{2029}')
         };
-        i += len;
-        if is_end {
-            return (i, n, w);
-        }
+        (len, is_end, ended)
     }
-    if wlen > 0 {
-        w.add(wlen, wpack);
+
+    /// Ends the word being read, if there is one: counts it and returns it.
+    #[inline(always)]
+    fn end_word(&mut self) -> Option<(usize, u32)> {
+        (self.wlen > 0).then(|| {
+            let word = (self.wlen, self.wpack);
+            self.w.add(word.0, word.1);
+            (self.wlen, self.wpack) = (0, 0);
+            word
+        })
     }
-    (bytes.len(), n, w)
 }
 
 #[cfg(test)]

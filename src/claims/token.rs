@@ -665,28 +665,27 @@ mod tests {
     /// The fields of a token: kind, start, end, folded form and flags.
     type Fields = (Tok, usize, usize, String, bool, bool, bool, bool);
 
+    fn token_fields(t: &Token) -> Fields {
+        let t = t.clone();
+        (
+            t.kind,
+            t.start,
+            t.end,
+            t.norm,
+            t.space_before,
+            t.newline_before,
+            t.tanween,
+            t.upper,
+        )
+    }
+
     /// Every field of the tokens of `s`.
     fn fields(s: &str, f: fn(&str, &mut Vec<Token>) -> usize) -> Vec<Fields> {
         let mut buf = Vec::new();
         // Twice over the same buffer: reused tokens must come out the same.
         f("Old words ٣٤ and «كلمات»", &mut buf);
         let n = f(s, &mut buf);
-        buf[..n]
-            .iter()
-            .map(|t| {
-                let t = t.clone();
-                (
-                    t.kind,
-                    t.start,
-                    t.end,
-                    t.norm,
-                    t.space_before,
-                    t.newline_before,
-                    t.tanween,
-                    t.upper,
-                )
-            })
-            .collect()
+        buf[..n].iter().map(token_fields).collect()
     }
 
     #[test]
@@ -731,22 +730,7 @@ mod tests {
                 n += 1;
             }
             let k = whole.partition_point(|f| f.1 < p);
-            let got: Vec<Fields> = buf[..n]
-                .iter()
-                .map(|t| {
-                    let t = t.clone();
-                    (
-                        t.kind,
-                        t.start,
-                        t.end,
-                        t.norm,
-                        t.space_before,
-                        t.newline_before,
-                        t.tanween,
-                        t.upper,
-                    )
-                })
-                .collect();
+            let got: Vec<Fields> = buf[..n].iter().map(token_fields).collect();
             assert_eq!(got, whole[k..(k + 4).min(whole.len())], "from {p} of {t:?}");
             checked += 1;
         }
