@@ -92,17 +92,17 @@ fn pairs_in<'l>(
     let e = list.partition_point(|p| p.quote < lower.end);
     (s..e).flat_map(move |i| {
         let x = list[i].quote;
-        list[later_docs(list, first, i)..]
+        let next_doc = first[first.partition_point(|&f| f <= x)];
+        list[later_docs(list, i, next_doc)..]
             .iter()
             .map(move |y| (x, y.quote))
     })
 }
 
 /// Where the postings of documents after that of `list[i]` start in
-/// `list` (sorted by quotation number, so by document).
-fn later_docs(list: &[Posting], first: &[u32], i: usize) -> usize {
-    // The first quotation of the next document.
-    let next_doc = first[first.partition_point(|&f| f <= list[i].quote)];
+/// `list` (sorted by quotation number, so by document), given `next_doc`,
+/// the first quotation of the document after `list[i]`'s.
+fn later_docs(list: &[Posting], i: usize, next_doc: u32) -> usize {
     i + 1 + list[i + 1..].partition_point(|y| y.quote < next_doc)
 }
 
@@ -205,8 +205,8 @@ fn sharded_pairs<P: Send + Sync>(
             || vec![0u64; docs.len()],
             |mut count, list| {
                 for i in 0..list.len() {
-                    count[doc_of(list[i].quote)] +=
-                        (list.len() - later_docs(list, &first, i)) as u64;
+                    let d = doc_of(list[i].quote);
+                    count[d] += (list.len() - later_docs(list, i, first[d + 1])) as u64;
                 }
                 count
             },
