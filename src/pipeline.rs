@@ -499,6 +499,8 @@ fn verify_group(
     let mut out: Vec<Matched> = Vec::new();
     // b's windows, refilled for each region.
     let (mut wb, mut wider) = (Window::default(), Window::default());
+    // Each document b's merged regions and passages, in lists reused.
+    let (mut merged, mut found): (Vec<Region>, Vec<Matched>) = (Vec::new(), Vec::new());
     // Document a is tokenized once for all its candidates; each b only
     // around its region.
     let units_a = &unit_starts[a_doc.index()];
@@ -534,35 +536,17 @@ fn verify_group(
         }
         let b_doc = DocId(same_b[0].b_doc);
         let text_b = &corpus.get(b_doc).text;
-        // Merge regions that overlap or nearly touch on both sides.
-        let mut regions: Vec<(Range<usize>, Range<usize>, u32)> = same_b
-            .iter()
-            .map(|c| {
-                (
-                    c.a.start as usize..c.a.end as usize,
-                    c.b.start as usize..c.b.end as usize,
-                    c.hamming,
-                )
-            })
-            .collect();
-        regions.sort_by_key(|r| (r.0.start, r.1.start));
-        let mut merged: Vec<(Range<usize>, Range<usize>, u32)> = Vec::new();
-        for r in regions {
-            match merged.last_mut() {
-                Some(m)
-                    if m.0.end + MERGE_GAP >= r.0.start
-                        && m.1.start <= r.1.end + MERGE_GAP
-                        && r.1.start <= m.1.end + MERGE_GAP =>
-                {
-                    m.0.end = m.0.end.max(r.0.end);
-                    m.1 = m.1.start.min(r.1.start)..m.1.end.max(r.1.end);
-                    m.2 = m.2.min(r.2);
-                }
-                _ => merged.push(r),
-            }
-        }
-        let mut found: Vec<Matched> = Vec::new();
-        for (ra, rb, hamming) in merged {
+        merged.clear();
+        merged.extend(same_b.iter().map(|c| {
+            (
+                c.a.start as usize..c.a.end as usize,
+                c.b.start as usize..c.b.end as usize,
+                c.hamming,
+            )
+        }));
+        merge_regions(&mut merged);
+        found.clear();
+        for (ra, rb, hamming) in merged.iter().cloned() {
             let units_b = &unit_starts[b_doc.index()];
             wb.fill(text_b, units_b, &rb, 0);
             let widen_b = |w: &mut Window| w.fill(text_b, units_b, &rb, WIDEN_TOKENS);
@@ -602,9 +586,36 @@ fn verify_group(
             }
             found.push(m);
         }
-        out.extend(found);
+        out.append(&mut found);
     }
     out
+}
+
+/// A candidate region of a document pair: tokens of a, tokens of b, the
+/// smallest Hamming distance of its seeds.
+type Region = (Range<usize>, Range<usize>, u32);
+
+/// Merges, in place, the regions of one document pair that overlap or
+/// nearly touch ([`MERGE_GAP`]) on both sides, in order of their start in a.
+fn merge_regions(regions: &mut Vec<Region>) {
+    regions.sort_by_key(|r| (r.0.start, r.1.start));
+    let mut kept: usize = 0;
+    for i in 0..regions.len() {
+        let r = regions[i].clone();
+        if let Some(m) = kept.checked_sub(1).map(|k| &mut regions[k])
+            && m.0.end + MERGE_GAP >= r.0.start
+            && m.1.start <= r.1.end + MERGE_GAP
+            && r.1.start <= m.1.end + MERGE_GAP
+        {
+            m.0.end = m.0.end.max(r.0.end);
+            m.1 = m.1.start.min(r.1.start)..m.1.end.max(r.1.end);
+            m.2 = m.2.min(r.2);
+            continue;
+        }
+        regions[kept] = r;
+        kept += 1;
+    }
+    regions.truncate(kept);
 }
 
 /// Tokens by which a passage that reaches the edge of its candidate region
@@ -767,16 +778,44 @@ fn flanks_may_extend(
     na: &Range<usize>,
     nb: &Range<usize>,
 ) -> bool {
-    let rev = |k: &[u64], r: Range<usize>| k[r].iter().rev().copied().collect::<Vec<u64>>();
-    let (la, lb) = (
-        rev(&wa.keys, ra.start..na.start),
-        rev(&wb.keys, rb.start..nb.start),
-    );
-    let (xa, xb) = (&wa.keys[na.end..ra.end], &wb.keys[nb.end..rb.end]);
-    flank_may_extend(&la, &lb)
-        || flank_may_extend(xa, xb)
-        || flank_may_extend(&la, xb)
-        || flank_may_extend(xa, &lb)
+    FLANKS.with(|f| {
+        let f = &mut *f.borrow_mut();
+        let rev = |out: &mut Vec<u64>, k: &[u64]| {
+            out.clear();
+            out.extend(k.iter().rev());
+        };
+        rev(&mut f.la, &wa.keys[ra.start..na.start]);
+        rev(&mut f.lb, &wb.keys[rb.start..nb.start]);
+        let (la, lb, seen) = (&f.la, &f.lb, &mut f.seen);
+        let (xa, xb) = (&wa.keys[na.end..ra.end], &wb.keys[nb.end..rb.end]);
+        flank_may_extend_in(la, lb, seen)
+            || flank_may_extend_in(xa, xb, seen)
+            || flank_may_extend_in(la, xb, seen)
+            || flank_may_extend_in(xa, lb, seen)
+    })
+}
+
+/// A thread's lists for [`flanks_may_extend`] (it runs for most verified
+/// passages: six allocations each before). They keep the size of the
+/// longest flanks a thread has seen (a few units).
+struct Flanks {
+    la: Vec<u64>,
+    lb: Vec<u64>,
+    seen: KeyTable<(u32, u32)>,
+}
+
+impl Default for Flanks {
+    fn default() -> Self {
+        Flanks {
+            la: Vec::new(),
+            lb: Vec::new(),
+            seen: KeyTable::new(0),
+        }
+    }
+}
+
+thread_local! {
+    static FLANKS: std::cell::RefCell<Flanks> = std::cell::RefCell::default();
 }
 
 /// Whether two flanks (token keys, nearest to the passage first) may hold
@@ -788,7 +827,13 @@ fn flanks_may_extend(
 /// `3 * shared >= t + 3` words for some `t`, or start with an equal token.
 /// The `k`-th occurrence of a key in both becomes shared at
 /// `t = max(position in a, position in b) + 1`.
+#[cfg(test)]
 fn flank_may_extend(a: &[u64], b: &[u64]) -> bool {
+    flank_may_extend_in(a, b, &mut KeyTable::new(0))
+}
+
+/// [`flank_may_extend`], counting in `seen` (emptied first).
+fn flank_may_extend_in(a: &[u64], b: &[u64], seen: &mut KeyTable<(u32, u32)>) -> bool {
     if a.is_empty() || b.is_empty() {
         return false;
     }
@@ -797,7 +842,7 @@ fn flank_may_extend(a: &[u64], b: &[u64]) -> bool {
     }
     // Token by token, each key's occurrences seen so far on each side: the
     // k-th occurrence on one side is shared when the other side has had k.
-    let mut seen: KeyTable<(u32, u32)> = KeyTable::new(a.len() + b.len());
+    seen.reset(a.len() + b.len());
     let mut shared = 0;
     (0..a.len().max(b.len())).any(|t| {
         if let Some(&x) = a.get(t) {
@@ -1721,6 +1766,55 @@ mod tests {
         assert!(normalize::tokenize(p.a.span.slice(text)).len() > al.a_len);
         assert_eq!(p.findings.len(), 1, "{:?}", p.findings);
         assert_eq!(p.findings[0].a.span.slice(text), "35");
+    }
+
+    /// [`merge_regions`] as it was first written: sorted copies merged
+    /// into a new list.
+    fn merge_regions_by_copying(regions: &[Region]) -> Vec<Region> {
+        let mut sorted = regions.to_vec();
+        sorted.sort_by_key(|r| (r.0.start, r.1.start));
+        let mut merged: Vec<Region> = Vec::new();
+        for r in sorted {
+            match merged.last_mut() {
+                Some(m)
+                    if m.0.end + MERGE_GAP >= r.0.start
+                        && m.1.start <= r.1.end + MERGE_GAP
+                        && r.1.start <= m.1.end + MERGE_GAP =>
+                {
+                    m.0.end = m.0.end.max(r.0.end);
+                    m.1 = m.1.start.min(r.1.start)..m.1.end.max(r.1.end);
+                    m.2 = m.2.min(r.2);
+                }
+                _ => merged.push(r),
+            }
+        }
+        merged
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn regions_merge_in_place_as_by_copying(
+            raw in proptest::collection::vec((0usize..300, 1usize..30, 0usize..300, 1usize..30, 0u32..4), 0..12),
+        ) {
+            let regions: Vec<Region> = raw
+                .iter()
+                .map(|&(a, la, b, lb, h)| (a..a + la, b..b + lb, h))
+                .collect();
+            let mut in_place = regions.clone();
+            merge_regions(&mut in_place);
+            proptest::prop_assert_eq!(in_place, merge_regions_by_copying(&regions));
+        }
+    }
+
+    #[test]
+    fn near_regions_merge_and_far_ones_do_not() {
+        let mut r: Vec<Region> = vec![
+            (100..110, 500..510, 2),
+            (0..10, 0..10, 1),
+            (20..30, 30..40, 0),
+        ];
+        merge_regions(&mut r);
+        assert_eq!(r, vec![(0..30, 0..40, 0), (100..110, 500..510, 2)]);
     }
 
     /// [`flank_may_extend`] by sorting both flanks and matching the k-th
