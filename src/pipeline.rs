@@ -630,13 +630,13 @@ fn verify_group(
     for k in 0..3 {
         if let Some(d) = ahead(k) {
             prefetch(&corpus.docs[d]);
-            prefetch(&unit_starts[d]);
+            prefetch(&unit_starts.at[d]);
         }
     }
     for (k, same_b) in group.chunk_by(|x, y| x.b_doc == y.b_doc).enumerate() {
         if let Some(d) = ahead(k + 3) {
             prefetch(&corpus.docs[d]);
-            prefetch(&unit_starts[d]);
+            prefetch(&unit_starts.at[d]);
         }
         if let Some(first) = ahead(k + 2).and_then(|d| unit_starts[d].first()) {
             prefetch(first);
