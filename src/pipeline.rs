@@ -3,7 +3,7 @@
 
 use crate::align::{self, Alignment};
 use crate::candidates::{self, Candidate, SeedStats, Seeding};
-use crate::claims::{self, Claim, ClaimOptions};
+use crate::claims::{self, Claim, ClaimOptions, PackedClaims};
 use crate::cli::{CheckArgs, Format};
 use crate::config::CheckConfig;
 use crate::contradict::{self, CompareOptions};
@@ -984,18 +984,17 @@ pub fn check_each<E>(
     };
     // Indexed by document: its claims (only its quotations when it is in no
     // pair) and its quotations' spans.
-    let (mut claims, quote_spans): (Vec<Vec<Claim>>, Vec<Vec<Span>>) = (0..corpus.len())
+    let (mut claims, quote_spans): (Vec<PackedClaims>, Vec<Vec<Span>>) = (0..corpus.len())
         .into_par_iter()
         .map(|i| {
-            let mut c = claims::extract_in(
+            let c = claims::extract_in(
                 &corpus.get(DocId(i as u32)).text,
                 regions.of(i),
                 &claim_opts,
             );
-            // Held to the end: without the growth slack.
-            c.shrink_to_fit();
             let q = quotes_of(&c);
-            (c, q)
+            // Held to the end: packed (a third of the size).
+            (PackedClaims::pack(c), q)
         })
         .unzip();
     drop(regions);
@@ -1017,8 +1016,9 @@ pub fn check_each<E>(
     drop(added);
     let again = more.len();
     for (i, c) in more {
-        claims::merge(&mut claims[i], c);
-        claims[i].shrink_to_fit();
+        let mut held = claims[i].unpack();
+        claims::merge(&mut held, c);
+        claims[i] = PackedClaims::pack(held);
     }
     timings.lap(
         "quotation pairs",
@@ -1050,13 +1050,7 @@ pub fn check_each<E>(
         .collect();
     let compare = |m: Matched| {
         let (da, db) = (corpus.get(m.a.doc), corpus.get(m.b.doc));
-        let inside = |d: DocId, s: Span| -> Vec<Claim> {
-            claims[d.index()]
-                .iter()
-                .filter(|c| c.span.start >= s.start && c.span.end <= s.end)
-                .cloned()
-                .collect()
-        };
+        let inside = |d: DocId, s: Span| -> Vec<Claim> { claims[d.index()].within(s) };
         let (ca, cb) = (inside(m.a.doc, m.a.span), inside(m.b.doc, m.b.span));
         let findings = contradict::compare(
             &m.alignment,
