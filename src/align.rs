@@ -93,6 +93,40 @@ pub struct Alignment {
     spans: Option<Box<HeldSpans>>,
 }
 
+/// An [`Alignment`] whose steps are held elsewhere ([`Alignment::unstep`]):
+/// the verifier keeps the steps of all its pairs in one list while
+/// matching goes on (one allocation made by one thread, not one a pair
+/// made by the thread that verified it) and puts them back with
+/// [`Unstepped::with_steps`]. 32 bytes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unstepped {
+    steps: u32,
+    a_len: u32,
+    b_len: u32,
+    similarity: f64,
+    spans: Option<Box<HeldSpans>>,
+}
+
+impl Unstepped {
+    /// Number of steps the alignment had.
+    pub fn steps(&self) -> usize {
+        self.steps as usize
+    }
+
+    /// The alignment again, with `steps` (the ones [`Alignment::unstep`]
+    /// appended; [`Unstepped::steps`] of them) as its steps.
+    pub fn with_steps(self, steps: &[AlignOp]) -> Alignment {
+        debug_assert_eq!(steps.len(), self.steps as usize);
+        Alignment {
+            ops: steps.to_vec(),
+            a_len: self.a_len as usize,
+            b_len: self.b_len as usize,
+            similarity: self.similarity,
+            spans: self.spans,
+        }
+    }
+}
+
 /// The byte spans of an alignment's tokens, per side, where held.
 #[derive(Clone, Debug, Default, PartialEq)]
 struct HeldSpans {
@@ -101,6 +135,20 @@ struct HeldSpans {
 }
 
 impl Alignment {
+    /// Appends the steps to `steps` and returns the rest
+    /// ([`Unstepped::with_steps`] puts them back).
+    pub fn unstep(self, steps: &mut Vec<AlignOp>) -> Unstepped {
+        let small = |n: usize| u32::try_from(n).expect("fewer than 2^32 tokens a passage");
+        steps.extend_from_slice(&self.ops);
+        Unstepped {
+            steps: small(self.ops.len()),
+            a_len: small(self.a_len),
+            b_len: small(self.b_len),
+            similarity: self.similarity,
+            spans: self.spans,
+        }
+    }
+
     /// The byte spans (in the original text of document a) of side a's
     /// tokens, indexed as the steps' ranges `a`. `text` is document a's
     /// text and `passage` the passage aligned: the spans held, else the
@@ -542,6 +590,36 @@ mod tests {
     use super::*;
     use crate::segment;
     use proptest::prelude::*;
+
+    /// Alignments whose steps are appended to one list come back whole
+    /// from their part of it, held spans included.
+    #[test]
+    fn unstepped_alignments_come_back_whole() {
+        let text = "one two three four five six";
+        let toks = tokenize(text);
+        let mut held = align(&toks[..4], &toks[1..]);
+        held.keep_spans(false, text, Span::new(4, text.len()));
+        let alignments = vec![
+            align(&toks, &toks),
+            held,
+            align(&toks[..2], &toks[3..]),
+            align(&toks[..0], &toks[..0]),
+        ];
+        let mut steps = Vec::new();
+        let parts: Vec<(usize, Unstepped)> = alignments
+            .iter()
+            .map(|al| (steps.len(), al.clone().unstep(&mut steps)))
+            .collect();
+        assert_eq!(
+            steps.len(),
+            alignments.iter().map(|a| a.ops.len()).sum::<usize>()
+        );
+        // Put back in another order than taken apart.
+        for ((from, part), al) in parts.into_iter().zip(&alignments).rev() {
+            let n = part.steps();
+            assert_eq!(&part.with_steps(&steps[from..from + n]), al);
+        }
+    }
 
     /// Pieces of text the property test strings together: Latin and Arabic
     /// words, digits with separators, Arabic-Indic digits, diacritics and

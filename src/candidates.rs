@@ -7,7 +7,7 @@
 //! A region needs [`MIN_SEEDS`] seeds and seed coverage of at least
 //! [`MIN_DENSITY`] of its extent before the expensive alignment looks at it.
 
-use crate::index::{ChunkRecord, NearPair};
+use crate::index::{ChunkAt, ChunkGroups, NearPair};
 use rayon::prelude::*;
 use std::ops::Range;
 
@@ -96,8 +96,7 @@ const _: () = assert!(crate::segment::MAX_CHUNK <= u8::MAX as usize);
 /// The seeding step over fingerprinted chunks: which fingerprint groups
 /// are too common, and the seeds of any range of documents.
 pub struct Seeding<'r> {
-    records: &'r [ChunkRecord],
-    starts: &'r [u32],
+    groups: &'r ChunkGroups,
     near: &'r [NearPair],
     common: Vec<bool>,
     /// The chunks of too-common groups (they seed beside a pair's own seeds).
@@ -105,43 +104,41 @@ pub struct Seeding<'r> {
 }
 
 impl<'r> Seeding<'r> {
-    /// `records` sorted, `starts[i]..starts[i+1]` the run of the i-th
-    /// distinct fingerprint (4 bytes a fingerprint: 1.4 million of them on
-    /// SaudiNewsNet), `near` the near pairs among those fingerprints.
+    /// `groups` the chunks grouped by fingerprint, `fps[i]` group `i`'s
+    /// fingerprint (read here only, not held), `near` the near pairs among
+    /// those fingerprints.
     pub fn new(
-        records: &'r [ChunkRecord],
-        starts: &'r [u32],
+        fps: &[u64],
+        groups: &'r ChunkGroups,
         near: &'r [NearPair],
         stats: &mut SeedStats,
     ) -> Seeding<'r> {
-        let group = |i: usize| &records[starts[i] as usize..starts[i + 1] as usize];
-        let too_common = |g: &[ChunkRecord]| {
+        debug_assert_eq!(fps.len(), groups.len());
+        let too_common = |g: &[ChunkAt]| {
             if g.len() <= MAX_GROUP_DOCS {
                 return false;
             }
             let mut docs: Vec<u32> = g.iter().map(|r| r.doc).collect();
-            docs.dedup(); // records are sorted by (fingerprint, doc, …)
+            docs.dedup(); // a group is sorted by (doc, …)
             docs.len() > MAX_GROUP_DOCS
         };
-        let groups = starts.len() - 1;
-        let common: Vec<bool> = (0..groups)
+        let common: Vec<bool> = (0..groups.len())
             .into_par_iter()
-            .map(|i| too_common(group(i)))
+            .map(|i| too_common(groups.group(i)))
             .collect();
         stats.common_groups = common.iter().filter(|&&c| c).count();
-        let common_chunks = CommonChunks::new(records, starts, &common);
+        let common_chunks = CommonChunks::new(fps, groups, &common);
         stats.common_chunks = common_chunks.len();
         Seeding {
-            records,
-            starts,
+            groups,
             near,
             common,
             common_chunks,
         }
     }
 
-    fn group(&self, i: usize) -> &'r [ChunkRecord] {
-        &self.records[self.starts[i] as usize..self.starts[i + 1] as usize]
+    fn group(&self, i: usize) -> &'r [ChunkAt] {
+        self.groups.group(i)
     }
 
     /// Consecutive ranges of document ids (covering `0..docs`) whose seeds
@@ -150,7 +147,7 @@ impl<'r> Seeding<'r> {
     /// that seed its documents, so that no shard scans them all again, and
     /// where each document's seeds start among the shard's.
     pub fn shards(&self, docs: usize, max_seeds: u64) -> Vec<Shard> {
-        let groups = self.starts.len() - 1;
+        let groups = self.groups.len();
         // Seeds per lower document: the records of a group are sorted by
         // document, and each seeds every later record of another document.
         let mut count = vec![0u64; docs];
@@ -289,7 +286,8 @@ impl<'r> Seeding<'r> {
                         b_token: y.token(),
                         a_len: x.length(),
                         b_len: y.length(),
-                        distance: (x.fingerprint ^ y.fingerprint).count_ones() as u8,
+                        // The two groups' fingerprints are the pair's.
+                        distance: p.distance as u8,
                     };
                     at[d] += 1;
                 }
@@ -379,16 +377,16 @@ pub struct CommonChunks {
 const STRETCH: u32 = 32;
 
 impl CommonChunks {
-    fn new(records: &[ChunkRecord], starts: &[u32], common: &[bool]) -> CommonChunks {
+    fn new(fps: &[u64], groups: &ChunkGroups, common: &[bool]) -> CommonChunks {
         let mut per_doc: Vec<Vec<CommonChunk>> = Vec::new();
         for (g, _) in common.iter().enumerate().filter(|(_, c)| **c) {
-            for r in &records[starts[g] as usize..starts[g + 1] as usize] {
+            for r in groups.group(g) {
                 let d = r.doc as usize;
                 if per_doc.len() <= d {
                     per_doc.resize_with(d + 1, Vec::new);
                 }
                 per_doc[d].push(CommonChunk {
-                    fingerprint: r.fingerprint,
+                    fingerprint: fps[g],
                     token: r.token(),
                     len: r.length(),
                 });
@@ -714,6 +712,7 @@ fn chain_pair(seeds: &[Seed], chains: &mut Vec<Chain>, out: &mut Vec<Candidate>)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::index::ChunkRecord;
 
     fn seed(a: u32, b: u32) -> Seed {
         Seed {
@@ -739,10 +738,11 @@ mod tests {
         assert_eq!(c[0].seeds, 4);
     }
 
-    /// Sorted records and group starts of documents whose chunks are given
-    /// as (fingerprint, first token): a chunk reaches the next one (at most
-    /// `MAX_CHUNK` tokens), the last is 5 tokens.
-    fn fixture(docs: &[Vec<(u64, u32)>]) -> (Vec<ChunkRecord>, Vec<u32>) {
+    /// Sorted records of documents whose chunks are given as (fingerprint,
+    /// first token): a chunk reaches the next one (at most `MAX_CHUNK`
+    /// tokens), the last is 5 tokens; with their distinct fingerprints and
+    /// groups.
+    fn fixture(docs: &[Vec<(u64, u32)>]) -> (Vec<ChunkRecord>, Vec<u64>, ChunkGroups) {
         let mut records = Vec::new();
         for (d, chunks) in docs.iter().enumerate() {
             for (c, &(fingerprint, token)) in chunks.iter().enumerate() {
@@ -752,14 +752,8 @@ mod tests {
             }
         }
         records.sort_unstable();
-        let mut starts = vec![0];
-        for i in 1..records.len() {
-            if records[i].fingerprint != records[i - 1].fingerprint {
-                starts.push(i as u32);
-            }
-        }
-        starts.push(records.len() as u32);
-        (records, starts)
+        let (fps, groups) = ChunkGroups::from_sorted(records.clone());
+        (records, fps, groups)
     }
 
     /// A formula (fingerprint 7, in more than `MAX_GROUP_DOCS` documents)
@@ -774,9 +768,9 @@ mod tests {
         for _ in 2..MAX_GROUP_DOCS + 1 {
             docs.push(vec![(7, 18), (7, 500)]);
         }
-        let (records, starts) = fixture(&docs);
+        let (_, fps, groups) = fixture(&docs);
         let mut stats = SeedStats::default();
-        let seeding = Seeding::new(&records, &starts, &[], &mut stats);
+        let seeding = Seeding::new(&fps, &groups, &[], &mut stats);
         let s = seeding.seeds(&seeding.shards(docs.len(), u64::MAX)[0]);
         let common = &seeding.common_chunks;
         assert_eq!(stats.common_groups, 1);
@@ -809,12 +803,10 @@ mod tests {
                 .iter()
                 .map(|d| d.iter().scan(0, |t, &(f, len)| { let at = *t; *t += len; Some((f, at)) }).collect())
                 .collect();
-            let (records, starts) = fixture(&docs);
-            let mut fps: Vec<u64> = records.iter().map(|r| r.fingerprint).collect();
-            fps.dedup();
+            let (records, fps, groups) = fixture(&docs);
             let near = crate::index::near_pairs(&fps, 2);
             let mut stats = SeedStats::default();
-            let seeding = Seeding::new(&records, &starts, &near, &mut stats);
+            let seeding = Seeding::new(&fps, &groups, &near, &mut stats);
             let mut want = Vec::new();
             for x in &records {
                 for y in &records {
