@@ -369,8 +369,8 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
     // records given back as they are grouped); find near ones with the
     // block index.
     records.par_sort_unstable();
-    let (fps, grouped) = ChunkGroups::from_sorted(records);
-    let near = index::near_pairs(&fps, opts.max_hamming);
+    let (mut fps, mut grouped) = ChunkGroups::from_sorted(records);
+    let mut near = index::near_pairs(&fps, opts.max_hamming);
     lap(
         "index",
         format!(
@@ -379,6 +379,9 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
             near.len()
         ),
     );
+    // Two thirds of the groups are one document's chunks without a near
+    // fingerprint: they seed nothing.
+    grouped.drop_lone(&mut fps, &mut near);
     // 3–4. Seeds, chained into candidate regions, verified by alignment:
     // one shard of documents at a time, so that the seeds (millions on a
     // large corpus) never all exist at once.
