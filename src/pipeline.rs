@@ -1471,17 +1471,26 @@ pub fn run_check(args: &CheckArgs) -> anyhow::Result<i32> {
         timings.lap("report", &format!("{} pairs", outcome.pairs.len()));
         return Ok(exit_code(&outcome));
     };
-    // Every other report is written as the pairs are compared.
+    // Every other report is written as the pairs are compared. A report
+    // on the terminal the spinner is drawn on ends the spinner first (its
+    // redraws would cut into the report's lines).
     let mut stream = report::PairStream::start(open_report(&cfg)?, format, &cfg.report)
         .with_context(|| report_context(&cfg))?;
+    let on_terminal = cfg.output.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let mut progress = Some(progress);
     let outcome = check_each(corpus, loaded.errors, &cfg.matching, |corpus, mut batch| {
+        if let Some(p) = progress.take_if(|_| on_terminal) {
+            p.finish();
+        }
         if cfg.cross_source_only {
             batch.retain(|p| !p.same_source);
         }
         stream.pairs(corpus, &batch)
     })
     .with_context(|| report_context(&cfg))?;
-    progress.finish();
+    if let Some(p) = progress {
+        p.finish();
+    }
     for e in &outcome.errors {
         eprintln!("crosscheck: {e}");
     }
