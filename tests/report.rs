@@ -210,3 +210,63 @@ fn injection_is_neutralized_in_every_format() {
     assert_eq!(header.len(), report::csv::HEADER.len());
     insta::assert_snapshot!(csv);
 }
+
+/// The report written while `check_each` hands over its pairs (as `crosscheck
+/// check` does for text, JSON Lines and CSV), here one pair at a time so
+/// that pairs are numbered across batches, is byte for byte the report of
+/// the whole outcome (which the snapshots above pin down).
+#[test]
+fn streamed_reports_equal_the_held_ones() {
+    use report::{PairStream, StreamFormat, Totals};
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    for dir in [
+        root.join("fixtures/report/basic"),
+        root.join("fixtures/report/injection"),
+        root.join("seeds"),
+    ] {
+        let load = || {
+            let loaded = input::read(std::slice::from_ref(&dir), &InputOptions::default());
+            (Corpus::new(loaded.docs), loaded.errors)
+        };
+        let (corpus, errors) = load();
+        let held = pipeline::check(corpus, errors, &MatchOptions::default());
+        assert!(
+            !held.pairs.is_empty(),
+            "{}: no pairs to stream",
+            dir.display()
+        );
+        for format in [StreamFormat::Text, StreamFormat::Jsonl, StreamFormat::Csv] {
+            let opts = ReportOptions {
+                csv_bom: true,
+                ..opts()
+            };
+            let want = render(|w| match format {
+                StreamFormat::Text => report::write_text(w, &held, &opts),
+                StreamFormat::Jsonl => report::write_jsonl(w, &held),
+                StreamFormat::Csv => report::write_csv(w, &held, &opts),
+            });
+            let (corpus, errors) = load();
+            let mut stream = PairStream::start(Vec::new(), format, &opts).unwrap();
+            let mut batches = 0;
+            let outcome =
+                pipeline::check_each(corpus, errors, &MatchOptions::default(), |c, batch| {
+                    batches += 1;
+                    batch.chunks(1).try_for_each(|p| stream.pairs(c, p))
+                })
+                .unwrap();
+            assert!(outcome.pairs.is_empty());
+            assert!(batches >= 1);
+            assert_eq!(stream.written(), held.pairs.len());
+            assert_eq!(stream.findings(), held.findings());
+            let out = stream
+                .finish(Totals {
+                    pairs: 0,
+                    findings: 0,
+                    ..Totals::of(&outcome)
+                })
+                .unwrap();
+            let got = String::from_utf8(out).unwrap();
+            assert_eq!(got, want, "{} as {format:?}", dir.display());
+        }
+    }
+}

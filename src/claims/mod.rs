@@ -22,6 +22,7 @@ mod figure;
 pub mod hijri;
 mod lang;
 pub mod number;
+mod packed;
 mod quote;
 mod token;
 mod unit;
@@ -29,6 +30,7 @@ mod words;
 
 pub use date::DateValue;
 pub use lang::detect as detect_lang;
+pub use packed::PackedClaims;
 
 /// What a claim states.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]

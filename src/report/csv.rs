@@ -15,7 +15,8 @@
 //! mark, which Excel needs to read Arabic correctly.
 
 use super::ReportOptions;
-use crate::summary::CheckOutcome;
+use crate::document::Corpus;
+use crate::summary::{CheckOutcome, PairResult};
 use std::io::{self, Write};
 
 /// The header row.
@@ -76,15 +77,29 @@ fn num<T: ToString>(v: Option<T>) -> String {
 
 /// Writes the header and one row per finding.
 pub fn write<W: Write>(out: &mut W, o: &CheckOutcome, opts: &ReportOptions) -> io::Result<()> {
+    super::write_csv(out, o, opts)
+}
+
+/// Writes the byte order mark (when asked for) and the header row.
+pub fn write_header<W: Write>(out: &mut W, opts: &ReportOptions) -> io::Result<()> {
     if opts.csv_bom {
         out.write_all("\u{feff}".as_bytes())?;
     }
     out.write_all(HEADER.join(",").as_bytes())?;
-    out.write_all(b"\r\n")?;
-    for (i, p) in o.pairs.iter().enumerate() {
-        let (da, db) = (o.corpus.get(p.a.doc), o.corpus.get(p.b.doc));
+    out.write_all(b"\r\n")
+}
+
+/// Writes the rows of the findings of `pairs`, numbered from `first`.
+pub fn write_pairs<W: Write>(
+    out: &mut W,
+    corpus: &Corpus,
+    first: usize,
+    pairs: &[PairResult],
+) -> io::Result<()> {
+    for (i, p) in pairs.iter().enumerate() {
+        let (da, db) = (corpus.get(p.a.doc), corpus.get(p.b.doc));
         for f in &p.findings {
-            let mut row: Vec<String> = vec![(i + 1).to_string(), f.kind.name().to_string()];
+            let mut row: Vec<String> = vec![(first + i).to_string(), f.kind.name().to_string()];
             row.push(
                 serde_json::to_value(f.severity)
                     .ok()

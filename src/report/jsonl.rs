@@ -23,7 +23,8 @@
 //! what is shown. A JSON parser reads the exact original text back.
 
 use super::wire;
-use crate::summary::CheckOutcome;
+use crate::document::Corpus;
+use crate::summary::{CheckOutcome, PairResult};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::ser::{CompactFormatter, Formatter, Serializer};
@@ -38,13 +39,19 @@ const BATCH_TASKS: usize = 16;
 /// Writes every pair, then the summary line. Lines are serialized in
 /// parallel, a batch at a time, and written in the pairs' order.
 pub fn write<W: Write>(out: &mut W, outcome: &CheckOutcome) -> io::Result<()> {
-    for batch in outcome.pairs.chunks(TASK_PAIRS * BATCH_TASKS) {
+    super::write_jsonl(out, outcome)
+}
+
+/// Writes the lines of `pairs`, serialized in parallel a batch at a time
+/// and written in order.
+pub fn write_pairs<W: Write>(out: &mut W, corpus: &Corpus, pairs: &[PairResult]) -> io::Result<()> {
+    for batch in pairs.chunks(TASK_PAIRS * BATCH_TASKS) {
         let parts: Vec<io::Result<Vec<u8>>> = batch
             .par_chunks(TASK_PAIRS)
             .map(|pairs| {
                 let mut buf = Vec::new();
                 for p in pairs {
-                    to_writer(&mut buf, &wire::pair(&outcome.corpus, p))?;
+                    to_writer(&mut buf, &wire::pair(corpus, p))?;
                     buf.push(b'\n');
                 }
                 Ok(buf)
@@ -54,7 +61,12 @@ pub fn write<W: Write>(out: &mut W, outcome: &CheckOutcome) -> io::Result<()> {
             out.write_all(&part?)?;
         }
     }
-    to_writer(&mut *out, &wire::summary(outcome))?;
+    Ok(())
+}
+
+/// Writes the summary line (the last line).
+pub fn write_summary<W: Write>(out: &mut W, totals: &super::Totals) -> io::Result<()> {
+    to_writer(&mut *out, &wire::summary(totals))?;
     out.write_all(b"\n")
 }
 

@@ -15,7 +15,7 @@
 
 use super::{ReportOptions, line_col, sanitize_terminal, tokens_overlapping};
 use crate::align::OpTag;
-use crate::document::{Document, Span};
+use crate::document::{Corpus, Document, Span};
 use crate::summary::{CheckOutcome, PairResult};
 use std::io::{self, Write};
 use std::ops::Range;
@@ -77,21 +77,37 @@ fn run(text: impl Into<String>, style: Style) -> Run {
 
 /// Writes the whole report.
 pub fn write<W: Write>(out: &mut W, o: &CheckOutcome, opts: &ReportOptions) -> io::Result<()> {
+    super::write_text(out, o, opts)
+}
+
+/// Writes `pairs`, numbered from `first`.
+pub fn write_pairs<W: Write>(
+    out: &mut W,
+    corpus: &Corpus,
+    first: usize,
+    pairs: &[PairResult],
+    opts: &ReportOptions,
+) -> io::Result<()> {
     let mut w = Writer {
         out,
         opts,
         reshaper: ar_reshaper::ArabicReshaper::default(),
     };
-    for (i, p) in o.pairs.iter().enumerate() {
-        write_pair(&mut w, o, i + 1, p)?;
+    for (i, p) in pairs.iter().enumerate() {
+        write_pair(&mut w, corpus, first + i, p)?;
     }
+    Ok(())
+}
+
+/// Writes the summary line (the last line).
+pub fn write_summary<W: Write>(out: &mut W, t: &super::Totals) -> io::Result<()> {
     writeln!(
-        w.out,
+        out,
         "{}, {}, {}, {}",
-        super::counted(o.corpus.len(), "document"),
-        super::counted(o.pairs.len(), "pair"),
-        super::counted(o.findings(), "finding"),
-        super::counted(o.errors.len(), "error")
+        super::counted(t.documents, "document"),
+        super::counted(t.pairs, "pair"),
+        super::counted(t.findings, "finding"),
+        super::counted(t.errors, "error")
     )
 }
 
@@ -289,11 +305,11 @@ fn hunks(p: &PairResult, a: &Side, b: &Side, context: usize, color: bool) -> Vec
 
 fn write_pair<W: Write>(
     w: &mut Writer<'_, W>,
-    o: &CheckOutcome,
+    corpus: &Corpus,
     n: usize,
     p: &PairResult,
 ) -> io::Result<()> {
-    let (da, db) = (o.corpus.get(p.a.doc), o.corpus.get(p.b.doc));
+    let (da, db) = (corpus.get(p.a.doc), corpus.get(p.b.doc));
     let al = &p.alignment;
     let color = w.opts.color;
     let bold = Style::of(Role::Bold);

@@ -3,7 +3,7 @@
 
 use crate::contradict::{Finding, FindingSide};
 use crate::document::{Corpus, Passage};
-use crate::summary::{CheckOutcome, PairResult};
+use crate::summary::PairResult;
 use serde::Serialize;
 
 /// Version of the wire format; bumped only for incompatible changes.
@@ -141,14 +141,14 @@ pub fn pair<'a>(corpus: &'a Corpus, p: &'a PairResult) -> WirePair<'a> {
 }
 
 /// The summary line.
-pub fn summary(o: &CheckOutcome) -> WireSummary {
+pub fn summary(t: &super::Totals) -> WireSummary {
     WireSummary {
         kind: "summary",
-        documents: o.corpus.len(),
-        passages: o.stats.passages,
-        pairs: o.pairs.len(),
-        findings: o.findings(),
-        errors: o.errors.len(),
+        documents: t.documents,
+        passages: t.passages,
+        pairs: t.pairs,
+        findings: t.findings,
+        errors: t.errors,
         schema_version: SCHEMA_VERSION,
     }
 }
