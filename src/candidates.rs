@@ -340,6 +340,20 @@ struct CommonChunk {
 }
 
 impl CommonChunk {
+    /// The exact seed of common chunk `x` of document `a` and its equal `y`
+    /// of document `b`.
+    fn seed(a: u32, b: u32, x: &CommonChunk, y: &CommonChunk) -> Seed {
+        Seed {
+            a_doc: a,
+            b_doc: b,
+            a_token: x.token,
+            b_token: y.token,
+            a_len: x.len,
+            b_len: y.len,
+            distance: 0,
+        }
+    }
+
     /// One bit of 64 for the fingerprint (a summary of a stretch's).
     fn bit(&self) -> u64 {
         1 << (self.fingerprint.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58)
@@ -491,15 +505,7 @@ impl CommonChunks {
         let mut v = Vec::new();
         let mut emit = |x: &CommonChunk, y: &CommonChunk| {
             if near(x.token, y.token) {
-                v.push(Seed {
-                    a_doc: a,
-                    b_doc: b,
-                    a_token: x.token,
-                    b_token: y.token,
-                    a_len: x.len,
-                    b_len: y.len,
-                    distance: 0,
-                });
+                v.push(CommonChunk::seed(a, b, x, y));
             }
         };
         if ra.len() * rb.len() <= 256 {
@@ -928,15 +934,7 @@ mod tests {
                             && s.b_token.abs_diff(y.token) <= COMMON_REACH
                     });
                     if x.fingerprint == y.fingerprint && near {
-                        all.push(Seed {
-                            a_doc: a,
-                            b_doc: b,
-                            a_token: x.token,
-                            b_token: y.token,
-                            a_len: x.len,
-                            b_len: y.len,
-                            distance: 0,
-                        });
+                        all.push(CommonChunk::seed(a, b, x, y));
                     }
                 }
             }
