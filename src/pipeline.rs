@@ -1608,12 +1608,8 @@ pub fn run_check(args: &CheckArgs) -> anyhow::Result<i32> {
     }
     let timings = Timings::start();
     let (pairs, findings) = (stream.written(), stream.findings());
-    let totals = report::Totals {
-        errors: outcome.errors.len(),
-        ..report::Totals::of(&outcome)
-    };
     stream
-        .finish(totals)
+        .finish(report::Totals::of(&outcome))
         .and_then(|mut out| out.flush())
         .with_context(|| report_context(&cfg))?;
     timings.lap("report", &format!("{pairs} pairs"));
