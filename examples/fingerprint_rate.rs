@@ -28,8 +28,12 @@ fn main() {
     let mut paths: Vec<PathBuf> = Vec::new();
     let mut repeat = 3;
     let mut args = std::env::args().skip(1);
+    const USAGE: &str = "usage: fingerprint_rate DIR_OR_FILES… [--repeat N]";
     while let Some(a) = args.next() {
-        if a == "--repeat" {
+        if a == "-h" || a == "--help" {
+            println!("{USAGE}");
+            return;
+        } else if a == "--repeat" {
             repeat = args
                 .next()
                 .and_then(|x| x.parse().ok())
@@ -38,7 +42,23 @@ fn main() {
             paths.push(a.into());
         }
     }
+    if paths.is_empty() {
+        eprintln!("{USAGE}");
+        std::process::exit(2);
+    }
     let loaded = input::read(&paths, &InputOptions::default());
+    // Unreadable files are named, as `check` names them (empty articles of
+    // SaudiNewsNet too: thousands of lines, so only a count past 5).
+    for e in loaded.errors.iter().take(5) {
+        eprintln!("warning: {e}");
+    }
+    if loaded.errors.len() > 5 {
+        eprintln!("warning: {} more inputs not read", loaded.errors.len() - 5);
+    }
+    if loaded.docs.is_empty() {
+        eprintln!("fingerprint_rate: no documents to fingerprint");
+        std::process::exit(2);
+    }
     let bytes: usize = loaded.docs.iter().map(|d| d.text.len()).sum();
     let mb = bytes as f64 / 1e6;
     println!(
@@ -60,7 +80,8 @@ fn main() {
         }
         let wall = t0.elapsed().as_secs_f64();
         let cpu = match (c0, thread_cpu()) {
-            (Some(a), Some(b)) => b - a,
+            // Under one clock tick the rate is not measured (NaN, not ∞).
+            (Some(a), Some(b)) if b > a => b - a,
             _ => f64::NAN,
         };
         println!(
