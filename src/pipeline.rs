@@ -395,9 +395,10 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
     // The pairs verified so far, 64 bytes each, their steps in one list.
     let (mut held, mut steps): (Vec<HeldPair>, Vec<AlignOp>) = (Vec::new(), Vec::new());
     let mut candidates = 0;
-    for shard in &shards {
+    let shard_count = shards.len();
+    for shard in shards {
         let t = Instant::now();
-        let seeds = seeding.seeds(shard);
+        let seeds = seeding.seeds(&shard);
         let cands = candidates::chain(&seeds, &seeding.common_chunks);
         seed_stats.seeds += seeds.len();
         candidates += cands.len();
@@ -412,6 +413,8 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
             .collect();
         held.extend(found.into_iter().map(|m| HeldPair::new(m, &mut steps)));
         verify_time += t.elapsed();
+        // Its lists of groups and near pairs are not needed again.
+        drop(shard);
         // The shard's seeds, candidates and pairs were freed by the threads
         // that made them: give their pages back before the next shard's.
         release_free_memory();
@@ -426,13 +429,13 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
             seed_stats.common_chunks,
             candidates,
             seed_stats.common_groups,
-            shards.len(),
+            shard_count,
             seeding_time.as_millis()
         ),
     );
     // What matching held is freed before the pairs are sorted.
     drop(seeding);
-    drop((grouped, near, unit_starts, shards));
+    drop((grouped, near, unit_starts));
     release_free_memory();
     sort_stable_by_key(&mut held, |x| (x.a, x.b));
     let out: Vec<Matched> = held.into_iter().map(|h| h.matched(&steps)).collect();
