@@ -456,11 +456,9 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
     let shard_count = shards.len();
     for shard in shards {
         let t = Instant::now();
-        let seeds = seeding.seeds(&shard);
-        let cands = candidates::chain(&seeds, &seeding.common_chunks);
-        seed_stats.seeds += seeds.len();
+        let cands = seeding.candidates(&shard);
+        seed_stats.seeds += shard.seeds as usize;
         candidates += cands.len();
-        drop(seeds);
         seeding_time += t.elapsed();
         // Grouped by document a (tokenized once).
         let t = Instant::now();
