@@ -276,6 +276,8 @@ struct HeldPair {
     similarity: f64,
 }
 
+const _: () = assert!(std::mem::size_of::<HeldPair>() == 40);
+
 /// The pairs verified so far, in order of verification, in blocks of
 /// [`HELD_BLOCK`] pairs, each with its pairs' steps: one list grown by
 /// doubling was copied each time it grew, the old copy and the new held at
@@ -314,7 +316,7 @@ impl HeldPairs {
         let small = |n: usize| u32::try_from(n).expect("documents of less than 4 GiB");
         let side = |p: Passage| [p.doc.0, small(p.span.start), small(p.span.end)];
         let number = u32::try_from(self.len).expect("fewer than 2^32 pairs");
-        if self.len % self.block == 0 {
+        if self.len.is_multiple_of(self.block) {
             self.blocks.push(HeldBlock {
                 pairs: Vec::with_capacity(self.block),
                 steps: StepList::default(),
@@ -1127,8 +1129,8 @@ fn copied_units(
     ub: &[Range<usize>],
     b0: usize,
 ) -> (usize, usize) {
-    let mut eq_a = vec![false; al.a_len];
-    let mut eq_b = vec![false; al.b_len];
+    let mut eq_a = vec![false; al.a_len()];
+    let mut eq_b = vec![false; al.b_len()];
     // One-sided ops survive trimming only at the ends, as the two halves of
     // a moved block: copied text too.
     let last = al.ops.len().saturating_sub(1);
@@ -2066,11 +2068,11 @@ mod tests {
         let al = &p.alignment;
         assert!(al.holds_spans(true) && !al.holds_spans(false));
         let tokens = al.a_tokens(text, p.a.span);
-        assert_eq!(tokens.len(), al.a_len);
+        assert_eq!(tokens.len(), al.a_len());
         let at = text.find(footer).unwrap();
         let blanked = Span::new(at, at + footer.len());
         assert!(tokens.iter().all(|t| !t.overlaps(&blanked)));
-        assert!(normalize::tokenize(p.a.span.slice(text)).len() > al.a_len);
+        assert!(normalize::tokenize(p.a.span.slice(text)).len() > al.a_len());
         assert_eq!(p.findings.len(), 1, "{:?}", p.findings);
         assert_eq!(p.findings[0].a.span.slice(text), "35");
     }
