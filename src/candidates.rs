@@ -82,10 +82,12 @@ pub struct SeedStats {
     pub common_chunks: usize,
 }
 
-/// Seeds made at once, at most (20 bytes each): the seeds of a larger
-/// corpus are made, chained and verified one shard of documents at a time
-/// ([`Seeding::shards`]), so their memory stays bounded (the
-/// 20,000-document generated corpus has 5.7 million seeds, 22 shards).
+/// Seeds of a shard, at most: the seeds of a larger corpus are made,
+/// chained and verified one shard of documents at a time
+/// ([`Seeding::shards`]), so that their candidates and pairs' work stay
+/// bounded (the 20,000-document generated corpus has 5.7 million seeds,
+/// 22 shards); each document's seeds are made and chained in turn
+/// ([`Seeding::candidates`]).
 /// With 2^20 a shard's seeds and their chaining were the peak of
 /// SaudiNewsNet's run (+46 MB over the index); each shard holds the list
 /// of fingerprint groups and near pairs that seed it (4 bytes each).
@@ -145,7 +147,7 @@ impl<'r> Seeding<'r> {
     /// number at most `max_seeds` each (a single document with more is a
     /// shard of its own), each with the fingerprint groups and near pairs
     /// that seed its documents, so that no shard scans them all again, and
-    /// where each document's seeds start among the shard's.
+    /// its number of seeds.
     pub fn shards(&self, docs: usize, max_seeds: u64) -> Vec<Shard> {
         let groups = self.groups.len();
         // Seeds per lower document: the records of a group are sorted by
@@ -176,18 +178,11 @@ impl<'r> Seeding<'r> {
         let ends: Vec<u32> = ranges.iter().map(|r| r.end).collect();
         let shard_of = |d: u32| ends.partition_point(|&e| e <= d);
         let mut out: Vec<Shard> = (ranges.into_iter())
-            .map(|docs| {
-                let mut at = vec![0; docs.len() + 1];
-                for (d, &c) in docs.clone().zip(&count[docs.start as usize..]) {
-                    let d = (d - docs.start) as usize;
-                    at[d + 1] = at[d] + c as usize;
-                }
-                Shard {
-                    docs,
-                    at,
-                    groups: Vec::new(),
-                    near: Vec::new(),
-                }
+            .map(|docs| Shard {
+                seeds: count[docs.start as usize..docs.end as usize].iter().sum(),
+                docs,
+                groups: Vec::new(),
+                near: Vec::new(),
             })
             .collect();
         drop(count);
@@ -223,78 +218,168 @@ impl<'r> Seeding<'r> {
         out
     }
 
-    /// The seeds of the document pairs whose lower document is in the
-    /// shard, grouped by that document (in order), in no order within it:
-    /// [`chain`] sorts each document's seeds by pair.
-    pub fn seeds(&self, shard: &Shard) -> Vec<Seed> {
-        // Made into one exact allocation in order of document a (a
-        // counting sort on the counts of `shards`: the shard's seeds exist
-        // once, not also in pieces).
+    /// Each document of `shard`'s fingerprint groups and near pairs: the
+    /// groups where it has a chunk and a later document has one (with
+    /// where its chunks start in the group), the near pairs with a chunk
+    /// of it in either group.
+    fn doc_lists(&self, shard: &Shard) -> DocLists {
         let docs = shard.docs.clone();
-        let mut at = shard.at.clone();
-        let blank = Seed {
-            a_doc: 0,
-            b_doc: 0,
-            a_token: 0,
-            b_token: 0,
-            a_len: 0,
-            b_len: 0,
-            distance: 0,
-        };
-        let mut out = vec![blank; at[docs.len()]];
+        let mut groups = Vec::new();
         for &i in &shard.groups {
-            // Sorted by document: each record of the shard's documents
-            // seeds every later record of another document, at distance 0.
             let g = self.group(i as usize);
+            let Some(last) = g.last() else { continue };
             let lo = g.partition_point(|r| r.doc < docs.start);
-            let hi = g.partition_point(|r| r.doc < docs.end);
-            let mut later = lo;
-            for run in g[lo..hi].chunk_by(|x, y| x.doc == y.doc) {
-                later += run.len();
-                let d = (run[0].doc - docs.start) as usize;
-                for x in run {
-                    let (a_token, a_len) = (x.token(), x.length());
-                    let place = &mut out[at[d]..at[d] + (g.len() - later)];
-                    for (o, y) in place.iter_mut().zip(&g[later..]) {
-                        *o = Seed {
-                            a_doc: x.doc,
-                            b_doc: y.doc,
-                            a_token,
-                            b_token: y.token(),
-                            a_len,
-                            b_len: y.length(),
-                            distance: 0,
-                        };
-                    }
-                    at[d] += g.len() - later;
+            let mut at = lo;
+            for run in g[lo..].chunk_by(|x, y| x.doc == y.doc) {
+                if run[0].doc >= docs.end || run[0].doc == last.doc {
+                    break;
+                }
+                groups.push((run[0].doc - docs.start, [i, at as u32]));
+                at += run.len();
+            }
+        }
+        let mut near = Vec::new();
+        let mut last = vec![u32::MAX; docs.len()];
+        for &k in &shard.near {
+            let p = &self.near[k as usize];
+            let (a, b) = (self.group(p.a as usize), self.group(p.b as usize));
+            for r in a.iter().chain(b) {
+                let d = r.doc.wrapping_sub(docs.start);
+                if d < docs.len() as u32 && last[d as usize] != k {
+                    last[d as usize] = k;
+                    near.push((d, k));
                 }
             }
         }
-        for &k in &shard.near {
+        DocLists {
+            docs: docs.clone(),
+            groups: Lists::of_pairs(docs.len(), groups),
+            near: Lists::of_pairs(docs.len(), near),
+        }
+    }
+
+    /// Appends the seeds of the document pairs whose lower document is
+    /// `docs.start + i` (of the shard `lists` were made for) to `out`, in
+    /// no order.
+    fn doc_seeds(&self, lists: &DocLists, i: usize, out: &mut Vec<Seed>) {
+        let d = lists.docs.start + i as u32;
+        // A group is sorted by document: each chunk of d seeds every chunk
+        // of a later document, at distance 0.
+        for &[g, lo] in lists.groups.of(i) {
+            let g = self.group(g as usize);
+            let lo = lo as usize;
+            let hi = lo + g[lo..].iter().take_while(|r| r.doc == d).count();
+            for x in &g[lo..hi] {
+                let (a_token, a_len) = (x.token(), x.length());
+                out.extend(g[hi..].iter().map(|y| Seed {
+                    a_doc: d,
+                    b_doc: y.doc,
+                    a_token,
+                    b_token: y.token(),
+                    a_len,
+                    b_len: y.length(),
+                    distance: 0,
+                }));
+            }
+        }
+        for &k in lists.near.of(i) {
             let p = &self.near[k as usize];
-            for r in self.group(p.a as usize) {
-                for s in self.group(p.b as usize) {
-                    let (x, y) = if r.doc < s.doc { (r, s) } else { (s, r) };
-                    if x.doc == y.doc || !docs.contains(&x.doc) {
-                        continue;
-                    }
-                    let d = (x.doc - docs.start) as usize;
-                    out[at[d]] = Seed {
-                        a_doc: x.doc,
+            let (a, b) = (self.group(p.a as usize), self.group(p.b as usize));
+            // d's chunks in either group seed the later documents' chunks
+            // in the other (the two groups' fingerprints are the pair's).
+            for (mine, other) in [(a, b), (b, a)] {
+                let lo = mine.partition_point(|r| r.doc < d);
+                let hi = mine.partition_point(|r| r.doc <= d);
+                let later = other.partition_point(|r| r.doc <= d);
+                for x in &mine[lo..hi] {
+                    out.extend(other[later..].iter().map(|y| Seed {
+                        a_doc: d,
                         b_doc: y.doc,
                         a_token: x.token(),
                         b_token: y.token(),
                         a_len: x.length(),
                         b_len: y.length(),
-                        // The two groups' fingerprints are the pair's.
                         distance: p.distance as u8,
-                    };
-                    at[d] += 1;
+                    }));
                 }
             }
         }
-        debug_assert_eq!(&at[..docs.len()], &shard.at[1..]);
+    }
+
+    /// The seeds of the document pairs whose lower document is in the
+    /// shard, grouped by that document (in order), in no order within it
+    /// (what [`Seeding::candidates`] chains, one document at a time).
+    pub fn seeds(&self, shard: &Shard) -> Vec<Seed> {
+        let lists = self.doc_lists(shard);
+        let mut out = Vec::new();
+        for i in 0..shard.docs.len() {
+            self.doc_seeds(&lists, i, &mut out);
+        }
         out
+    }
+
+    /// The candidates of the shard's documents (see [`chain`]), in order
+    /// of (document a, document b). Each document's seeds are made and
+    /// chained in turn, so a shard's seeds never exist at once (a list of
+    /// up to [`SHARD_SEEDS`] was 5 MB of c20k's matching peak).
+    pub fn candidates(&self, shard: &Shard) -> Vec<Candidate> {
+        let lists = self.doc_lists(shard);
+        (0..shard.docs.len())
+            .into_par_iter()
+            .map_init(
+                || (Vec::new(), ChainBuffers::default()),
+                |(seeds, buffers), i| {
+                    seeds.clear();
+                    self.doc_seeds(&lists, i, seeds);
+                    let mut out = Vec::new();
+                    if !seeds.is_empty() {
+                        chain_doc(seeds, &self.common_chunks, buffers, &mut out);
+                    }
+                    out
+                },
+            )
+            .flatten_iter()
+            .collect()
+    }
+}
+
+/// A shard's documents' groups and near pairs (see [`Seeding::doc_lists`]).
+struct DocLists {
+    docs: Range<u32>,
+    /// Group and where the document's chunks start in it.
+    groups: Lists<[u32; 2]>,
+    near: Lists<u32>,
+}
+
+/// A list per document, in one allocation.
+struct Lists<T> {
+    /// `at[i]..at[i + 1]`: document `i`'s in `list`.
+    at: Vec<u32>,
+    list: Vec<T>,
+}
+
+impl<T: Copy + Default> Lists<T> {
+    /// The lists of `n` documents from (document, item) pairs, each
+    /// document's items in the order given.
+    fn of_pairs(n: usize, pairs: Vec<(u32, T)>) -> Lists<T> {
+        let mut at = vec![0u32; n + 1];
+        for &(d, _) in &pairs {
+            at[d as usize + 1] += 1;
+        }
+        for d in 0..n {
+            at[d + 1] += at[d];
+        }
+        let mut fill = at.clone();
+        let mut list = vec![T::default(); pairs.len()];
+        for (d, x) in pairs {
+            list[fill[d as usize] as usize] = x;
+            fill[d as usize] += 1;
+        }
+        Lists { at, list }
+    }
+
+    fn of(&self, i: usize) -> &[T] {
+        &self.list[self.at[i] as usize..self.at[i + 1] as usize]
     }
 }
 
@@ -303,9 +388,8 @@ impl<'r> Seeding<'r> {
 pub struct Shard {
     /// The documents: the lower one of each pair seeded.
     pub docs: Range<u32>,
-    /// Where the seeds of document `docs.start + i` start among the
-    /// shard's (`at[i]..at[i + 1]`).
-    at: Vec<usize>,
+    /// Number of seeds.
+    pub seeds: u64,
     /// The fingerprint groups with a record of one of the documents.
     groups: Vec<u32>,
     /// The near pairs (indices) with a record of one of the documents.
@@ -840,6 +924,9 @@ mod tests {
             let mut joined = Vec::new();
             for shard in &shards {
                 let part = seeding.seeds(shard);
+                proptest::prop_assert_eq!(part.len() as u64, shard.seeds);
+                // Each document's seeds chained in turn: the shard's seeds' candidates.
+                proptest::prop_assert_eq!(seeding.candidates(shard), chain(&part, &seeding.common_chunks));
                 proptest::prop_assert!(part.iter().all(|s| shard.docs.contains(&s.a_doc)));
                 // Grouped by document a, in order.
                 proptest::prop_assert!(part.windows(2).all(|w| w[0].a_doc <= w[1].a_doc));

@@ -1,7 +1,7 @@
 //! The pipeline: calls the stages in order. The only module that knows them
 //! all.
 
-use crate::align::{self, AlignOp, Alignment, Unstepped};
+use crate::align::{self, Alignment, SplitSpans, StepList, Unstepped};
 use crate::candidates::{self, Candidate, SeedStats, Seeding};
 use crate::claims::{self, Claim, ClaimOptions, PackedClaims};
 use crate::cli::{CheckArgs, Format};
@@ -261,72 +261,132 @@ pub struct Matched {
 }
 
 /// A verified pair while matching goes on: passages as (document, start,
-/// end) in 32 bits, the alignment's steps in a list of all pairs' steps
-/// from `from` on. 64 bytes and a list of steps made by one thread, where
-/// a [`Matched`] is 112 and its steps are an allocation of the verifying
-/// thread's (c20k: 170,135 pairs, 27 → 16 MB).
+/// end) in 32 bits, the alignment's steps in a [`StepList`] of all pairs'
+/// (from where the steps of the pairs verified before it end), the token
+/// spans the few alignments hold in a list beside (see [`HeldPairs`]). 40
+/// bytes, where a [`Matched`] is 112 and its steps an allocation of the
+/// verifying thread's (c20k: 170,135 pairs, 27 → 7 MB).
+#[derive(Clone, Copy)]
 struct HeldPair {
     a: [u32; 3],
     b: [u32; 3],
-    hamming: u32,
-    from: u32,
-    alignment: Unstepped,
+    /// Number of steps.
+    steps: u32,
+    hamming: u8,
+    similarity: f64,
 }
 
-impl HeldPair {
-    fn new(m: Matched, steps: &mut Vec<AlignOp>) -> HeldPair {
-        let small = |n: usize| u32::try_from(n).expect("documents of less than 4 GiB");
-        let side = |p: Passage| [p.doc.0, small(p.span.start), small(p.span.end)];
-        HeldPair {
-            a: side(m.a),
-            b: side(m.b),
-            hamming: m.hamming,
-            from: u32::try_from(steps.len()).expect("fewer than 2^32 alignment steps"),
-            alignment: m.alignment.unstep(steps),
+const _: () = assert!(std::mem::size_of::<HeldPair>() == 40);
+
+/// The pairs verified so far, in order of verification, in blocks of
+/// [`HELD_BLOCK`] pairs, each with its pairs' steps: one list grown by
+/// doubling was copied each time it grew, the old copy and the new held at
+/// once (+5 MB at the last shards of c20k).
+struct HeldPairs {
+    /// Pairs a block holds ([`HELD_BLOCK`]; fewer in tests).
+    block: usize,
+    blocks: Vec<HeldBlock>,
+    /// The token spans of the alignments that hold some, by pair number.
+    spans: Vec<(u32, SplitSpans)>,
+    /// Number of pairs.
+    len: usize,
+}
+
+/// [`HELD_BLOCK`] held pairs (the last block fewer) and their steps.
+struct HeldBlock {
+    pairs: Vec<HeldPair>,
+    steps: StepList,
+}
+
+/// Pairs of a [`HeldBlock`] (655 KB of them).
+const HELD_BLOCK: usize = 1 << 14;
+
+impl HeldPairs {
+    /// No pairs yet, in blocks of `block` pairs.
+    fn new(block: usize) -> HeldPairs {
+        HeldPairs {
+            block,
+            blocks: Vec::new(),
+            spans: Vec::new(),
+            len: 0,
         }
     }
 
-    /// The pair as it was verified (`steps` the list [`HeldPair::new`]
-    /// appended to).
-    fn matched(self, steps: &[AlignOp]) -> Matched {
+    fn push(&mut self, m: Matched) {
+        let small = |n: usize| u32::try_from(n).expect("documents of less than 4 GiB");
+        let side = |p: Passage| [p.doc.0, small(p.span.start), small(p.span.end)];
+        let number = u32::try_from(self.len).expect("fewer than 2^32 pairs");
+        if self.len.is_multiple_of(self.block) {
+            self.blocks.push(HeldBlock {
+                pairs: Vec::with_capacity(self.block),
+                steps: StepList::default(),
+            });
+        }
+        let block = self.blocks.last_mut().expect("a block was pushed");
+        let part = m.alignment.unstep(&mut block.steps);
+        if let Some(spans) = part.spans {
+            self.spans.push((number, spans));
+        }
+        block.pairs.push(HeldPair {
+            a: side(m.a),
+            b: side(m.b),
+            steps: part.steps,
+            hamming: u8::try_from(m.hamming).expect("a Hamming distance of 64 bits at most"),
+            similarity: part.similarity,
+        });
+        self.len += 1;
+    }
+
+    /// The pairs as they were verified, sorted by passages (a, b), stably.
+    fn into_sorted(self) -> Vec<Matched> {
+        let HeldPairs {
+            block,
+            blocks,
+            spans,
+            len,
+        } = self;
+        let pair = |i: u32| &blocks[i as usize / block].pairs[i as usize % block];
+        // Where each pair's steps start in its block's: they were appended
+        // in order.
+        let mut from: Vec<u32> = Vec::with_capacity(len);
+        for block in &blocks {
+            let mut at = 0u32;
+            for p in &block.pairs {
+                from.push(at);
+                at = at.checked_add(p.steps).expect("fewer than 2^32 steps");
+            }
+        }
+        let n = u32::try_from(len).expect("fewer than 2^32 pairs");
+        let mut order: Vec<u32> = (0..n).collect();
+        // Equal keys keep their order: the pair number breaks the tie.
+        order.sort_unstable_by_key(|&i| (pair(i).a, pair(i).b, i));
+        let mut spans: Vec<(u32, Option<SplitSpans>)> =
+            spans.into_iter().map(|(i, s)| (i, Some(s))).collect();
         let side = |[doc, start, end]: [u32; 3]| Passage {
             doc: DocId(doc),
             span: Span::new(start as usize, end as usize),
         };
-        let from = self.from as usize;
-        let n = self.alignment.steps();
-        Matched {
-            a: side(self.a),
-            b: side(self.b),
-            hamming: self.hamming,
-            alignment: self.alignment.with_steps(&steps[from..from + n]),
-        }
-    }
-}
-
-/// Sorts `v` by `key` as `sort_by_key` does (stable), but with a list of
-/// 4-byte indices beside it instead of the stable sort's buffer of half
-/// the elements (9.5 MB of 170,135 verified pairs on the generated
-/// 20,000-document corpus).
-fn sort_stable_by_key<T, K: Ord>(v: &mut [T], key: impl Fn(&T) -> K) {
-    let n = u32::try_from(v.len()).expect("fewer than 2^32 elements");
-    let mut order: Vec<u32> = (0..n).collect();
-    // Equal keys keep their order: the index breaks the tie.
-    order
-        .sort_unstable_by(|&i, &j| (key(&v[i as usize]).cmp(&key(&v[j as usize]))).then(i.cmp(&j)));
-    // Position k takes the element at order[k]: each cycle of the
-    // permutation is walked once with swaps, marking its positions done.
-    for start in 0..v.len() {
-        let mut cur = start;
-        loop {
-            let next = order[cur] as usize;
-            order[cur] = cur as u32;
-            if next == start || next == cur {
-                break;
-            }
-            v.swap(cur, next);
-            cur = next;
-        }
+        (order.into_iter())
+            .map(|i| {
+                let p = *pair(i);
+                let held = spans
+                    .binary_search_by_key(&i, |s| s.0)
+                    .ok()
+                    .and_then(|k| spans[k].1.take());
+                let part = Unstepped {
+                    steps: p.steps,
+                    similarity: p.similarity,
+                    spans: held,
+                };
+                let steps = &blocks[i as usize / block].steps;
+                Matched {
+                    a: side(p.a),
+                    b: side(p.b),
+                    hamming: u32::from(p.hamming),
+                    alignment: steps.alignment(from[i as usize] as usize, part),
+                }
+            })
+            .collect()
     }
 }
 
@@ -392,16 +452,15 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
     release_free_memory();
     let shards = seeding.shards(corpus.len(), candidates::SHARD_SEEDS);
     let (mut seeding_time, mut verify_time) = (Duration::ZERO, Duration::ZERO);
-    // The pairs verified so far, 64 bytes each, their steps in one list.
-    let (mut held, mut steps): (Vec<HeldPair>, Vec<AlignOp>) = (Vec::new(), Vec::new());
+    // The pairs verified so far, 40 bytes each, their steps in one list.
+    let mut held = HeldPairs::new(HELD_BLOCK);
     let mut candidates = 0;
-    for shard in &shards {
+    let shard_count = shards.len();
+    for shard in shards {
         let t = Instant::now();
-        let seeds = seeding.seeds(shard);
-        let cands = candidates::chain(&seeds, &seeding.common_chunks);
-        seed_stats.seeds += seeds.len();
+        let cands = seeding.candidates(&shard);
+        seed_stats.seeds += shard.seeds as usize;
         candidates += cands.len();
-        drop(seeds);
         seeding_time += t.elapsed();
         // Grouped by document a (tokenized once).
         let t = Instant::now();
@@ -410,8 +469,12 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
             .par_iter()
             .flat_map_iter(|group| verify_group(corpus, &unit_starts, group, opts))
             .collect();
-        held.extend(found.into_iter().map(|m| HeldPair::new(m, &mut steps)));
+        for m in found {
+            held.push(m);
+        }
         verify_time += t.elapsed();
+        // Its lists of groups and near pairs are not needed again.
+        drop(shard);
         // The shard's seeds, candidates and pairs were freed by the threads
         // that made them: give their pages back before the next shard's.
         release_free_memory();
@@ -426,16 +489,15 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
             seed_stats.common_chunks,
             candidates,
             seed_stats.common_groups,
-            shards.len(),
+            shard_count,
             seeding_time.as_millis()
         ),
     );
     // What matching held is freed before the pairs are sorted.
     drop(seeding);
-    drop((grouped, near, unit_starts, shards));
+    drop((grouped, near, unit_starts));
     release_free_memory();
-    sort_stable_by_key(&mut held, |x| (x.a, x.b));
-    let out: Vec<Matched> = held.into_iter().map(|h| h.matched(&steps)).collect();
+    let out = held.into_sorted();
     lap(
         "verify",
         format!("{} pairs; {} ms", out.len(), verify_time.as_millis()),
@@ -1067,8 +1129,8 @@ fn copied_units(
     ub: &[Range<usize>],
     b0: usize,
 ) -> (usize, usize) {
-    let mut eq_a = vec![false; al.a_len];
-    let mut eq_b = vec![false; al.b_len];
+    let mut eq_a = vec![false; al.a_len()];
+    let mut eq_b = vec![false; al.b_len()];
     // One-sided ops survive trimming only at the ends, as the two halves of
     // a moved block: copied text too.
     let last = al.ops.len().saturating_sub(1);
@@ -1888,12 +1950,13 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
-        /// Pairs held as `HeldPair`s and their steps, sorted by their
-        /// 32-bit passages, come back as the same pairs in the order the
-        /// `Matched` were sorted in (by passages).
+        /// Pairs held as `HeldPairs`, sorted by their 32-bit passages,
+        /// come back as the same pairs (held token spans included) in the
+        /// order the `Matched` were stably sorted in (by passages).
         #[test]
         fn held_pairs_come_back_sorted_as_matched(
             raw in prop::collection::vec((0u32..4, 0usize..50, 0usize..9, 0u32..4, 0usize..50, 0usize..9, 0usize..5), 0..40),
+            block in 1usize..12,
         ) {
             let words = ["w0", "w1", "w2", "w3", "w4", "w5"].join(" ");
             let toks = normalize::tokenize(&words);
@@ -1904,35 +1967,27 @@ mod tests {
                     a: Passage { doc: DocId(da), span: Span::new(sa, sa + la) },
                     b: Passage { doc: DocId(db), span: Span::new(sb, sb + lb) },
                     hamming: i as u32,
-                    alignment: align::align(&toks[..k], &toks[k / 2..]),
+                    alignment: {
+                        let mut al = align::align(&toks[..k], &toks[k / 2..]);
+                        if i % 3 == 0 {
+                            al.keep_spans(true, &words, Span::new(0, words.len()));
+                        }
+                        al
+                    },
                 })
                 .collect();
             let mut want = pairs.clone();
             want.sort_by_key(|x| (x.a, x.b));
-            let mut steps = Vec::new();
-            let mut held: Vec<HeldPair> = pairs.into_iter().map(|m| HeldPair::new(m, &mut steps)).collect();
-            sort_stable_by_key(&mut held, |x| (x.a, x.b));
-            let got: Vec<Matched> = held.into_iter().map(|h| h.matched(&steps)).collect();
+            let mut held = HeldPairs::new(block);
+            for m in pairs {
+                held.push(m);
+            }
+            let got = held.into_sorted();
             prop_assert_eq!(got.len(), want.len());
             for (g, w) in got.iter().zip(&want) {
                 prop_assert_eq!((g.a, g.b, g.hamming), (w.a, w.b, w.hamming));
                 prop_assert_eq!(&g.alignment, &w.alignment);
             }
-        }
-    }
-
-    proptest! {
-        /// The index-list sort gives what the library's stable sort gives:
-        /// equal keys (few distinct ones here) keep their order.
-        #[test]
-        fn sort_stable_by_key_is_the_stable_sort(
-            v in prop::collection::vec((0u8..6, any::<u16>()), 0..200),
-        ) {
-            let mut got = v.clone();
-            sort_stable_by_key(&mut got, |x| x.0);
-            let mut want = v;
-            want.sort_by_key(|x| x.0);
-            prop_assert_eq!(got, want);
         }
     }
 
@@ -2013,11 +2068,11 @@ mod tests {
         let al = &p.alignment;
         assert!(al.holds_spans(true) && !al.holds_spans(false));
         let tokens = al.a_tokens(text, p.a.span);
-        assert_eq!(tokens.len(), al.a_len);
+        assert_eq!(tokens.len(), al.a_len());
         let at = text.find(footer).unwrap();
         let blanked = Span::new(at, at + footer.len());
         assert!(tokens.iter().all(|t| !t.overlaps(&blanked)));
-        assert!(normalize::tokenize(p.a.span.slice(text)).len() > al.a_len);
+        assert!(normalize::tokenize(p.a.span.slice(text)).len() > al.a_len());
         assert_eq!(p.findings.len(), 1, "{:?}", p.findings);
         assert_eq!(p.findings[0].a.span.slice(text), "35");
     }

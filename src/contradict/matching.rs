@@ -24,8 +24,8 @@ pub struct TokenMap {
 impl TokenMap {
     /// Builds the map of an alignment.
     pub fn new(al: &Alignment) -> TokenMap {
-        let mut a_op = vec![usize::MAX; al.a_len];
-        let mut b_op = vec![usize::MAX; al.b_len];
+        let mut a_op = vec![usize::MAX; al.a_len()];
+        let mut b_op = vec![usize::MAX; al.b_len()];
         for (k, op) in al.ops.iter().enumerate() {
             for i in op.a() {
                 if let Some(x) = a_op.get_mut(i) {

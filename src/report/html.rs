@@ -193,8 +193,8 @@ fn pair(h: &mut String, o: &CheckOutcome, n: usize, p: &PairResult) -> std::fmt:
          · {} words in common (a {}, b {})</span></h2>\n<div class=\"sides\">",
         p.similarity,
         al.equal_tokens(),
-        al.a_len,
-        al.b_len
+        al.a_len(),
+        al.b_len()
     )?;
     let claims_a: Vec<Span> = p.findings.iter().map(|f| f.a.span).collect();
     let claims_b: Vec<Span> = p.findings.iter().map(|f| f.b.span).collect();

@@ -326,8 +326,8 @@ fn write_pair<W: Write>(
                 " · similarity {:.2} · {} words in common (a {}, b {}){findings}",
                 p.similarity,
                 al.equal_tokens(),
-                al.a_len,
-                al.b_len
+                al.a_len(),
+                al.b_len()
             ) + same,
             Style::PLAIN,
         ),
