@@ -1100,8 +1100,8 @@ fn covered(eq: &[bool], units: &[Range<usize>], base: usize) -> usize {
     total
 }
 
-/// The passages' spans of every document, grouped by document (what claim
-/// extraction needs of the pairs).
+/// Spans of every document, grouped by document: the passages' (what claim
+/// extraction needs of the pairs) or the quotations'.
 struct PassageSpans {
     /// Spans, sorted by document.
     spans: Vec<Span>,
@@ -1111,10 +1111,12 @@ struct PassageSpans {
 }
 
 impl PassageSpans {
-    /// The spans of both sides of `pairs`, for a corpus of `docs` documents.
-    fn new(docs: usize, pairs: &[Matched]) -> PassageSpans {
+    /// The spans of both sides of every list of `pairs`, for a corpus of
+    /// `docs` documents.
+    fn new(docs: usize, pairs: &[&[Matched]]) -> PassageSpans {
         let mut by_doc: Vec<(DocId, Span)> = pairs
             .iter()
+            .flat_map(|list| list.iter())
             .flat_map(|m| [(m.a.doc, m.a.span), (m.b.doc, m.b.span)])
             .collect();
         by_doc.par_sort_unstable_by_key(|&(d, s)| (d, s.start, s.end));
@@ -1131,6 +1133,21 @@ impl PassageSpans {
             spans: by_doc.into_iter().map(|(_, s)| s).collect(),
             starts,
         }
+    }
+
+    /// The lists of `per_doc` (indexed by document) in one list: the many
+    /// small lists, made by the threads among their passing allocations,
+    /// would keep most of those threads' pages from going back to the system
+    /// (19 MB of the generated corpus's quotations' 1.5).
+    fn flat(per_doc: Vec<Vec<Span>>) -> PassageSpans {
+        let mut spans = Vec::with_capacity(per_doc.iter().map(Vec::len).sum());
+        let mut starts = Vec::with_capacity(per_doc.len() + 1);
+        for list in per_doc {
+            starts.push(spans.len() as u32);
+            spans.extend(list);
+        }
+        starts.push(spans.len() as u32);
+        PassageSpans { spans, starts }
     }
 
     /// The spans of document `d`, sorted.
@@ -1186,73 +1203,50 @@ pub fn check_each<E>(
     release_free_memory();
     keep_spans_over_blanks(&corpus, &saved, &mut matched);
     restore(&mut corpus, saved);
-    // Claims of every document, once each, where pairs need them: the
-    // figures and dates of its passages and every quotation (quotations pair
-    // documents that passage matching did not pair). Passages cover a fifth
-    // of a paired document on the generated corpus; half of SaudiNewsNet's
-    // documents are in no pair and keep only their quotations.
+    // Quotations pair documents that passage matching did not pair: they
+    // are found first, from each document's quotations alone, so that the
+    // quotation index is not held beside every document's claims.
     let claim_opts = ClaimOptions::default();
-    let regions = PassageSpans::new(corpus.len(), &matched);
-    let quotes_of = |c: &[Claim]| -> Vec<Span> {
-        let n = c
-            .iter()
-            .filter(|c| c.kind == claims::ClaimKind::Quote)
-            .count();
-        let mut v = Vec::with_capacity(n);
-        v.extend(
-            c.iter()
-                .filter(|c| c.kind == claims::ClaimKind::Quote)
-                .map(|c| c.span),
-        );
-        v
-    };
-    // Indexed by document: its claims (only its quotations when it is in no
-    // pair) and its quotations' spans.
-    let (mut claims, quote_spans): (Vec<PackedClaims>, Vec<Vec<Span>>) = (0..corpus.len())
-        .into_par_iter()
-        .map(|i| {
-            let c = claims::extract_in(
-                &corpus.get(DocId(i as u32)).text,
-                regions.of(i),
-                &claim_opts,
-            );
-            let q = quotes_of(&c);
-            // Held to the end: packed (a third of the size).
-            (PackedClaims::pack(c), q)
-        })
-        .unzip();
-    drop(regions);
-    lap("claims");
+    let quote_spans = PassageSpans::flat(
+        (0..corpus.len())
+            .into_par_iter()
+            .map(|i| claims::quotes_in(&corpus.get(DocId(i as u32)).text, &claim_opts))
+            .collect(),
+    );
+    lap("quotations");
     release_free_memory();
-    let (extra, proposed, passed) = quote_pairs(&corpus, quote_spans, &matched, opts);
-    // The figures and dates of the passages quotation pairs add (the
-    // document's quotations are held), merged with those the document has
-    // (the same claims where the two overlap).
-    let added = PassageSpans::new(corpus.len(), &extra);
-    let more: Vec<(usize, Vec<Claim>)> = (0..corpus.len())
-        .into_par_iter()
-        .filter(|&i| !added.of(i).is_empty())
-        .map(|i| {
-            let text = &corpus.get(DocId(i as u32)).text;
-            (i, claims::extract_near(text, added.of(i), &claim_opts))
-        })
-        .collect();
-    drop(added);
-    let again = more.len();
-    for (i, c) in more {
-        let mut held = claims[i].unpack();
-        claims::merge(&mut held, c);
-        claims[i] = PackedClaims::pack(held);
-    }
+    let (extra, proposed, passed) = quote_pairs(&corpus, &quote_spans, &matched, opts);
+    drop(quote_spans);
     timings.lap(
         "quotation pairs",
         &format!(
-            "{proposed} share a 4-word run, {passed} pass the bar, {} pairs; \
-             claims near quotations of {again} documents",
+            "{proposed} share a 4-word run, {passed} pass the bar, {} pairs",
             extra.len()
         ),
     );
     // The quotation index was freed by the threads that built it.
+    release_free_memory();
+    // Claims of every paired document, once each, where pairs need them:
+    // the figures and dates of its passages (of both kinds of pairs) and
+    // every quotation. Passages cover a fifth of a paired document on the
+    // generated corpus; a document in no pair keeps none (half of
+    // SaudiNewsNet's).
+    let regions = PassageSpans::new(corpus.len(), &[&matched[..], &extra[..]]);
+    let claims: Vec<PackedClaims> = (0..corpus.len())
+        .into_par_iter()
+        .map(|i| match regions.of(i) {
+            [] => PackedClaims::default(),
+            spans => {
+                let text = &corpus.get(DocId(i as u32)).text;
+                // Held to the end: packed (a third of the size).
+                PackedClaims::pack(claims::extract_in(text, spans, &claim_opts))
+            }
+        })
+        .collect();
+    drop(regions);
+    lap("claims");
+    // What extraction allocated in passing, among the claims the threads
+    // made, goes back.
     release_free_memory();
     // The pairs in (a, b) order, merged: `matched` is sorted, and a
     // quotation pair goes after the passage pairs of the same key (what a
@@ -1365,7 +1359,7 @@ impl Timings {
 /// what a thread frees in that thread's arena, where the next phase's
 /// allocations from other threads (or the main thread's large lists) do not
 /// reuse it; without this the peak is the phases' leftovers added up.
-fn release_free_memory() {
+pub(crate) fn release_free_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
         unsafe extern "C" {
@@ -1473,19 +1467,17 @@ fn restore(corpus: &mut Corpus, saved: Saved) {
 /// how many candidate pairs passed the bar and were aligned.
 fn quote_pairs(
     corpus: &Corpus,
-    quote_spans: Vec<Vec<Span>>,
+    quote_spans: &PassageSpans,
     matched: &[Matched],
     opts: &MatchOptions,
 ) -> (Vec<Matched>, usize, usize) {
-    // The documents with quotations (`quote_spans` is indexed by document).
-    let docs: Vec<quotes::DocQuotes<'_>> = quote_spans
-        .into_iter()
-        .enumerate()
-        .filter(|(_, q)| !q.is_empty())
-        .map(|(i, quotes)| quotes::DocQuotes {
+    // The documents with quotations.
+    let docs: Vec<quotes::DocQuotes<'_>> = (0..corpus.len())
+        .filter(|&i| !quote_spans.of(i).is_empty())
+        .map(|i| quotes::DocQuotes {
             doc: DocId(i as u32),
             text: &corpus.docs[i].text,
-            quotes,
+            quotes: quote_spans.of(i),
         })
         .collect();
     // `matched` is sorted by (a, b): the pairs of document a are one run of

@@ -202,6 +202,15 @@ pub fn extract_in(text: &str, regions: &[Span], opts: &ClaimOptions) -> Vec<Clai
     extract_over(text, Some(&merge_spans(regions.to_vec())), opts).0
 }
 
+/// The spans of the quotes [`extract`] finds in `text` (those of
+/// [`extract_in`] with no regions): what matching quotations needs, before
+/// the figures and dates of the passages are looked for.
+pub fn quotes_in(text: &str, opts: &ClaimOptions) -> Vec<Span> {
+    let claims = extract_over(text, Some(&[]), opts).0;
+    debug_assert!(claims.iter().all(|c| c.kind == ClaimKind::Quote));
+    claims.into_iter().map(|c| c.span).collect()
+}
+
 /// Words of context [`extract_near`] tokenizes on each side of a region:
 /// twice [`REGION_MARGIN`], as a number may take several words (`80 937`).
 const NEAR_WORDS: usize = 2 * REGION_MARGIN;
