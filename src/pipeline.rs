@@ -1102,6 +1102,7 @@ fn covered(eq: &[bool], units: &[Range<usize>], base: usize) -> usize {
 
 /// Spans of every document, grouped by document: the passages' (what claim
 /// extraction needs of the pairs) or the quotations'.
+#[derive(Default)]
 struct PassageSpans {
     /// Spans, sorted by document.
     spans: Vec<Span>,
@@ -1135,19 +1136,11 @@ impl PassageSpans {
         }
     }
 
-    /// The lists of `per_doc` (indexed by document) in one list: the many
-    /// small lists, made by the threads among their passing allocations,
-    /// would keep most of those threads' pages from going back to the system
-    /// (19 MB of the generated corpus's quotations' 1.5).
-    fn flat(per_doc: Vec<Vec<Span>>) -> PassageSpans {
-        let mut spans = Vec::with_capacity(per_doc.iter().map(Vec::len).sum());
-        let mut starts = Vec::with_capacity(per_doc.len() + 1);
-        for list in per_doc {
-            starts.push(spans.len() as u32);
-            spans.extend(list);
-        }
-        starts.push(spans.len() as u32);
-        PassageSpans { spans, starts }
+    /// Adds the spans of the next document, `spans` (after the last
+    /// document's, the end of `spans` is pushed to `starts`).
+    fn push(&mut self, spans: &[Span]) {
+        self.starts.push(self.spans.len() as u32);
+        self.spans.extend_from_slice(spans);
     }
 
     /// The spans of document `d`, sorted.
@@ -1169,6 +1162,26 @@ pub fn check(corpus: Corpus, errors: Vec<input::InputError>, opts: &MatchOptions
     };
     outcome.pairs = pairs;
     outcome
+}
+
+/// Documents whose results [`in_batches`] makes at once.
+const DOC_BATCH: usize = 512;
+
+/// `make` of every document number `0..docs`, made in parallel a batch at
+/// a time, handed in order to `keep` on this thread. What the threads
+/// make is freed by the end of its batch: results they made among their
+/// passing allocations and held to the end would keep most of those
+/// threads' pages from going back to the system (a list of quotations or
+/// the claims of each document: 20 MB on the generated corpus). `keep`
+/// copies what it holds.
+fn in_batches<T: Send>(docs: usize, make: impl Fn(usize) -> T + Sync, mut keep: impl FnMut(T)) {
+    for lo in (0..docs).step_by(DOC_BATCH) {
+        let made: Vec<T> = (lo..(lo + DOC_BATCH).min(docs))
+            .into_par_iter()
+            .map(&make)
+            .collect();
+        made.into_iter().for_each(&mut keep);
+    }
 }
 
 /// Pairs compared (in parallel) and handed to `check_each`'s sink at once.
@@ -1207,12 +1220,13 @@ pub fn check_each<E>(
     // are found first, from each document's quotations alone, so that the
     // quotation index is not held beside every document's claims.
     let claim_opts = ClaimOptions::default();
-    let quote_spans = PassageSpans::flat(
-        (0..corpus.len())
-            .into_par_iter()
-            .map(|i| claims::quotes_in(&corpus.get(DocId(i as u32)).text, &claim_opts))
-            .collect(),
+    let mut quote_spans = PassageSpans::default();
+    in_batches(
+        corpus.len(),
+        |i| claims::quotes_in(&corpus.get(DocId(i as u32)).text, &claim_opts),
+        |spans| quote_spans.push(&spans),
     );
+    quote_spans.starts.push(quote_spans.spans.len() as u32);
     lap("quotations");
     release_free_memory();
     let (extra, proposed, passed) = quote_pairs(&corpus, &quote_spans, &matched, opts);
@@ -1232,17 +1246,17 @@ pub fn check_each<E>(
     // generated corpus; a document in no pair keeps none (half of
     // SaudiNewsNet's).
     let regions = PassageSpans::new(corpus.len(), &[&matched[..], &extra[..]]);
-    let claims: Vec<PackedClaims> = (0..corpus.len())
-        .into_par_iter()
-        .map(|i| match regions.of(i) {
-            [] => PackedClaims::default(),
-            spans => {
-                let text = &corpus.get(DocId(i as u32)).text;
-                // Held to the end: packed (a third of the size).
-                PackedClaims::pack(claims::extract_in(text, spans, &claim_opts))
-            }
-        })
-        .collect();
+    let claims_of = |i: usize| match regions.of(i) {
+        [] => PackedClaims::default(),
+        spans => {
+            let text = &corpus.get(DocId(i as u32)).text;
+            // Held to the end: packed (a third of the size).
+            PackedClaims::pack(claims::extract_in(text, spans, &claim_opts))
+        }
+    };
+    // Copied by this thread (see `in_batches`).
+    let mut claims: Vec<PackedClaims> = Vec::with_capacity(corpus.len());
+    in_batches(corpus.len(), claims_of, |c| claims.push(c.clone()));
     drop(regions);
     lap("claims");
     // What extraction allocated in passing, among the claims the threads

@@ -325,6 +325,11 @@ fn sharded_pairs<P: Send + Sync>(
         for q in involved {
             slot[q as usize] = u32::MAX;
         }
+        // The shard's pairs and keys, made by the threads, go back to the
+        // system before the next shard's are made (a millisecond or two;
+        // else each shard left a few MB more behind).
+        drop(keys);
+        crate::pipeline::release_free_memory();
     }
     (out, proposed)
 }
