@@ -335,7 +335,7 @@ fn sharded_pairs<P: Send + Sync>(
 }
 
 /// Quotation pairs made at once, at most (see [`candidate_pairs`]).
-const SHARD_PAIRS: u64 = 1 << 17;
+const SHARD_PAIRS: u64 = 1 << 18;
 
 impl DocQuotes<'_> {
     /// The quotation `r` points at, as a passage.
