@@ -211,53 +211,6 @@ pub fn quotes_in(text: &str, opts: &ClaimOptions) -> Vec<Span> {
     claims.into_iter().map(|c| c.span).collect()
 }
 
-/// Words of context [`extract_near`] tokenizes on each side of a region:
-/// twice [`REGION_MARGIN`], as a number may take several words (`80 937`).
-const NEAR_WORDS: usize = 2 * REGION_MARGIN;
-
-/// The figures and dates [`extract`] finds in `text` that overlap one of
-/// `regions` (no quotes), tokenizing only [`NEAR_WORDS`] words around each
-/// region: for a few more passages of a document whose quotes are known.
-pub fn extract_near(text: &str, regions: &[Span], opts: &ClaimOptions) -> Vec<Claim> {
-    let regions = merge_spans(regions.to_vec());
-    if regions.is_empty() {
-        return Vec::new();
-    }
-    let sentences = lang::LazySentences::new(text, opts.lang);
-    let lang_at = |byte: usize| sentences.lang_at(byte);
-    // Byte windows, merged where they meet.
-    let windows = merge_spans(
-        regions
-            .iter()
-            .map(|r| {
-                Span::new(
-                    words_before(text, r.start, NEAR_WORDS),
-                    words_after(text, r.end, NEAR_WORDS),
-                )
-            })
-            .collect(),
-    );
-    let mut toks = Vec::new();
-    let mut out = Vec::new();
-    for w in windows {
-        let (ws, n) = (w.start, token::tokenize_into(w.slice(text), &mut toks));
-        let toks = &mut toks[..n];
-        for t in toks.iter_mut() {
-            t.start += ws;
-            t.end += ws;
-        }
-        let mut claimed = vec![false; n];
-        out.extend(date::dates(text, toks, &mut claimed, &lang_at));
-        out.extend(figure::figures(text, toks, &mut claimed, &lang_at));
-    }
-    out.retain(|c| overlaps_any(&regions, c.span) && !list_marker(text, c));
-    for c in &mut out {
-        c.lang = lang_at(c.span.start);
-    }
-    out.sort_by_key(|c| (c.span.start, c.span.end));
-    out
-}
-
 /// Whether `span` overlaps one of `regions` (sorted and disjoint).
 fn overlaps_any(regions: &[Span], span: Span) -> bool {
     let k = regions.partition_point(|r| r.end <= span.start);
@@ -269,56 +222,6 @@ fn overlaps_any(regions: &[Span], span: Span) -> bool {
 fn by_position(a: &Claim, b: &Claim) -> std::cmp::Ordering {
     (a.span.start, std::cmp::Reverse(a.span.end))
         .cmp(&(b.span.start, std::cmp::Reverse(b.span.end)))
-}
-
-/// Adds `more` to a document's claims `held` (both made by this module from
-/// the same text, so a claim in both is the same claim), in order, once.
-pub fn merge(held: &mut Vec<Claim>, more: Vec<Claim>) {
-    held.extend(more);
-    held.sort_by(by_position);
-    held.dedup_by(|x, y| x.span == y.span && x.kind == y.kind);
-}
-
-/// The start of the `k`th whitespace-separated word before byte `at` (or
-/// the start of the text).
-fn words_before(text: &str, at: usize, k: usize) -> usize {
-    let mut words = 0;
-    let mut in_word = false;
-    for (i, c) in text[..at].char_indices().rev() {
-        if c.is_whitespace() {
-            if in_word {
-                words += 1;
-                if words == k {
-                    return i + c.len_utf8();
-                }
-            }
-            in_word = false;
-        } else {
-            in_word = true;
-        }
-    }
-    0
-}
-
-/// The end of the `k`th whitespace-separated word after byte `at` (or the
-/// end of the text).
-fn words_after(text: &str, at: usize, k: usize) -> usize {
-    let mut words = 0;
-    let mut in_word = false;
-    for (i, c) in text[at..].char_indices() {
-        if c.is_whitespace() {
-            if in_word {
-                words += 1;
-                if words == k {
-                    return at + i;
-                }
-            }
-            in_word = false;
-        } else {
-            in_word = true;
-        }
-    }
-    text.len()
 }
 
 /// The body of [`extract_with_lang`] and [`extract_in`]: with `regions`
@@ -694,19 +597,22 @@ mod tests {
         sliding(extract_in, expected);
     }
 
-    /// What [`extract_near`] must give: [`expected`] without the quotes.
-    fn expected_near(text: &str, regions: &[Span]) -> Vec<Claim> {
-        let mut v: Vec<Claim> = expected(text, regions)
-            .into_iter()
-            .filter(|c| c.kind != ClaimKind::Quote)
-            .collect();
-        v.sort_by_key(|c| (c.span.start, c.span.end));
-        v
-    }
-
+    /// The quotes alone are the whole text's quotes (the spans quotation
+    /// pairs are made of before any claim is extracted).
     #[test]
-    fn near_regions_find_what_the_whole_text_finds_there() {
-        sliding(extract_near, expected_near);
+    fn quotes_alone_are_the_whole_texts() {
+        let opts = ClaimOptions::default();
+        let mut compared = 0;
+        for text in texts() {
+            let want: Vec<Span> = extract(text, &opts)
+                .into_iter()
+                .filter(|c| c.kind == ClaimKind::Quote)
+                .map(|c| c.span)
+                .collect();
+            compared += want.len();
+            assert_eq!(quotes_in(text, &opts), want, "{text:.80}");
+        }
+        assert!(compared > 50, "only {compared} quotes compared");
     }
 
     /// A speaker found further back than [`QUOTE_BEFORE`] tokens (a verb
@@ -799,30 +705,7 @@ mod tests {
         }
     }
 
-    #[test]
-    fn words_around() {
-        let t = "one  two\tثلاثة four\nfive";
-        assert_eq!(&t[words_before(t, t.len(), 2)..], "four\nfive");
-        assert_eq!(words_before(t, 3, 5), 0);
-        assert_eq!(&t[..words_after(t, 0, 2)], "one  two");
-        assert_eq!(&t[..words_after(t, 3, 2)], "one  two\tثلاثة");
-        assert_eq!(words_after(t, 0, 9), t.len());
-    }
-
     proptest! {
-        #[test]
-        fn any_near_regions_find_what_the_whole_text_finds_there(
-            which in any::<prop::sample::Index>(),
-            parts in prop::collection::vec((0.0..1.0f64, 0.0..0.4f64), 0..6),
-        ) {
-            let text = which.get(texts());
-            let regions: Vec<Span> = parts.iter().map(|&(f, l)| region(text, f, l)).collect();
-            prop_assert_eq!(
-                extract_near(text, &regions, &ClaimOptions::default()),
-                expected_near(text, &regions)
-            );
-        }
-
         #[test]
         fn any_regions_find_what_the_whole_text_finds_there(
             which in any::<prop::sample::Index>(),
