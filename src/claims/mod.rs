@@ -204,11 +204,57 @@ pub fn extract_in(text: &str, regions: &[Span], opts: &ClaimOptions) -> Vec<Clai
 
 /// The spans of the quotes [`extract`] finds in `text` (those of
 /// [`extract_in`] with no regions): what matching quotations needs, before
-/// the figures and dates of the passages are looked for.
+/// the figures and dates of the passages are looked for. Their speakers
+/// and languages are not looked for; the figures and dates at both ends of
+/// each quote are (a quote that would cut one in two is not a quote), over
+/// the tokens [`extract_in`] reads for them.
 pub fn quotes_in(text: &str, opts: &ClaimOptions) -> Vec<Span> {
-    let claims = extract_over(text, Some(&[]), opts).0;
-    debug_assert!(claims.iter().all(|c| c.kind == ClaimKind::Quote));
-    claims.into_iter().map(|c| c.span).collect()
+    let mut spans = quote::quote_spans(text);
+    if spans.is_empty() {
+        return spans;
+    }
+    with_tokens(|buf| {
+        let sentences = lang::LazySentences::new(text, opts.lang);
+        let lang_at = |byte: usize| sentences.lang_at(byte);
+        let cover = Cover::new(text, &[], &spans, buf, false);
+        let mut out = Vec::new();
+        for r in cover.ranges {
+            let t = &buf[r.start..r.end];
+            let mut claimed = vec![false; t.len()];
+            out.extend(date::dates(text, t, &mut claimed, &lang_at));
+            out.extend(figure::figures(text, t, &mut claimed, &lang_at));
+        }
+        out.retain(|c| !list_marker(text, c));
+        out.sort_by_key(|c| (c.span.start, c.span.end));
+        spans.retain(|&q| !cut(&out, q));
+    });
+    spans
+}
+
+/// Whether a figure or date of `found` (sorted by start) would be cut in
+/// two by quote `q`: it overlaps `q` without being inside it. Figures and
+/// dates never overlap one another, so sorted by start their ends are
+/// sorted too: only those that reach into the quote are looked at.
+fn cut(found: &[Claim], q: Span) -> bool {
+    let first = found.partition_point(|c| c.span.end <= q.start);
+    found[first..]
+        .iter()
+        .take_while(|c| c.span.start < q.end)
+        .any(|c| !(q.start <= c.span.start && c.span.end <= q.end))
+}
+
+/// `f` with this thread's token buffer, kept from one document to the next
+/// (see `token::tokenize_into`) up to 65,536 tokens (a few MB).
+fn with_tokens<R>(f: impl FnOnce(&mut Vec<token::Token>) -> R) -> R {
+    thread_local! {
+        static SPARE: std::cell::RefCell<Vec<token::Token>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let mut buf = SPARE.with(|s| std::mem::take(&mut *s.borrow_mut()));
+    let r = f(&mut buf);
+    if buf.len() <= 1 << 16 {
+        SPARE.with(|s| *s.borrow_mut() = buf);
+    }
+    r
 }
 
 /// Whether `span` overlaps one of `regions` (sorted and disjoint).
@@ -233,12 +279,16 @@ fn extract_over<'a>(
     regions: Option<&[Span]>,
     opts: &ClaimOptions,
 ) -> (Vec<Claim>, Langs<'a>) {
-    // Each thread keeps its token buffer from one document to the next
-    // (see `token::tokenize_into`), up to 65,536 tokens (a few MB).
-    thread_local! {
-        static SPARE: std::cell::RefCell<Vec<token::Token>> = const { std::cell::RefCell::new(Vec::new()) };
-    }
-    let mut buf = SPARE.with(|s| std::mem::take(&mut *s.borrow_mut()));
+    with_tokens(|buf| extract_with(text, regions, opts, buf))
+}
+
+/// [`extract_over`] with a token buffer.
+fn extract_with<'a>(
+    text: &'a str,
+    regions: Option<&[Span]>,
+    opts: &ClaimOptions,
+    buf: &mut Vec<token::Token>,
+) -> (Vec<Claim>, Langs<'a>) {
     // Sentence languages: over the whole text for the whole text's claims,
     // else read only where asked.
     let sentences = match regions {
@@ -248,7 +298,7 @@ fn extract_over<'a>(
     let lang_at = |byte: usize| sentences.lang_at(byte);
     let (mut quotes, mut out) = match regions {
         None => {
-            let n = token::tokenize_into(text, &mut buf);
+            let n = token::tokenize_into(text, buf);
             let toks = &buf[..n];
             let mut claimed = vec![false; n];
             let quotes = quote::quotes(text, toks);
@@ -261,7 +311,7 @@ fn extract_over<'a>(
             // (`Cover`); dates then figures in each token range, as over
             // the whole text.
             let spans = quote::quote_spans(text);
-            let cover = Cover::new(text, regions, &spans, &mut buf);
+            let cover = Cover::new(text, regions, &spans, buf, true);
             let quotes = cover.quotes;
             let mut out = Vec::new();
             for r in cover.ranges {
@@ -281,16 +331,8 @@ fn extract_over<'a>(
         c.lang = lang_at(c.span.start);
     }
     // A quote that would cut a figure in two is dropped (figures win).
-    // Figures and dates never overlap one another, so sorted by start their
-    // ends are sorted too: look only at those that reach into the quote.
     out.sort_by_key(|c| (c.span.start, c.span.end));
-    quotes.retain(|q| {
-        let first = out.partition_point(|c| c.span.end <= q.span.start);
-        !out[first..]
-            .iter()
-            .take_while(|c| c.span.start < q.span.end)
-            .any(|c| !(q.span.start <= c.span.start && c.span.end <= q.span.end))
-    });
+    quotes.retain(|q| !cut(&out, q.span));
     if let Some(regions) = regions {
         // Figures and dates found only for a quote's sake go (`regions` are
         // sorted and disjoint here).
@@ -298,9 +340,6 @@ fn extract_over<'a>(
     }
     out.extend(quotes);
     out.sort_by(by_position);
-    if buf.len() <= 1 << 16 {
-        SPARE.with(|s| *s.borrow_mut() = buf);
-    }
     (out, sentences)
 }
 
@@ -351,8 +390,18 @@ struct Need {
 
 impl Cover {
     /// Reads into `buf` the tokens of `text` that `regions` (sorted and
-    /// disjoint) and the quotes at `quotes` need.
-    fn new(text: &str, regions: &[Span], quotes: &[Span], buf: &mut Vec<token::Token>) -> Cover {
+    /// disjoint) and the quotes at `quotes` need: the figures and dates
+    /// around both ends of each quote, and its speaker when `speakers`
+    /// (else `quotes` of the cover is empty; the ranges are the same: a
+    /// range's tokens are counted from the need's own, whatever else is
+    /// read).
+    fn new(
+        text: &str,
+        regions: &[Span],
+        quotes: &[Span],
+        buf: &mut Vec<token::Token>,
+        speakers: bool,
+    ) -> Cover {
         let m = REGION_MARGIN;
         let range = |lo: usize, hi: usize, hi_by_start: bool| Need {
             lo,
@@ -369,6 +418,9 @@ impl Cover {
         for (i, q) in quotes.iter().enumerate() {
             needs.push(range(q.start, q.start, false));
             needs.push(range(q.end, q.end, false));
+            if !speakers {
+                continue;
+            }
             needs.push(Need {
                 lo: q.start,
                 hi: q.end,
@@ -673,7 +725,7 @@ mod tests {
     fn cover_ranges(text: &str, regions: &[Span]) -> Vec<(usize, usize)> {
         let mut buf = Vec::new();
         let regions = merge_spans(regions.to_vec());
-        let c = Cover::new(text, &regions, &quote::quote_spans(text), &mut buf);
+        let c = Cover::new(text, &regions, &quote::quote_spans(text), &mut buf, true);
         c.ranges
             .iter()
             .filter(|r| r.start < r.end)
