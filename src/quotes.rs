@@ -7,8 +7,8 @@
 //! aligns them and keeps the close ones, so a changed word or speaker is
 //! still found.
 //!
-//! The quotations themselves, with their speakers, come from claim
-//! extraction (`crate::claims`, kind `quote`).
+//! The quotations' spans come from claim extraction (`crate::claims::quotes_in`:
+//! the spans of the claims of kind `quote`).
 
 use crate::document::{DocId, Passage, Span};
 use crate::normalize;
@@ -126,10 +126,12 @@ fn pass_of(shingle: u64) -> usize {
 /// how many pairs shared a run (before `keep`).
 /// `docs` are sorted by `doc`, each document at most once.
 ///
-/// Memory: only the runs' postings (12 bytes a run) are held for every
-/// quotation; token keys are made again, one shard of pairs at a time,
-/// for the quotations that shard pairs (SaudiNewsNet's quotations' keys
-/// were 8 MB, held through the whole step).
+/// Memory: what is held for every quotation is its number in the lists of
+/// the runs it shares (4 bytes a run), made from the runs' postings (12
+/// bytes a run) a part of the runs at a time ([`PASSES`]); token keys are
+/// made again, one shard of pairs at a time, for the quotations that shard
+/// pairs (SaudiNewsNet's quotations' keys were 8 MB, held through the
+/// whole step).
 pub fn candidate_pairs<P: Send + Sync>(
     docs: &[DocQuotes<'_>],
     prepare: impl Fn(Vec<u64>) -> P + Sync,
