@@ -128,7 +128,7 @@ fn pass_of(shingle: u64) -> usize {
 ///
 /// Memory: what is held for every quotation is its number in the lists of
 /// the runs it shares (4 bytes a run), made from the runs' postings (12
-/// bytes a run) a part of the runs at a time ([`PASSES`]); token keys are
+/// bytes a run) a part of the runs at a time (`PASSES`); token keys are
 /// made again, one shard of pairs at a time, for the quotations that shard
 /// pairs (SaudiNewsNet's quotations' keys were 8 MB, held through the
 /// whole step).
