@@ -1162,8 +1162,9 @@ fn covered(eq: &[bool], units: &[Range<usize>], base: usize) -> usize {
     total
 }
 
-/// The passages' spans of every document, grouped by document (what claim
-/// extraction needs of the pairs).
+/// Spans of every document, grouped by document: the passages' (what claim
+/// extraction needs of the pairs) or the quotations'.
+#[derive(Default)]
 struct PassageSpans {
     /// Spans, sorted by document.
     spans: Vec<Span>,
@@ -1173,10 +1174,12 @@ struct PassageSpans {
 }
 
 impl PassageSpans {
-    /// The spans of both sides of `pairs`, for a corpus of `docs` documents.
-    fn new(docs: usize, pairs: &[Matched]) -> PassageSpans {
+    /// The spans of both sides of every list of `pairs`, for a corpus of
+    /// `docs` documents.
+    fn new(docs: usize, pairs: &[&[Matched]]) -> PassageSpans {
         let mut by_doc: Vec<(DocId, Span)> = pairs
             .iter()
+            .flat_map(|list| list.iter())
             .flat_map(|m| [(m.a.doc, m.a.span), (m.b.doc, m.b.span)])
             .collect();
         by_doc.par_sort_unstable_by_key(|&(d, s)| (d, s.start, s.end));
@@ -1193,6 +1196,13 @@ impl PassageSpans {
             spans: by_doc.into_iter().map(|(_, s)| s).collect(),
             starts,
         }
+    }
+
+    /// Adds the spans of the next document, `spans` (after the last
+    /// document's, the end of `spans` is pushed to `starts`).
+    fn push(&mut self, spans: &[Span]) {
+        self.starts.push(self.spans.len() as u32);
+        self.spans.extend_from_slice(spans);
     }
 
     /// The spans of document `d`, sorted.
@@ -1216,6 +1226,26 @@ pub fn check(corpus: Corpus, errors: Vec<input::InputError>, opts: &MatchOptions
     outcome
 }
 
+/// Documents whose results [`in_batches`] makes at once.
+const DOC_BATCH: usize = 512;
+
+/// `make` of every document number `0..docs`, made in parallel a batch at
+/// a time, handed in order to `keep` on this thread. What the threads
+/// make is freed by the end of its batch: results they made among their
+/// passing allocations and held to the end would keep most of those
+/// threads' pages from going back to the system (a list of quotations or
+/// the claims of each document: 20 MB on the generated corpus). `keep`
+/// copies what it holds.
+fn in_batches<T: Send>(docs: usize, make: impl Fn(usize) -> T + Sync, mut keep: impl FnMut(T)) {
+    for lo in (0..docs).step_by(DOC_BATCH) {
+        let made: Vec<T> = (lo..(lo + DOC_BATCH).min(docs))
+            .into_par_iter()
+            .map(&make)
+            .collect();
+        made.into_iter().for_each(&mut keep);
+    }
+}
+
 /// Pairs compared (in parallel) and handed to `check_each`'s sink at once.
 /// Small next to the 194,681 pairs of the 61 MB generated corpus, large
 /// enough for the threads to share the work evenly.
@@ -1232,6 +1262,7 @@ pub fn check_each<E>(
     opts: &MatchOptions,
     mut sink: impl FnMut(&Corpus, Vec<PairResult>) -> Result<(), E>,
 ) -> Result<CheckOutcome, E> {
+    return_freed_memory_promptly();
     let mut stats = Stats::default();
     let timings = Timings::start();
     timings.lap("read", "check");
@@ -1248,73 +1279,51 @@ pub fn check_each<E>(
     release_free_memory();
     keep_spans_over_blanks(&corpus, &saved, &mut matched);
     restore(&mut corpus, saved);
-    // Claims of every document, once each, where pairs need them: the
-    // figures and dates of its passages and every quotation (quotations pair
-    // documents that passage matching did not pair). Passages cover a fifth
-    // of a paired document on the generated corpus; half of SaudiNewsNet's
-    // documents are in no pair and keep only their quotations.
+    // Quotations pair documents that passage matching did not pair: they
+    // are found first, from each document's quotations alone, so that the
+    // quotation index is not held beside every document's claims.
     let claim_opts = ClaimOptions::default();
-    let regions = PassageSpans::new(corpus.len(), &matched);
-    let quotes_of = |c: &[Claim]| -> Vec<Span> {
-        let n = c
-            .iter()
-            .filter(|c| c.kind == claims::ClaimKind::Quote)
-            .count();
-        let mut v = Vec::with_capacity(n);
-        v.extend(
-            c.iter()
-                .filter(|c| c.kind == claims::ClaimKind::Quote)
-                .map(|c| c.span),
-        );
-        v
-    };
-    // Indexed by document: its claims (only its quotations when it is in no
-    // pair) and its quotations' spans.
-    let (mut claims, quote_spans): (Vec<PackedClaims>, Vec<Vec<Span>>) = (0..corpus.len())
-        .into_par_iter()
-        .map(|i| {
-            let c = claims::extract_in(
-                &corpus.get(DocId(i as u32)).text,
-                regions.of(i),
-                &claim_opts,
-            );
-            let q = quotes_of(&c);
-            // Held to the end: packed (a third of the size).
-            (PackedClaims::pack(c), q)
-        })
-        .unzip();
-    drop(regions);
-    lap("claims");
+    let mut quote_spans = PassageSpans::default();
+    in_batches(
+        corpus.len(),
+        |i| claims::quotes_in(&corpus.get(DocId(i as u32)).text, &claim_opts),
+        |spans| quote_spans.push(&spans),
+    );
+    quote_spans.starts.push(quote_spans.spans.len() as u32);
+    lap("quotations");
     release_free_memory();
-    let (extra, proposed, passed) = quote_pairs(&corpus, quote_spans, &matched, opts);
-    // The figures and dates of the passages quotation pairs add (the
-    // document's quotations are held), merged with those the document has
-    // (the same claims where the two overlap).
-    let added = PassageSpans::new(corpus.len(), &extra);
-    let more: Vec<(usize, Vec<Claim>)> = (0..corpus.len())
-        .into_par_iter()
-        .filter(|&i| !added.of(i).is_empty())
-        .map(|i| {
-            let text = &corpus.get(DocId(i as u32)).text;
-            (i, claims::extract_near(text, added.of(i), &claim_opts))
-        })
-        .collect();
-    drop(added);
-    let again = more.len();
-    for (i, c) in more {
-        let mut held = claims[i].unpack();
-        claims::merge(&mut held, c);
-        claims[i] = PackedClaims::pack(held);
-    }
+    let (extra, proposed, passed) = quote_pairs(&corpus, &quote_spans, &matched, opts);
+    drop(quote_spans);
     timings.lap(
         "quotation pairs",
         &format!(
-            "{proposed} share a 4-word run, {passed} pass the bar, {} pairs; \
-             claims near quotations of {again} documents",
+            "{proposed} share a 4-word run, {passed} pass the bar, {} pairs",
             extra.len()
         ),
     );
     // The quotation index was freed by the threads that built it.
+    release_free_memory();
+    // Claims of every paired document, once each, where pairs need them:
+    // the figures and dates of its passages (of both kinds of pairs) and
+    // every quotation. Passages cover a fifth of a paired document on the
+    // generated corpus; a document in no pair keeps none (half of
+    // SaudiNewsNet's).
+    let regions = PassageSpans::new(corpus.len(), &[&matched[..], &extra[..]]);
+    let claims_of = |i: usize| match regions.of(i) {
+        [] => PackedClaims::default(),
+        spans => {
+            let text = &corpus.get(DocId(i as u32)).text;
+            // Held to the end: packed (a third of the size).
+            PackedClaims::pack(claims::extract_in(text, spans, &claim_opts))
+        }
+    };
+    // Copied by this thread (see `in_batches`).
+    let mut claims: Vec<PackedClaims> = Vec::with_capacity(corpus.len());
+    in_batches(corpus.len(), claims_of, |c| claims.push(c.clone()));
+    drop(regions);
+    lap("claims");
+    // What extraction allocated in passing, among the claims the threads
+    // made, goes back.
     release_free_memory();
     // The pairs in (a, b) order, merged: `matched` is sorted, and a
     // quotation pair goes after the passage pairs of the same key (what a
@@ -1427,7 +1436,7 @@ impl Timings {
 /// what a thread frees in that thread's arena, where the next phase's
 /// allocations from other threads (or the main thread's large lists) do not
 /// reuse it; without this the peak is the phases' leftovers added up.
-fn release_free_memory() {
+pub(crate) fn release_free_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
         unsafe extern "C" {
@@ -1437,6 +1446,30 @@ fn release_free_memory() {
         // pages of the allocator's own arenas to the system.
         unsafe {
             malloc_trim(0);
+        }
+    }
+}
+
+/// Has the allocator give back freed memory at once, as the C library's
+/// default does before it adapts: glibc raises its thresholds each time a
+/// large block is freed (up to 32 MB to map a block on its own, 64 MB of
+/// free space at the top of a heap before returning it), after which the
+/// space each phase frees stays with the process and the peaks of the
+/// phases after it add up (the generated corpus's claims phase rose 17 MB
+/// above what it holds). 128 KiB is glibc's default for both.
+fn return_freed_memory_promptly() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        unsafe extern "C" {
+            fn mallopt(param: i32, value: i32) -> i32;
+        }
+        const M_TRIM_THRESHOLD: i32 = -1;
+        const M_MMAP_THRESHOLD: i32 = -3;
+        // SAFETY: mallopt takes no pointers; it only sets two of the
+        // allocator's thresholds (which fixes them from then on).
+        unsafe {
+            mallopt(M_TRIM_THRESHOLD, 128 << 10);
+            mallopt(M_MMAP_THRESHOLD, 128 << 10);
         }
     }
 }
@@ -1535,19 +1568,17 @@ fn restore(corpus: &mut Corpus, saved: Saved) {
 /// how many candidate pairs passed the bar and were aligned.
 fn quote_pairs(
     corpus: &Corpus,
-    quote_spans: Vec<Vec<Span>>,
+    quote_spans: &PassageSpans,
     matched: &[Matched],
     opts: &MatchOptions,
 ) -> (Vec<Matched>, usize, usize) {
-    // The documents with quotations (`quote_spans` is indexed by document).
-    let docs: Vec<quotes::DocQuotes<'_>> = quote_spans
-        .into_iter()
-        .enumerate()
-        .filter(|(_, q)| !q.is_empty())
-        .map(|(i, quotes)| quotes::DocQuotes {
+    // The documents with quotations.
+    let docs: Vec<quotes::DocQuotes<'_>> = (0..corpus.len())
+        .filter(|&i| !quote_spans.of(i).is_empty())
+        .map(|i| quotes::DocQuotes {
             doc: DocId(i as u32),
             text: &corpus.docs[i].text,
-            quotes,
+            quotes: quote_spans.of(i),
         })
         .collect();
     // `matched` is sorted by (a, b): the pairs of document a are one run of

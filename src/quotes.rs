@@ -7,8 +7,8 @@
 //! aligns them and keeps the close ones, so a changed word or speaker is
 //! still found.
 //!
-//! The quotations themselves, with their speakers, come from claim
-//! extraction (`crate::claims`, kind `quote`).
+//! The quotations' spans come from claim extraction (`crate::claims::quotes_in`:
+//! the spans of the claims of kind `quote`).
 
 use crate::document::{DocId, Passage, Span};
 use crate::normalize;
@@ -28,7 +28,7 @@ pub struct DocQuotes<'a> {
     /// Its original text.
     pub text: &'a str,
     /// The spans of its quotations.
-    pub quotes: Vec<Span>,
+    pub quotes: &'a [Span],
 }
 
 /// One quotation of [`DocQuotes`]: index of the document in the slice given
@@ -79,36 +79,44 @@ fn shingles(keys: &[u64]) -> Vec<u64> {
     seen
 }
 
-/// The pairs of quotations in one run's postings `list` (sorted by
-/// quotation number) that are in different documents, lower first, whose
+/// The pairs of quotations in one run's list of quotation numbers `list`
+/// (sorted) that are in different documents, lower first, whose
 /// lower quotation is in `lower`; `first[i]` is document i's first
 /// quotation number.
 fn pairs_in<'l>(
-    list: &'l [Posting],
+    list: &'l [u32],
     first: &'l [u32],
     lower: Range<u32>,
 ) -> impl Iterator<Item = (u32, u32)> + 'l {
-    let s = list.partition_point(|p| p.quote < lower.start);
-    let e = list.partition_point(|p| p.quote < lower.end);
+    let s = list.partition_point(|&q| q < lower.start);
+    let e = list.partition_point(|&q| q < lower.end);
     (s..e).flat_map(move |i| {
-        let x = list[i].quote;
+        let x = list[i];
         let next_doc = first[first.partition_point(|&f| f <= x)];
         list[later_docs(list, i, next_doc)..]
             .iter()
-            .map(move |y| (x, y.quote))
+            .map(move |&y| (x, y))
     })
 }
 
-/// Where the postings of documents after that of `list[i]` start in
-/// `list` (sorted by quotation number, so by document), given `next_doc`,
+/// Where the quotations of documents after that of `list[i]` start in
+/// `list` (quotation numbers, sorted, so by document), given `next_doc`,
 /// the first quotation of the document after `list[i]`'s.
-fn later_docs(list: &[Posting], i: usize, next_doc: u32) -> usize {
-    i + 1 + list[i + 1..].partition_point(|y| y.quote < next_doc)
+fn later_docs(list: &[u32], i: usize, next_doc: u32) -> usize {
+    i + 1 + list[i + 1..].partition_point(|&y| y < next_doc)
 }
 
-/// Documents whose quotations are tokenized together (in parallel) before
-/// their postings are appended to the list.
-const BATCH: usize = 1024;
+/// Bits of a run's hash that say in which pass it is indexed: the runs
+/// are indexed a part at a time ([`PASSES`] parts), so that the postings
+/// (12 bytes a run) of only one part are held at once.
+const PASS_BITS: u32 = 1;
+/// Passes over the quotations' runs (see [`PASS_BITS`]).
+const PASSES: usize = 1 << PASS_BITS;
+
+/// The pass a run of hash `shingle` is indexed in.
+fn pass_of(shingle: u64) -> usize {
+    (shingle >> (64 - PASS_BITS)) as usize
+}
 
 /// Pairs of quotations in different documents that share a run of four
 /// words (`a` in the lower document) and that `keep` accepts, given what
@@ -118,10 +126,12 @@ const BATCH: usize = 1024;
 /// how many pairs shared a run (before `keep`).
 /// `docs` are sorted by `doc`, each document at most once.
 ///
-/// Memory: only the runs' postings (12 bytes a run) are held for every
-/// quotation; token keys are made again, one shard of pairs at a time,
-/// for the quotations that shard pairs (SaudiNewsNet's quotations' keys
-/// were 8 MB, held through the whole step).
+/// Memory: what is held for every quotation is its number in the lists of
+/// the runs it shares (4 bytes a run), made from the runs' postings (12
+/// bytes a run) a part of the runs at a time (`PASSES`); token keys are
+/// made again, one shard of pairs at a time, for the quotations that shard
+/// pairs (SaudiNewsNet's quotations' keys were 8 MB, held through the
+/// whole step).
 pub fn candidate_pairs<P: Send + Sync>(
     docs: &[DocQuotes<'_>],
     prepare: impl Fn(Vec<u64>) -> P + Sync,
@@ -157,44 +167,101 @@ fn sharded_pairs<P: Send + Sync>(
             quote: q - first[d],
         }
     };
-    // Postings as one flat list sorted by run (a map of small lists cost
-    // more memory than the quotations themselves).
-    let mut postings: Vec<Posting> = Vec::new();
-    for (b, batch) in docs.chunks(BATCH).enumerate() {
-        let per_doc: Vec<Vec<Posting>> = batch
-            .par_iter()
-            .enumerate()
-            .map(|(i, d)| {
-                let q0 = first[b * BATCH + i];
-                let mut v = Vec::new();
-                for (qi, &span) in d.quotes.iter().enumerate() {
-                    let keys = quote_keys(d.text, span);
-                    if keys.len() < MIN_WORDS {
-                        continue;
-                    }
-                    let quote = q0 + qi as u32;
-                    v.extend(
-                        shingles(&keys)
-                            .into_iter()
-                            .map(|shingle| Posting { shingle, quote }),
-                    );
+    // The runs shared by 2 to MAX_POSTINGS quotations, as lists of
+    // quotation numbers (sorted) one after the other in `held`; list k is
+    // `held[bounds[k]..bounds[k + 1]]`. A run is in one list, and 4 bytes
+    // a quotation in it.
+    let mut held: Vec<u32> = Vec::new();
+    let mut bounds: Vec<u32> = vec![0];
+    // The lists are made a part of the runs at a time (by their hashes'
+    // top bits: a pass's runs are distinct from another's): the runs of
+    // every quotation of the part are put in one flat list of postings,
+    // sorted by run (a map of small lists cost more memory than the
+    // quotations themselves). That list is allocated once at its exact
+    // size: the runs are counted first (a list grown batch by batch left
+    // the space it moved out of behind, half again its 18 MB on the
+    // generated corpus), then made again into each document's part of it.
+    let runs_of = |d: &DocQuotes<'_>, span: Span| -> Vec<u64> {
+        let keys = quote_keys(d.text, span);
+        if keys.len() < MIN_WORDS {
+            Vec::new()
+        } else {
+            shingles(&keys)
+        }
+    };
+    let sizes: Vec<[usize; PASSES]> = docs
+        .par_iter()
+        .map(|d| {
+            let mut size = [0; PASSES];
+            for &span in d.quotes {
+                for s in runs_of(d, span) {
+                    size[pass_of(s)] += 1;
                 }
-                v
-            })
-            .collect();
-        postings.reserve_exact(per_doc.iter().map(Vec::len).sum());
-        for v in per_doc {
-            postings.extend(v);
+            }
+            size
+        })
+        .collect();
+    // One list for every pass, as long as the longest pass needs.
+    let most = (0..PASSES)
+        .map(|pass| sizes.iter().map(|s| s[pass]).sum())
+        .max()
+        .unwrap_or(0);
+    let mut postings: Vec<Posting> = Vec::with_capacity(most);
+    for pass in 0..PASSES {
+        let zero = Posting {
+            shingle: 0,
+            quote: 0,
+        };
+        postings.clear();
+        postings.resize(sizes.iter().map(|s| s[pass]).sum(), zero);
+        let mut parts: Vec<&mut [Posting]> = Vec::with_capacity(docs.len());
+        let mut rest = postings.as_mut_slice();
+        for size in &sizes {
+            let (part, after) = rest.split_at_mut(size[pass]);
+            parts.push(part);
+            rest = after;
+        }
+        parts
+            .into_par_iter()
+            .zip(docs.par_iter().zip(first.par_iter()))
+            .for_each(|(part, (d, &q0))| {
+                let mut at = 0;
+                for (qi, &span) in d.quotes.iter().enumerate() {
+                    let quote = q0 + qi as u32;
+                    for shingle in runs_of(d, span) {
+                        if pass_of(shingle) == pass {
+                            part[at] = Posting { shingle, quote };
+                            at += 1;
+                        }
+                    }
+                }
+                debug_assert_eq!(at, part.len());
+            });
+        postings.par_sort_unstable_by_key(|p| (p.shingle, p.quote));
+        let lists = || {
+            postings
+                .chunk_by(|x, y| ({ x.shingle }) == ({ y.shingle }))
+                .filter(|list| (2..=MAX_POSTINGS).contains(&list.len()))
+        };
+        held.reserve_exact(lists().map(<[Posting]>::len).sum());
+        bounds.reserve_exact(lists().count());
+        for list in lists() {
+            held.extend(list.iter().map(|p| p.quote));
+            bounds.push(u32::try_from(held.len()).expect("fewer than 2^32 postings"));
         }
     }
-    postings.par_sort_unstable_by_key(|p| (p.shingle, p.quote));
+    drop(postings);
+    drop(sizes);
+    // The postings' space goes back to the system before the pairs are
+    // made (it is not where their many small allocations go).
+    crate::pipeline::release_free_memory();
     // Each pair of quotations sharing a run, lower document first (a
     // list is sorted by quotation number, so by document); the runs' lists
     // are walked in parallel.
     let lists = || {
-        postings
-            .par_chunk_by(|x, y| ({ x.shingle }) == ({ y.shingle }))
-            .filter(|list| (2..=MAX_POSTINGS).contains(&list.len()))
+        bounds
+            .par_windows(2)
+            .map(|w| &held[w[0] as usize..w[1] as usize])
     };
     // The pairs are made, deduplicated and filtered one shard of lower
     // documents at a time: on a corpus full of quoted formulae they number
@@ -205,7 +272,7 @@ fn sharded_pairs<P: Send + Sync>(
             || vec![0u64; docs.len()],
             |mut count, list| {
                 for i in 0..list.len() {
-                    let d = doc_of(list[i].quote);
+                    let d = doc_of(list[i]);
                     count[d] += (list.len() - later_docs(list, i, first[d + 1])) as u64;
                 }
                 count
@@ -260,12 +327,17 @@ fn sharded_pairs<P: Send + Sync>(
         for q in involved {
             slot[q as usize] = u32::MAX;
         }
+        // The shard's pairs and keys, made by the threads, go back to the
+        // system before the next shard's are made (a millisecond or two;
+        // else each shard left a few MB more behind).
+        drop(keys);
+        crate::pipeline::release_free_memory();
     }
     (out, proposed)
 }
 
 /// Quotation pairs made at once, at most (see [`candidate_pairs`]).
-const SHARD_PAIRS: u64 = 1 << 19;
+const SHARD_PAIRS: u64 = 1 << 18;
 
 impl DocQuotes<'_> {
     /// The quotation `r` points at, as a passage.
@@ -311,7 +383,7 @@ mod tests {
         (texts, spans)
     }
 
-    fn doc_quotes<'a>(texts: &'a [String], spans: &[Vec<Span>]) -> Vec<DocQuotes<'a>> {
+    fn doc_quotes<'a>(texts: &'a [String], spans: &'a [Vec<Span>]) -> Vec<DocQuotes<'a>> {
         texts
             .iter()
             .zip(spans)
@@ -319,7 +391,7 @@ mod tests {
             .map(|(i, (t, q))| DocQuotes {
                 doc: DocId(3 * i as u32 + 1),
                 text: t,
-                quotes: q.clone(),
+                quotes: q,
             })
             .collect()
     }
@@ -409,16 +481,18 @@ mod tests {
     fn pairs_quotes_across_documents() {
         let a = "He said \"we will rebuild every school in the city\" today.";
         let b = "Officials quoted him: “we will rebuild every school in the region”.";
+        let spans = |t: &str| -> Vec<Span> { scan(t).iter().map(|c| c.span).collect() };
+        let (qa, qb) = (spans(a), spans(b));
         let docs = [
             DocQuotes {
                 doc: DocId(0),
                 text: a,
-                quotes: scan(a).iter().map(|c| c.span).collect(),
+                quotes: &qa,
             },
             DocQuotes {
                 doc: DocId(1),
                 text: b,
-                quotes: scan(b).iter().map(|c| c.span).collect(),
+                quotes: &qb,
             },
         ];
         let mut lens = std::sync::Mutex::new(Vec::new());

@@ -202,51 +202,59 @@ pub fn extract_in(text: &str, regions: &[Span], opts: &ClaimOptions) -> Vec<Clai
     extract_over(text, Some(&merge_spans(regions.to_vec())), opts).0
 }
 
-/// Words of context [`extract_near`] tokenizes on each side of a region:
-/// twice [`REGION_MARGIN`], as a number may take several words (`80 937`).
-const NEAR_WORDS: usize = 2 * REGION_MARGIN;
-
-/// The figures and dates [`extract`] finds in `text` that overlap one of
-/// `regions` (no quotes), tokenizing only [`NEAR_WORDS`] words around each
-/// region: for a few more passages of a document whose quotes are known.
-pub fn extract_near(text: &str, regions: &[Span], opts: &ClaimOptions) -> Vec<Claim> {
-    let regions = merge_spans(regions.to_vec());
-    if regions.is_empty() {
-        return Vec::new();
+/// The spans of the quotes [`extract`] finds in `text` (those of
+/// [`extract_in`] with no regions): what matching quotations needs, before
+/// the figures and dates of the passages are looked for. Their speakers
+/// and languages are not looked for; the figures and dates at both ends of
+/// each quote are (a quote that would cut one in two is not a quote), over
+/// the tokens [`extract_in`] reads for them.
+pub fn quotes_in(text: &str, opts: &ClaimOptions) -> Vec<Span> {
+    let mut spans = quote::quote_spans(text);
+    if spans.is_empty() {
+        return spans;
     }
-    let sentences = lang::LazySentences::new(text, opts.lang);
-    let lang_at = |byte: usize| sentences.lang_at(byte);
-    // Byte windows, merged where they meet.
-    let windows = merge_spans(
-        regions
-            .iter()
-            .map(|r| {
-                Span::new(
-                    words_before(text, r.start, NEAR_WORDS),
-                    words_after(text, r.end, NEAR_WORDS),
-                )
-            })
-            .collect(),
-    );
-    let mut toks = Vec::new();
-    let mut out = Vec::new();
-    for w in windows {
-        let (ws, n) = (w.start, token::tokenize_into(w.slice(text), &mut toks));
-        let toks = &mut toks[..n];
-        for t in toks.iter_mut() {
-            t.start += ws;
-            t.end += ws;
+    with_tokens(|buf| {
+        let sentences = lang::LazySentences::new(text, opts.lang);
+        let lang_at = |byte: usize| sentences.lang_at(byte);
+        let cover = Cover::new(text, &[], &spans, buf, false);
+        let mut out = Vec::new();
+        for r in cover.ranges {
+            let t = &buf[r.start..r.end];
+            let mut claimed = vec![false; t.len()];
+            out.extend(date::dates(text, t, &mut claimed, &lang_at));
+            out.extend(figure::figures(text, t, &mut claimed, &lang_at));
         }
-        let mut claimed = vec![false; n];
-        out.extend(date::dates(text, toks, &mut claimed, &lang_at));
-        out.extend(figure::figures(text, toks, &mut claimed, &lang_at));
+        out.retain(|c| !list_marker(text, c));
+        out.sort_by_key(|c| (c.span.start, c.span.end));
+        spans.retain(|&q| !cut(&out, q));
+    });
+    spans
+}
+
+/// Whether a figure or date of `found` (sorted by start) would be cut in
+/// two by quote `q`: it overlaps `q` without being inside it. Figures and
+/// dates never overlap one another, so sorted by start their ends are
+/// sorted too: only those that reach into the quote are looked at.
+fn cut(found: &[Claim], q: Span) -> bool {
+    let first = found.partition_point(|c| c.span.end <= q.start);
+    found[first..]
+        .iter()
+        .take_while(|c| c.span.start < q.end)
+        .any(|c| !(q.start <= c.span.start && c.span.end <= q.end))
+}
+
+/// `f` with this thread's token buffer, kept from one document to the next
+/// (see `token::tokenize_into`) up to 65,536 tokens (a few MB).
+fn with_tokens<R>(f: impl FnOnce(&mut Vec<token::Token>) -> R) -> R {
+    thread_local! {
+        static SPARE: std::cell::RefCell<Vec<token::Token>> = const { std::cell::RefCell::new(Vec::new()) };
     }
-    out.retain(|c| overlaps_any(&regions, c.span) && !list_marker(text, c));
-    for c in &mut out {
-        c.lang = lang_at(c.span.start);
+    let mut buf = SPARE.with(|s| std::mem::take(&mut *s.borrow_mut()));
+    let r = f(&mut buf);
+    if buf.len() <= 1 << 16 {
+        SPARE.with(|s| *s.borrow_mut() = buf);
     }
-    out.sort_by_key(|c| (c.span.start, c.span.end));
-    out
+    r
 }
 
 /// Whether `span` overlaps one of `regions` (sorted and disjoint).
@@ -262,56 +270,6 @@ fn by_position(a: &Claim, b: &Claim) -> std::cmp::Ordering {
         .cmp(&(b.span.start, std::cmp::Reverse(b.span.end)))
 }
 
-/// Adds `more` to a document's claims `held` (both made by this module from
-/// the same text, so a claim in both is the same claim), in order, once.
-pub fn merge(held: &mut Vec<Claim>, more: Vec<Claim>) {
-    held.extend(more);
-    held.sort_by(by_position);
-    held.dedup_by(|x, y| x.span == y.span && x.kind == y.kind);
-}
-
-/// The start of the `k`th whitespace-separated word before byte `at` (or
-/// the start of the text).
-fn words_before(text: &str, at: usize, k: usize) -> usize {
-    let mut words = 0;
-    let mut in_word = false;
-    for (i, c) in text[..at].char_indices().rev() {
-        if c.is_whitespace() {
-            if in_word {
-                words += 1;
-                if words == k {
-                    return i + c.len_utf8();
-                }
-            }
-            in_word = false;
-        } else {
-            in_word = true;
-        }
-    }
-    0
-}
-
-/// The end of the `k`th whitespace-separated word after byte `at` (or the
-/// end of the text).
-fn words_after(text: &str, at: usize, k: usize) -> usize {
-    let mut words = 0;
-    let mut in_word = false;
-    for (i, c) in text[at..].char_indices() {
-        if c.is_whitespace() {
-            if in_word {
-                words += 1;
-                if words == k {
-                    return at + i;
-                }
-            }
-            in_word = false;
-        } else {
-            in_word = true;
-        }
-    }
-    text.len()
-}
-
 /// The body of [`extract_with_lang`] and [`extract_in`]: with `regions`
 /// (sorted and disjoint), figures and dates only around them and the
 /// quotes, and sentence languages read only where a claim is (the text's
@@ -321,12 +279,16 @@ fn extract_over<'a>(
     regions: Option<&[Span]>,
     opts: &ClaimOptions,
 ) -> (Vec<Claim>, Langs<'a>) {
-    // Each thread keeps its token buffer from one document to the next
-    // (see `token::tokenize_into`), up to 65,536 tokens (a few MB).
-    thread_local! {
-        static SPARE: std::cell::RefCell<Vec<token::Token>> = const { std::cell::RefCell::new(Vec::new()) };
-    }
-    let mut buf = SPARE.with(|s| std::mem::take(&mut *s.borrow_mut()));
+    with_tokens(|buf| extract_with(text, regions, opts, buf))
+}
+
+/// [`extract_over`] with a token buffer.
+fn extract_with<'a>(
+    text: &'a str,
+    regions: Option<&[Span]>,
+    opts: &ClaimOptions,
+    buf: &mut Vec<token::Token>,
+) -> (Vec<Claim>, Langs<'a>) {
     // Sentence languages: over the whole text for the whole text's claims,
     // else read only where asked.
     let sentences = match regions {
@@ -336,7 +298,7 @@ fn extract_over<'a>(
     let lang_at = |byte: usize| sentences.lang_at(byte);
     let (mut quotes, mut out) = match regions {
         None => {
-            let n = token::tokenize_into(text, &mut buf);
+            let n = token::tokenize_into(text, buf);
             let toks = &buf[..n];
             let mut claimed = vec![false; n];
             let quotes = quote::quotes(text, toks);
@@ -349,7 +311,7 @@ fn extract_over<'a>(
             // (`Cover`); dates then figures in each token range, as over
             // the whole text.
             let spans = quote::quote_spans(text);
-            let cover = Cover::new(text, regions, &spans, &mut buf);
+            let cover = Cover::new(text, regions, &spans, buf, true);
             let quotes = cover.quotes;
             let mut out = Vec::new();
             for r in cover.ranges {
@@ -369,16 +331,8 @@ fn extract_over<'a>(
         c.lang = lang_at(c.span.start);
     }
     // A quote that would cut a figure in two is dropped (figures win).
-    // Figures and dates never overlap one another, so sorted by start their
-    // ends are sorted too: look only at those that reach into the quote.
     out.sort_by_key(|c| (c.span.start, c.span.end));
-    quotes.retain(|q| {
-        let first = out.partition_point(|c| c.span.end <= q.span.start);
-        !out[first..]
-            .iter()
-            .take_while(|c| c.span.start < q.span.end)
-            .any(|c| !(q.span.start <= c.span.start && c.span.end <= q.span.end))
-    });
+    quotes.retain(|q| !cut(&out, q.span));
     if let Some(regions) = regions {
         // Figures and dates found only for a quote's sake go (`regions` are
         // sorted and disjoint here).
@@ -386,9 +340,6 @@ fn extract_over<'a>(
     }
     out.extend(quotes);
     out.sort_by(by_position);
-    if buf.len() <= 1 << 16 {
-        SPARE.with(|s| *s.borrow_mut() = buf);
-    }
     (out, sentences)
 }
 
@@ -439,8 +390,18 @@ struct Need {
 
 impl Cover {
     /// Reads into `buf` the tokens of `text` that `regions` (sorted and
-    /// disjoint) and the quotes at `quotes` need.
-    fn new(text: &str, regions: &[Span], quotes: &[Span], buf: &mut Vec<token::Token>) -> Cover {
+    /// disjoint) and the quotes at `quotes` need: the figures and dates
+    /// around both ends of each quote, and its speaker when `speakers`
+    /// (else `quotes` of the cover is empty; the ranges are the same: a
+    /// range's tokens are counted from the need's own, whatever else is
+    /// read).
+    fn new(
+        text: &str,
+        regions: &[Span],
+        quotes: &[Span],
+        buf: &mut Vec<token::Token>,
+        speakers: bool,
+    ) -> Cover {
         let m = REGION_MARGIN;
         let range = |lo: usize, hi: usize, hi_by_start: bool| Need {
             lo,
@@ -457,6 +418,9 @@ impl Cover {
         for (i, q) in quotes.iter().enumerate() {
             needs.push(range(q.start, q.start, false));
             needs.push(range(q.end, q.end, false));
+            if !speakers {
+                continue;
+            }
             needs.push(Need {
                 lo: q.start,
                 hi: q.end,
@@ -685,19 +649,22 @@ mod tests {
         sliding(extract_in, expected);
     }
 
-    /// What [`extract_near`] must give: [`expected`] without the quotes.
-    fn expected_near(text: &str, regions: &[Span]) -> Vec<Claim> {
-        let mut v: Vec<Claim> = expected(text, regions)
-            .into_iter()
-            .filter(|c| c.kind != ClaimKind::Quote)
-            .collect();
-        v.sort_by_key(|c| (c.span.start, c.span.end));
-        v
-    }
-
+    /// The quotes alone are the whole text's quotes (the spans quotation
+    /// pairs are made of before any claim is extracted).
     #[test]
-    fn near_regions_find_what_the_whole_text_finds_there() {
-        sliding(extract_near, expected_near);
+    fn quotes_alone_are_the_whole_texts() {
+        let opts = ClaimOptions::default();
+        let mut compared = 0;
+        for text in texts() {
+            let want: Vec<Span> = extract(text, &opts)
+                .into_iter()
+                .filter(|c| c.kind == ClaimKind::Quote)
+                .map(|c| c.span)
+                .collect();
+            compared += want.len();
+            assert_eq!(quotes_in(text, &opts), want, "{text:.80}");
+        }
+        assert!(compared > 50, "only {compared} quotes compared");
     }
 
     /// A speaker found further back than [`QUOTE_BEFORE`] tokens (a verb
@@ -758,7 +725,7 @@ mod tests {
     fn cover_ranges(text: &str, regions: &[Span]) -> Vec<(usize, usize)> {
         let mut buf = Vec::new();
         let regions = merge_spans(regions.to_vec());
-        let c = Cover::new(text, &regions, &quote::quote_spans(text), &mut buf);
+        let c = Cover::new(text, &regions, &quote::quote_spans(text), &mut buf, true);
         c.ranges
             .iter()
             .filter(|r| r.start < r.end)
@@ -790,30 +757,7 @@ mod tests {
         }
     }
 
-    #[test]
-    fn words_around() {
-        let t = "one  two\tثلاثة four\nfive";
-        assert_eq!(&t[words_before(t, t.len(), 2)..], "four\nfive");
-        assert_eq!(words_before(t, 3, 5), 0);
-        assert_eq!(&t[..words_after(t, 0, 2)], "one  two");
-        assert_eq!(&t[..words_after(t, 3, 2)], "one  two\tثلاثة");
-        assert_eq!(words_after(t, 0, 9), t.len());
-    }
-
     proptest! {
-        #[test]
-        fn any_near_regions_find_what_the_whole_text_finds_there(
-            which in any::<prop::sample::Index>(),
-            parts in prop::collection::vec((0.0..1.0f64, 0.0..0.4f64), 0..6),
-        ) {
-            let text = which.get(texts());
-            let regions: Vec<Span> = parts.iter().map(|&(f, l)| region(text, f, l)).collect();
-            prop_assert_eq!(
-                extract_near(text, &regions, &ClaimOptions::default()),
-                expected_near(text, &regions)
-            );
-        }
-
         #[test]
         fn any_regions_find_what_the_whole_text_finds_there(
             which in any::<prop::sample::Index>(),
