@@ -217,18 +217,30 @@ pub fn quotes_in(text: &str, opts: &ClaimOptions) -> Vec<Span> {
         let sentences = lang::LazySentences::new(text, opts.lang);
         let lang_at = |byte: usize| sentences.lang_at(byte);
         let cover = Cover::new(text, &[], &spans, buf, false);
-        let mut out = Vec::new();
-        for r in cover.ranges {
-            let t = &buf[r.start..r.end];
-            let mut claimed = vec![false; t.len()];
-            out.extend(date::dates(text, t, &mut claimed, &lang_at));
-            out.extend(figure::figures(text, t, &mut claimed, &lang_at));
-        }
+        let mut out = dates_and_figures(text, buf, &cover.ranges, &lang_at);
         out.retain(|c| !list_marker(text, c));
         out.sort_by_key(|c| (c.span.start, c.span.end));
         spans.retain(|&q| !cut(&out, q));
     });
     spans
+}
+
+/// Dates, then figures, in each range of tokens of `buf` (the ranges a
+/// [`Cover`] reads), as over the whole text.
+fn dates_and_figures(
+    text: &str,
+    buf: &[token::Token],
+    ranges: &[Span],
+    lang_at: &dyn Fn(usize) -> Lang,
+) -> Vec<Claim> {
+    let mut out = Vec::new();
+    for r in ranges {
+        let t = &buf[r.start..r.end];
+        let mut claimed = vec![false; t.len()];
+        out.extend(date::dates(text, t, &mut claimed, lang_at));
+        out.extend(figure::figures(text, t, &mut claimed, lang_at));
+    }
+    out
 }
 
 /// Whether a figure or date of `found` (sorted by start) would be cut in
@@ -312,15 +324,8 @@ fn extract_with<'a>(
             // the whole text.
             let spans = quote::quote_spans(text);
             let cover = Cover::new(text, regions, &spans, buf, true);
-            let quotes = cover.quotes;
-            let mut out = Vec::new();
-            for r in cover.ranges {
-                let t = &buf[r.start..r.end];
-                let mut claimed = vec![false; t.len()];
-                out.extend(date::dates(text, t, &mut claimed, &lang_at));
-                out.extend(figure::figures(text, t, &mut claimed, &lang_at));
-            }
-            (quotes, out)
+            let out = dates_and_figures(text, buf, &cover.ranges, &lang_at);
+            (cover.quotes, out)
         }
     };
     for q in &mut quotes {
