@@ -307,8 +307,10 @@ impl<'r> Seeding<'r> {
     }
 
     /// The seeds of the document pairs whose lower document is in the
-    /// shard, grouped by that document (in order), in no order within it
-    /// (what [`Seeding::candidates`] chains, one document at a time).
+    /// shard, grouped by that document (in order), in no order within it:
+    /// what [`Seeding::candidates`] makes and chains one document at a
+    /// time, all at once for the tests.
+    #[cfg(test)]
     pub fn seeds(&self, shard: &Shard) -> Vec<Seed> {
         let lists = self.doc_lists(shard);
         let mut out = Vec::new();
@@ -318,7 +320,7 @@ impl<'r> Seeding<'r> {
         out
     }
 
-    /// The candidates of the shard's documents (see [`chain`]), in order
+    /// The candidates of the shard's documents (see [`chain_doc`]), in order
     /// of (document a, document b). Each document's seeds are made and
     /// chained in turn, so a shard's seeds never exist at once (a list of
     /// up to [`SHARD_SEEDS`] was 5 MB of c20k's matching peak).
@@ -636,7 +638,10 @@ impl CommonChunks {
 /// Chains the seeds of each document pair, with the common chunks' seeds
 /// beside them, into candidates, in order of (document a, document b).
 /// The seeds come grouped by document a, as [`Seeding::seeds`] makes them
-/// (each document's in any order, duplicates allowed).
+/// (each document's in any order, duplicates allowed). Matching chains
+/// each document's seeds as they are made ([`Seeding::candidates`]); the
+/// tests chain a list of them.
+#[cfg(test)]
 pub fn chain(seeds: &[Seed], common: &CommonChunks) -> Vec<Candidate> {
     seeds
         .par_chunk_by(|x, y| x.a_doc == y.a_doc)

@@ -1164,7 +1164,6 @@ fn covered(eq: &[bool], units: &[Range<usize>], base: usize) -> usize {
 
 /// Spans of every document, grouped by document: the passages' (what claim
 /// extraction needs of the pairs) or the quotations'.
-#[derive(Default)]
 struct PassageSpans {
     /// Spans, sorted by document.
     spans: Vec<Span>,
@@ -1198,11 +1197,18 @@ impl PassageSpans {
         }
     }
 
-    /// Adds the spans of the next document, `spans` (after the last
-    /// document's, the end of `spans` is pushed to `starts`).
+    /// No documents yet: [`PassageSpans::push`] adds them in order.
+    fn empty() -> PassageSpans {
+        PassageSpans {
+            spans: Vec::new(),
+            starts: vec![0],
+        }
+    }
+
+    /// Adds the spans of the next document, `spans`.
     fn push(&mut self, spans: &[Span]) {
-        self.starts.push(self.spans.len() as u32);
         self.spans.extend_from_slice(spans);
+        self.starts.push(self.spans.len() as u32);
     }
 
     /// The spans of document `d`, sorted.
@@ -1283,13 +1289,12 @@ pub fn check_each<E>(
     // are found first, from each document's quotations alone, so that the
     // quotation index is not held beside every document's claims.
     let claim_opts = ClaimOptions::default();
-    let mut quote_spans = PassageSpans::default();
+    let mut quote_spans = PassageSpans::empty();
     in_batches(
         corpus.len(),
         |i| claims::quotes_in(&corpus.get(DocId(i as u32)).text, &claim_opts),
         |spans| quote_spans.push(&spans),
     );
-    quote_spans.starts.push(quote_spans.spans.len() as u32);
     lap("quotations");
     release_free_memory();
     let (extra, proposed, passed) = quote_pairs(&corpus, &quote_spans, &matched, opts);
