@@ -1263,9 +1263,20 @@ const CONTRADICT_BATCH: usize = 4096;
 /// outcome returned has no `pairs`. The first error of `sink` ends the run
 /// and is returned.
 pub fn check_each<E>(
+    corpus: Corpus,
+    errors: Vec<input::InputError>,
+    opts: &MatchOptions,
+    sink: impl FnMut(&Corpus, Vec<PairResult>) -> Result<(), E>,
+) -> Result<CheckOutcome, E> {
+    check_in_batches(corpus, errors, opts, CONTRADICT_BATCH, sink)
+}
+
+/// [`check_each`], comparing and handing over `batch_size` pairs at a time.
+fn check_in_batches<E>(
     mut corpus: Corpus,
     errors: Vec<input::InputError>,
     opts: &MatchOptions,
+    batch_size: usize,
     mut sink: impl FnMut(&Corpus, Vec<PairResult>) -> Result<(), E>,
 ) -> Result<CheckOutcome, E> {
     return_freed_memory_promptly();
@@ -1380,13 +1391,30 @@ pub fn check_each<E>(
             same_source: da.source.is_some() && da.source == db.source,
         }
     };
+    // Each batch is compared by the pool while this thread hands the batch
+    // before it to `sink`: writing c20k's report took 0.13 s of this
+    // thread with the pool idle (the comparisons 0.18 s).
+    let mut compared: Option<Vec<PairResult>> = None;
     loop {
-        let batch: Vec<Matched> = pairs.by_ref().take(CONTRADICT_BATCH).collect();
-        if batch.is_empty() {
+        let batch: Vec<Matched> = pairs.by_ref().take(batch_size).collect();
+        if batch.is_empty() && compared.is_none() {
             break;
         }
-        let results: Vec<PairResult> = batch.into_par_iter().map(&compare).collect();
-        sink(&corpus, results)?;
+        let (results, sunk) = std::thread::scope(|scope| {
+            let comparing = scope.spawn(|| {
+                batch
+                    .into_par_iter()
+                    .map(&compare)
+                    .collect::<Vec<PairResult>>()
+            });
+            let sunk = compared.take().map_or(Ok(()), |done| sink(&corpus, done));
+            match comparing.join() {
+                Ok(results) => (results, sunk),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        });
+        sunk?;
+        compared = (!results.is_empty()).then_some(results);
     }
     drop(whole);
     drop(claims);
@@ -2037,6 +2065,58 @@ mod tests {
                 prop_assert_eq!(&g.alignment, &w.alignment);
             }
         }
+    }
+
+    /// Pairs compared a batch at a time, each batch while the one before
+    /// it is handed over, reach the sink whole, in order and once each (what
+    /// `check` holds), whatever the batch size; a sink's error ends the run
+    /// with that error, after no later batch.
+    #[test]
+    fn batches_reach_the_sink_in_order_and_its_error_ends_the_run() {
+        let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let load = || {
+            let l = input::read(
+                &[root.join("seeds"), root.join("fixtures/report/basic")],
+                &Default::default(),
+            );
+            (Corpus::new(l.docs), l.errors)
+        };
+        let key = |p: &PairResult| (p.a, p.b, p.findings.len());
+        let (corpus, errors) = load();
+        let held: Vec<_> = check(corpus, errors, &MatchOptions::default())
+            .pairs
+            .iter()
+            .map(key)
+            .collect();
+        assert!(held.len() >= 3, "{} pairs", held.len());
+        for size in [1, 2, held.len(), held.len() + 1] {
+            let (corpus, errors) = load();
+            let (mut got, mut sizes) = (Vec::new(), Vec::new());
+            let outcome = check_in_batches(
+                corpus,
+                errors,
+                &MatchOptions::default(),
+                size,
+                |_, batch| {
+                    sizes.push(batch.len());
+                    got.extend(batch.iter().map(key));
+                    Ok::<(), ()>(())
+                },
+            )
+            .unwrap();
+            assert!(outcome.pairs.is_empty());
+            assert_eq!(got, held, "batches of {size}");
+            assert_eq!(sizes.len(), held.len().div_ceil(size), "batches of {size}");
+            assert!(sizes.iter().all(|&n| (1..=size).contains(&n)));
+        }
+        let (corpus, errors) = load();
+        let mut calls = 0;
+        let failed = check_in_batches(corpus, errors, &MatchOptions::default(), 1, |_, _| {
+            calls += 1;
+            if calls == 2 { Err("disk full") } else { Ok(()) }
+        });
+        assert_eq!(failed.err(), Some("disk full"));
+        assert_eq!(calls, 2);
     }
 
     /// An outlet's boilerplate sentence inside a copied passage is blanked
