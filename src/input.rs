@@ -434,12 +434,18 @@ impl<'o> Reader<'o> {
         });
     }
 
-    /// Reads JSON Lines, one line at a time (the file is never held whole).
+    /// Reads JSON Lines, one line at a time (the file is never held whole;
+    /// the lines of a batch of [`JSONL_BATCH`] bytes are parsed in
+    /// parallel, then kept in order: parsed one by one, SaudiNewsNet's
+    /// 107 MB took 0.32 s).
     fn read_jsonl(&mut self, mut src: impl BufRead, shown: &str) {
         let max = self.opts.max_doc_size;
         let mut line_buf: Vec<u8> = Vec::new();
         let mut line_no = 0usize;
         let mut any = false;
+        // Lines read and not yet parsed: (line number, bytes).
+        let mut batch: Vec<(usize, Vec<u8>)> = Vec::new();
+        let mut batched = 0;
         loop {
             line_no += 1;
             line_buf.clear();
@@ -448,7 +454,10 @@ impl<'o> Reader<'o> {
                 .read_until(b'\n', &mut line_buf)
             {
                 Ok(n) => n,
-                Err(e) => return self.error(shown, Some(line_no), io_reason(&e)),
+                Err(e) => {
+                    self.keep_lines(&mut batch, shown);
+                    return self.error(shown, Some(line_no), io_reason(&e));
+                }
             };
             if n == 0 {
                 break;
@@ -456,6 +465,7 @@ impl<'o> Reader<'o> {
             if line_buf.last() != Some(&b'\n') && line_buf.len() as u64 > max {
                 // Over the limit: skip the rest of the line without keeping it.
                 if let Err(e) = skip_line(&mut src) {
+                    self.keep_lines(&mut batch, shown);
                     return self.error(shown, Some(line_no), io_reason(&e));
                 }
                 any = true;
@@ -476,14 +486,14 @@ impl<'o> Reader<'o> {
                 continue;
             }
             any = true;
-            if self.full {
-                self.not_read += 1;
-                continue;
-            }
-            if let Some((doc, line_no)) = self.parse_line(line, shown, line_no) {
-                self.keep(doc, shown, line_no);
+            batched += line.len();
+            batch.push((line_no, line.to_vec()));
+            if batched >= JSONL_BATCH {
+                self.keep_lines(&mut batch, shown);
+                batched = 0;
             }
         }
+        self.keep_lines(&mut batch, shown);
         if !any {
             self.error(
                 shown,
@@ -493,86 +503,29 @@ impl<'o> Reader<'o> {
         }
     }
 
-    fn parse_line(
-        &mut self,
-        line: &[u8],
-        shown: &str,
-        line_no: usize,
-    ) -> Option<(Document, usize)> {
-        let line = match std::str::from_utf8(line) {
-            Ok(l) => std::borrow::Cow::Borrowed(l),
-            Err(_) if self.opts.lossy => String::from_utf8_lossy(line),
-            Err(e) => {
-                let at = e.valid_up_to();
-                let reason = format!(
-                    "invalid UTF-8 at byte {at} of the line (0x{:02X}), line skipped (--lossy reads it with replacement characters)",
-                    line[at]
-                );
-                self.error(shown, Some(line_no), reason);
-                return None;
-            }
-        };
-        if !line.trim_start().starts_with('{') {
-            let reason = "not a JSON object (expected `{`), line skipped".to_string();
-            self.error(shown, Some(line_no), reason);
-            return None;
+    /// Parses the JSON Lines of `batch` (line number, bytes) in parallel
+    /// and keeps their documents in order (or their errors); empties it.
+    fn keep_lines(&mut self, batch: &mut Vec<(usize, Vec<u8>)>, shown: &str) {
+        if self.full {
+            self.not_read += batch.len();
+            batch.clear();
+            return;
         }
-        let parsed = match serde_json::from_str::<JsonArticle>(&line) {
-            Err(e) if self.opts.lossy && e.is_syntax() => {
-                match serde_json::from_str::<JsonArticle>(&replace_lone_surrogates(&line)) {
-                    Ok(a) => Ok(a),
-                    Err(_) => Err(e),
-                }
+        let opts = self.opts;
+        let parsed: Vec<Result<Document, String>> = batch
+            .par_iter()
+            .map(|(line_no, line)| parse_line(line, opts, shown, *line_no))
+            .collect();
+        for ((line_no, _), doc) in batch.drain(..).zip(parsed) {
+            if self.full {
+                self.not_read += 1;
+                continue;
             }
-            other => other,
-        };
-        let article = match parsed {
-            Ok(a) => a,
-            Err(e) => {
-                let reason = match lone_surrogate(&line) {
-                    Some(col) if e.is_syntax() => format!(
-                        "lone surrogate escape in a JSON string at column {col}, line skipped \
-                         (--lossy reads it with a replacement character)"
-                    ),
-                    _ => format!("{}, line skipped", json_reason(&e)),
-                };
-                self.error(shown, Some(line_no), reason);
-                return None;
+            match doc {
+                Ok(doc) => self.keep(doc, shown, line_no),
+                Err(reason) => self.error(shown, Some(line_no), reason),
             }
-        };
-        let Some(text) = article.text.or(article.body) else {
-            let reason = "no \"text\" (or \"content\") string, line skipped".to_string();
-            self.error(shown, Some(line_no), reason);
-            return None;
-        };
-        if text.trim().is_empty() {
-            self.error(
-                shown,
-                Some(line_no),
-                "empty \"text\", line skipped".to_string(),
-            );
-            return None;
         }
-        if text.len() as u64 > self.opts.max_doc_size {
-            // Escapes can make the decoded text differ from the line length.
-            let reason = too_large(text.len() as u64, self.opts.max_doc_size);
-            self.error(shown, Some(line_no), reason);
-            return None;
-        }
-        let id = match article.id {
-            Some(serde_json::Value::String(s)) => s,
-            Some(serde_json::Value::Number(n)) => n.to_string(),
-            _ => format!("{shown}:{line_no}"),
-        };
-        let doc = Document {
-            name: id,
-            source: article.source.or(article.series),
-            date: article.date,
-            title: article.title,
-            url: article.url,
-            text,
-        };
-        Some((doc, line_no))
     }
 
     /// Resolves duplicate ids and sorts the errors.
@@ -637,6 +590,9 @@ impl<'o> Reader<'o> {
     }
 }
 
+/// Bytes of JSON Lines parsed at once (see `Reader::read_jsonl`).
+const JSONL_BATCH: usize = 4 << 20;
+
 /// Folder entries whose metadata and texts are fetched at once (see
 /// `Reader::walk`).
 const READ_AHEAD: usize = 256;
@@ -692,6 +648,80 @@ fn plain_text(bytes: Vec<u8>, max: u64, lossy: bool) -> Result<String, String> {
         .to_string());
     }
     Ok(text)
+}
+
+/// One JSON Lines article (line `line_no` of `shown`) as a document, or
+/// why the line is skipped.
+fn parse_line(
+    line: &[u8],
+    opts: &InputOptions,
+    shown: &str,
+    line_no: usize,
+) -> Result<Document, String> {
+    let line = match std::str::from_utf8(line) {
+        Ok(l) => std::borrow::Cow::Borrowed(l),
+        Err(_) if opts.lossy => String::from_utf8_lossy(line),
+        Err(e) => {
+            let at = e.valid_up_to();
+            let reason = format!(
+                "invalid UTF-8 at byte {at} of the line (0x{:02X}), line skipped (--lossy reads it with replacement characters)",
+                line[at]
+            );
+            return Err(reason);
+        }
+    };
+    if !line.trim_start().starts_with('{') {
+        let reason = "not a JSON object (expected `{`), line skipped".to_string();
+        return Err(reason);
+    }
+    let parsed = match serde_json::from_str::<JsonArticle>(&line) {
+        Err(e) if opts.lossy && e.is_syntax() => {
+            match serde_json::from_str::<JsonArticle>(&replace_lone_surrogates(&line)) {
+                Ok(a) => Ok(a),
+                Err(_) => Err(e),
+            }
+        }
+        other => other,
+    };
+    let article = match parsed {
+        Ok(a) => a,
+        Err(e) => {
+            let reason = match lone_surrogate(&line) {
+                Some(col) if e.is_syntax() => format!(
+                    "lone surrogate escape in a JSON string at column {col}, line skipped \
+                     (--lossy reads it with a replacement character)"
+                ),
+                _ => format!("{}, line skipped", json_reason(&e)),
+            };
+            return Err(reason);
+        }
+    };
+    let Some(text) = article.text.or(article.body) else {
+        let reason = "no \"text\" (or \"content\") string, line skipped".to_string();
+        return Err(reason);
+    };
+    if text.trim().is_empty() {
+        return Err("empty \"text\", line skipped".to_string());
+    }
+    if text.len() as u64 > opts.max_doc_size {
+        // Escapes can make the decoded text differ from the line length.
+        let reason = too_large(text.len() as u64, opts.max_doc_size);
+        return Err(reason);
+    }
+    let id = match article.id {
+        Some(serde_json::Value::String(s)) => s,
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        _ => format!("{shown}:{line_no}"),
+    };
+    let doc = Document {
+        name: id,
+        source: article.source.or(article.series),
+        date: article.date,
+        title: article.title,
+        url: article.url,
+        text,
+    };
+    Ok(doc)
 }
 
 fn skip_line(src: &mut impl BufRead) -> std::io::Result<()> {
@@ -1045,6 +1075,61 @@ mod tests {
                 assert_eq!(folder.errors.len(), 4 * 6, "{:?}", folder.errors);
             }
         }
+    }
+
+    /// JSON Lines longer than a parsing batch ([`JSONL_BATCH`]) keep their
+    /// documents in line order, each bad line's error at its own line, and
+    /// the stop at --max-input-size where it falls inside a batch.
+    #[test]
+    fn json_lines_parsed_in_batches_keep_their_order_and_line_numbers() {
+        let filler = "word ".repeat(400);
+        let mut s = String::new();
+        let mut bad = Vec::new();
+        let lines = 2 * JSONL_BATCH / filler.len() + 50;
+        for i in 1..=lines {
+            if i % 501 == 0 {
+                s.push_str("{\"id\": oops}\n");
+                bad.push(i);
+            } else if i % 700 == 0 {
+                s.push_str("   \n");
+            } else {
+                s.push_str(&format!(
+                    "{{\"id\":\"d{i}\",\"text\":\"{filler}{i:05}\"}}\n"
+                ));
+            }
+        }
+        let l = parse_jsonl(s.as_bytes(), "big.jsonl", &InputOptions::default());
+        let want: Vec<String> = (1..=lines)
+            .filter(|i| i % 501 != 0 && i % 700 != 0)
+            .map(|i| format!("d{i}"))
+            .collect();
+        let names: Vec<String> = l.docs.iter().map(|d| d.name.clone()).collect();
+        assert_eq!(names, want);
+        assert!(l.docs.iter().zip(&want).all(|(d, n)| {
+            d.text
+                .ends_with(&format!("{:05}", &n[1..].parse::<usize>().unwrap()))
+        }));
+        let lines_of_errors: Vec<usize> = l.errors.iter().map(|e| e.line.unwrap()).collect();
+        assert_eq!(lines_of_errors, bad);
+        // The limit reached at the 2,501st document, inside the second batch.
+        let each = l.docs[0].text.len() as u64;
+        let opts = InputOptions {
+            max_input_size: 2500 * each + 10,
+            ..InputOptions::default()
+        };
+        let over: usize = want[2500][1..].parse().unwrap();
+        let l = parse_jsonl(s.as_bytes(), "big.jsonl", &opts);
+        assert_eq!(l.docs.len(), 2500);
+        let all: String = l.errors.iter().map(|e| format!("{e}\n")).collect();
+        assert!(
+            all.contains(&format!("big.jsonl:{over}: total input would exceed")),
+            "{all}"
+        );
+        let not_read = (over + 1..=lines).filter(|i| i % 700 != 0).count();
+        assert!(
+            all.contains(&format!("{not_read} more input(s) not read")),
+            "{all}"
+        );
     }
 
     #[test]
