@@ -121,8 +121,9 @@ fn pass_of(shingle: u64) -> usize {
 /// Pairs of quotations in different documents that share a run of four
 /// words (`a` in the lower document) and that `keep` accepts, given what
 /// `prepare` made of both quotations' token keys (those of
-/// `normalize::tokenize_keyed_into`; once per quotation and shard, though a
-/// quotation is in many pairs); sorted and without repeats. Also returns
+/// `normalize::tokenize_keyed_into`; once per quotation and run of
+/// consecutive shards that pair it, though a quotation is in many pairs);
+/// sorted and without repeats. Also returns
 /// how many pairs shared a run (before `keep`).
 /// `docs` are sorted by `doc`, each document at most once.
 ///
@@ -136,8 +137,8 @@ fn pass_of(shingle: u64) -> usize {
 /// in the lists of the runs it shares (4 bytes a run), made from the runs'
 /// postings (12 bytes a run) a part of the runs at a time (`PASSES`); token
 /// keys are made again, one shard of pairs at a time, for the quotations
-/// that shard pairs (SaudiNewsNet's quotations' keys were 8 MB, held
-/// through the whole step).
+/// that shard pairs and the last one did not (SaudiNewsNet's quotations'
+/// keys were 8 MB, held through the whole step).
 pub fn candidate_pairs<S: Copy + Default + Send + Sync, P: Send + Sync>(
     docs: &[DocQuotes<'_>],
     measure: impl Fn(&[u64]) -> S + Sync,
@@ -331,10 +332,15 @@ where
         );
     let mut out: Vec<(QuoteRef, QuoteRef)> = Vec::new();
     let mut proposed = 0;
-    // Each quotation's place in the keys of the shard being filtered
-    // (`u32::MAX`: none), looked up directly for every pair.
+    // Each quotation's place in `keys`, what was prepared for the shard
+    // last filtered (`u32::MAX`: none), looked up directly for every pair;
+    // `involved` are those quotations, in the order of their places.
     let mut slot = vec![u32::MAX; n as usize];
-    for shard in crate::candidates::shards(&count, max_pairs) {
+    let mut keys: Vec<Option<P>> = Vec::new();
+    let mut involved: Vec<u32> = Vec::new();
+    // The shard in which a quotation was last met (+ 1), to list each once.
+    let mut met = vec![0u32; n as usize];
+    for (shard_no, shard) in (1..).zip(crate::candidates::shards(&count, max_pairs)) {
         let lower = first[shard.start as usize]..first[shard.end as usize];
         let mut pairs: Vec<(u32, u32)> = lists()
             .flat_map_iter(|list| pairs_in(list, &first, lower.clone()))
@@ -347,39 +353,57 @@ where
             .into_par_iter()
             .filter(|&(x, y)| (bar.fits)(measures[x as usize], measures[y as usize]))
             .collect();
-        // The token keys of the quotations this shard pairs, each made once;
-        // `slot` numbers them in the order they are met.
-        let mut involved: Vec<u32> = Vec::new();
+        // The quotations this shard pairs, in the order they are met. What
+        // the last shard prepared of them is kept (upper quotations recur
+        // from shard to shard: on the generated corpus three in four of a
+        // shard's were the last one's), the rest of it is dropped before
+        // the others are prepared, each once.
+        let mut next: Vec<u32> = Vec::new();
         for &(x, y) in &pairs {
             for q in [x, y] {
-                if slot[q as usize] == u32::MAX {
-                    slot[q as usize] = involved.len() as u32;
-                    involved.push(q);
+                if met[q as usize] != shard_no {
+                    met[q as usize] = shard_no;
+                    next.push(q);
                 }
             }
         }
-        let keys: Vec<P> = involved
-            .par_iter()
-            .map(|&q| {
-                let r = quote_ref(q);
-                let d = &docs[r.doc as usize];
-                (bar.prepare)(quote_keys(d.text, d.quotes[r.quote as usize]))
+        let mut next_keys: Vec<Option<P>> = next
+            .iter()
+            .map(|&q| match slot[q as usize] {
+                u32::MAX => None,
+                s => keys[s as usize].take(),
             })
             .collect();
-        let key = |q: u32| &keys[slot[q as usize] as usize];
+        for &q in &involved {
+            slot[q as usize] = u32::MAX;
+        }
+        drop(keys);
+        next_keys
+            .par_iter_mut()
+            .zip(&next)
+            .filter(|(k, _)| k.is_none())
+            .for_each(|(k, &q)| {
+                let r = quote_ref(q);
+                let d = &docs[r.doc as usize];
+                *k = Some((bar.prepare)(quote_keys(
+                    d.text,
+                    d.quotes[r.quote as usize],
+                )));
+            });
+        for (i, &q) in next.iter().enumerate() {
+            slot[q as usize] = i as u32;
+        }
+        (keys, involved) = (next_keys, next);
+        let key = |q: u32| keys[slot[q as usize] as usize].as_ref().expect("prepared");
         out.par_extend(
             pairs
                 .into_par_iter()
                 .filter(|&(x, y)| (bar.keep)(key(x), key(y)))
                 .map(|(x, y)| (quote_ref(x), quote_ref(y))),
         );
-        for q in involved {
-            slot[q as usize] = u32::MAX;
-        }
-        // The shard's pairs and keys, made by the threads, go back to the
-        // system before the next shard's are made (a millisecond or two;
-        // else each shard left a few MB more behind).
-        drop(keys);
+        // The shard's pairs, made by the threads, go back to the system
+        // before the next shard's are made (a millisecond or two; else each
+        // shard left a few MB more behind).
         crate::pipeline::release_free_memory();
     }
     (out, proposed)
