@@ -74,13 +74,36 @@ impl MatchOptions {
     /// [`MatchOptions::passes_pair_bar`] on sequences made into
     /// [`ShingleSet`]s (the same answer), for sequences in many pairs.
     pub fn passes_pair_bar_sets(&self, a: &ShingleSet, b: &ShingleSet) -> bool {
-        let (na, nb) = (a.shingles.len(), b.shingles.len());
+        self.sizes_may_pass(a.size(), b.size()) && a.jaccard(b) >= self.min_jaccard
+    }
+
+    /// Whether sequences of these [`SetSize`]s may pass the pair bar: a
+    /// pair that fails here fails [`MatchOptions::passes_pair_bar_sets`],
+    /// decided without the sets (made once for every quotation, and only
+    /// the sets of the pairs that pass are made).
+    pub fn sizes_may_pass(&self, a: SetSize, b: SetSize) -> bool {
+        let (na, nb) = (a.shingles, b.shingles);
         // The Jaccard of two sets is at most the smaller one's share of the
         // larger (a quotation inside a long one: most pairs fail here).
-        a.words >= self.min_words
-            && b.words >= self.min_words
+        a.words as usize >= self.min_words
+            && b.words as usize >= self.min_words
             && (na.min(nb) as f64 / na.max(nb).max(1) as f64) >= self.min_jaccard
-            && a.jaccard(b) >= self.min_jaccard
+    }
+}
+
+/// The sizes of a [`ShingleSet`]: its sequence's words and its distinct
+/// shingles (8 bytes, held for every quotation).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SetSize {
+    words: u32,
+    shingles: u32,
+}
+
+impl SetSize {
+    /// The sizes of `keys`' [`ShingleSet`] (counts past `u32::MAX` are
+    /// taken as `u32::MAX`: a quotation is far shorter).
+    pub fn of(keys: &[u64]) -> SetSize {
+        ShingleSet::of(keys).size()
     }
 }
 
@@ -102,6 +125,15 @@ impl ShingleSet {
         ShingleSet {
             words: keys.len(),
             shingles,
+        }
+    }
+
+    /// Its [`SetSize`].
+    pub fn size(&self) -> SetSize {
+        let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        SetSize {
+            words: clamp(self.words),
+            shingles: clamp(self.shingles.len()),
         }
     }
 
@@ -1640,6 +1672,8 @@ fn quote_pairs(
     // every text that quotes them with a variant).
     let (pairs, proposed) = quotes::candidate_pairs(
         &docs,
+        SetSize::of,
+        |a, b| opts.sizes_may_pass(a, b),
         |keys| ShingleSet::of(&keys),
         |a, b| opts.passes_pair_bar_sets(a, b),
     );
@@ -2390,6 +2424,11 @@ mod tests {
             prop_assert_eq!(sa.jaccard(&sb), shingle_jaccard(&a, &b));
             let opts = MatchOptions { min_words, min_jaccard, ..MatchOptions::default() };
             prop_assert_eq!(opts.passes_pair_bar_sets(&sa, &sb), opts.passes_pair_bar(&a, &b));
+            // The sizes alone never rule out a pair that passes.
+            prop_assert_eq!((SetSize::of(&a), SetSize::of(&b)), (sa.size(), sb.size()));
+            if opts.passes_pair_bar(&a, &b) {
+                prop_assert!(opts.sizes_may_pass(sa.size(), sb.size()));
+            }
         }
 
         /// The shared-word count is the multiset intersection (here counted

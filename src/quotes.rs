@@ -121,32 +121,62 @@ fn pass_of(shingle: u64) -> usize {
 /// Pairs of quotations in different documents that share a run of four
 /// words (`a` in the lower document) and that `keep` accepts, given what
 /// `prepare` made of both quotations' token keys (those of
-/// `normalize::tokenize_keyed_into`; once per quotation and shard, though a
-/// quotation is in many pairs); sorted and without repeats. Also returns
+/// `normalize::tokenize_keyed_into`; once per quotation and run of
+/// consecutive shards that pair it, though a quotation is in many pairs);
+/// sorted and without repeats. Also returns
 /// how many pairs shared a run (before `keep`).
 /// `docs` are sorted by `doc`, each document at most once.
 ///
-/// Memory: what is held for every quotation is its number in the lists of
-/// the runs it shares (4 bytes a run), made from the runs' postings (12
-/// bytes a run) a part of the runs at a time (`PASSES`); token keys are
-/// made again, one shard of pairs at a time, for the quotations that shard
-/// pairs (SaudiNewsNet's quotations' keys were 8 MB, held through the
-/// whole step).
-pub fn candidate_pairs<P: Send + Sync>(
+/// `measure` makes a few bytes of every quotation's keys once, held to the
+/// end, and `fits` must hold of the measures of any pair `keep` accepts:
+/// pairs it fails are dropped before their quotations are prepared (on the
+/// generated corpus most pairs are a short quotation inside a long one,
+/// which the sizes of their shingle sets rule out).
+///
+/// Memory: what is held for every quotation is its measure and its number
+/// in the lists of the runs it shares (4 bytes a run), made from the runs'
+/// postings (12 bytes a run) a part of the runs at a time (`PASSES`); token
+/// keys are made again, one shard of pairs at a time, for the quotations
+/// that shard pairs and the last one did not (SaudiNewsNet's quotations'
+/// keys were 8 MB, held through the whole step).
+pub fn candidate_pairs<S: Copy + Default + Send + Sync, P: Send + Sync>(
     docs: &[DocQuotes<'_>],
+    measure: impl Fn(&[u64]) -> S + Sync,
+    fits: impl Fn(S, S) -> bool + Sync,
     prepare: impl Fn(Vec<u64>) -> P + Sync,
     keep: impl Fn(&P, &P) -> bool + Sync,
 ) -> (Vec<(QuoteRef, QuoteRef)>, usize) {
-    sharded_pairs(docs, prepare, keep, SHARD_PAIRS)
+    let bar = Bar {
+        measure,
+        fits,
+        prepare,
+        keep,
+    };
+    sharded_pairs(docs, &bar, SHARD_PAIRS)
+}
+
+/// What [`candidate_pairs`] holds pairs to (see there).
+struct Bar<M, F, R, K> {
+    measure: M,
+    fits: F,
+    prepare: R,
+    keep: K,
 }
 
 /// [`candidate_pairs`], making at most about `max_pairs` pairs at once.
-fn sharded_pairs<P: Send + Sync>(
+fn sharded_pairs<S, P, M, F, R, K>(
     docs: &[DocQuotes<'_>],
-    prepare: impl Fn(Vec<u64>) -> P + Sync,
-    keep: impl Fn(&P, &P) -> bool + Sync,
+    bar: &Bar<M, F, R, K>,
     max_pairs: u64,
-) -> (Vec<(QuoteRef, QuoteRef)>, usize) {
+) -> (Vec<(QuoteRef, QuoteRef)>, usize)
+where
+    S: Copy + Default + Send + Sync,
+    P: Send + Sync,
+    M: Fn(&[u64]) -> S + Sync,
+    F: Fn(S, S) -> bool + Sync,
+    R: Fn(Vec<u64>) -> P + Sync,
+    K: Fn(&P, &P) -> bool + Sync,
+{
     debug_assert!(docs.windows(2).all(|w| w[0].doc < w[1].doc));
     // Quotation numbers: document i's are first[i]..first[i + 1].
     let mut first: Vec<u32> = Vec::with_capacity(docs.len() + 1);
@@ -189,13 +219,28 @@ fn sharded_pairs<P: Send + Sync>(
             shingles(&keys)
         }
     };
+    // Each quotation's measure, made as its runs are first counted (one
+    // tokenization for both), into the document's part of one list.
+    let mut measures: Vec<S> = vec![S::default(); n as usize];
+    let mut parts: Vec<&mut [S]> = Vec::with_capacity(docs.len());
+    let mut rest = measures.as_mut_slice();
+    for d in docs {
+        let (part, after) = rest.split_at_mut(d.quotes.len());
+        parts.push(part);
+        rest = after;
+    }
     let sizes: Vec<[usize; PASSES]> = docs
         .par_iter()
-        .map(|d| {
+        .zip(parts)
+        .map(|(d, part)| {
             let mut size = [0; PASSES];
-            for &span in d.quotes {
-                for s in runs_of(d, span) {
-                    size[pass_of(s)] += 1;
+            for (&span, m) in d.quotes.iter().zip(part) {
+                let keys = quote_keys(d.text, span);
+                *m = (bar.measure)(&keys);
+                if keys.len() >= MIN_WORDS {
+                    for s in shingles(&keys) {
+                        size[pass_of(s)] += 1;
+                    }
                 }
             }
             size
@@ -287,10 +332,15 @@ fn sharded_pairs<P: Send + Sync>(
         );
     let mut out: Vec<(QuoteRef, QuoteRef)> = Vec::new();
     let mut proposed = 0;
-    // Each quotation's place in the keys of the shard being filtered
-    // (`u32::MAX`: none), looked up directly for every pair.
+    // Each quotation's place in `keys`, what was prepared for the shard
+    // last filtered (`u32::MAX`: none), looked up directly for every pair;
+    // `involved` are those quotations, in the order of their places.
     let mut slot = vec![u32::MAX; n as usize];
-    for shard in crate::candidates::shards(&count, max_pairs) {
+    let mut keys: Vec<Option<P>> = Vec::new();
+    let mut involved: Vec<u32> = Vec::new();
+    // The shard in which a quotation was last met (+ 1), to list each once.
+    let mut met = vec![0u32; n as usize];
+    for (shard_no, shard) in (1..).zip(crate::candidates::shards(&count, max_pairs)) {
         let lower = first[shard.start as usize]..first[shard.end as usize];
         let mut pairs: Vec<(u32, u32)> = lists()
             .flat_map_iter(|list| pairs_in(list, &first, lower.clone()))
@@ -298,39 +348,62 @@ fn sharded_pairs<P: Send + Sync>(
         pairs.par_sort_unstable();
         pairs.dedup();
         proposed += pairs.len();
-        // The token keys of the quotations this shard pairs, each made once;
-        // `slot` numbers them in the order they are met.
-        let mut involved: Vec<u32> = Vec::new();
+        // Pairs the quotations' measures rule out need no keys.
+        let pairs: Vec<(u32, u32)> = pairs
+            .into_par_iter()
+            .filter(|&(x, y)| (bar.fits)(measures[x as usize], measures[y as usize]))
+            .collect();
+        // The quotations this shard pairs, in the order they are met. What
+        // the last shard prepared of them is kept (upper quotations recur
+        // from shard to shard: on the generated corpus seven in ten of a
+        // shard's were the last one's), the rest of it is dropped before
+        // the others are prepared, each once.
+        let mut next: Vec<u32> = Vec::new();
         for &(x, y) in &pairs {
             for q in [x, y] {
-                if slot[q as usize] == u32::MAX {
-                    slot[q as usize] = involved.len() as u32;
-                    involved.push(q);
+                if met[q as usize] != shard_no {
+                    met[q as usize] = shard_no;
+                    next.push(q);
                 }
             }
         }
-        let keys: Vec<P> = involved
-            .par_iter()
-            .map(|&q| {
-                let r = quote_ref(q);
-                let d = &docs[r.doc as usize];
-                prepare(quote_keys(d.text, d.quotes[r.quote as usize]))
+        let mut next_keys: Vec<Option<P>> = next
+            .iter()
+            .map(|&q| match slot[q as usize] {
+                u32::MAX => None,
+                s => keys[s as usize].take(),
             })
             .collect();
-        let key = |q: u32| &keys[slot[q as usize] as usize];
+        for &q in &involved {
+            slot[q as usize] = u32::MAX;
+        }
+        drop(keys);
+        next_keys
+            .par_iter_mut()
+            .zip(&next)
+            .filter(|(k, _)| k.is_none())
+            .for_each(|(k, &q)| {
+                let r = quote_ref(q);
+                let d = &docs[r.doc as usize];
+                *k = Some((bar.prepare)(quote_keys(
+                    d.text,
+                    d.quotes[r.quote as usize],
+                )));
+            });
+        for (i, &q) in next.iter().enumerate() {
+            slot[q as usize] = i as u32;
+        }
+        (keys, involved) = (next_keys, next);
+        let key = |q: u32| keys[slot[q as usize] as usize].as_ref().expect("prepared");
         out.par_extend(
             pairs
                 .into_par_iter()
-                .filter(|&(x, y)| keep(key(x), key(y)))
+                .filter(|&(x, y)| (bar.keep)(key(x), key(y)))
                 .map(|(x, y)| (quote_ref(x), quote_ref(y))),
         );
-        for q in involved {
-            slot[q as usize] = u32::MAX;
-        }
-        // The shard's pairs and keys, made by the threads, go back to the
-        // system before the next shard's are made (a millisecond or two;
-        // else each shard left a few MB more behind).
-        drop(keys);
+        // The shard's pairs, made by the threads, go back to the system
+        // before the next shard's are made (a millisecond or two; else each
+        // shard left a few MB more behind).
         crate::pipeline::release_free_memory();
     }
     (out, proposed)
@@ -452,11 +525,19 @@ mod tests {
         ) {
             let (texts, spans) = quoted(&docs);
             let dq = doc_quotes(&texts, &spans);
+            // `fits` on the lengths, `keep` on the keys: a pair is kept
+            // when both hold of its own two quotations.
+            let fits = |a: usize, b: usize| a != b + 1;
             let keep = |a: &[u64], b: &[u64]| !(a.len() + 2 * b.len()).is_multiple_of(3) || a[0] == b[0];
-            let keep_vec = |a: &Vec<u64>, b: &Vec<u64>| keep(a, b);
+            let bar = Bar {
+                measure: |k: &[u64]| k.len(),
+                fits,
+                prepare: |k| k,
+                keep: |a: &Vec<u64>, b: &Vec<u64>| keep(a, b),
+            };
             proptest::prop_assert_eq!(
-                sharded_pairs(&dq, |k| k, keep_vec, max_pairs),
-                all_pairs(&dq, keep)
+                sharded_pairs(&dq, &bar, max_pairs),
+                all_pairs(&dq, |a, b| fits(a.len(), b.len()) && keep(a, b))
             );
         }
     }
@@ -472,7 +553,7 @@ mod tests {
             let docs = vec![vec![vec![0, 1, 2, 3, 4]]; n];
             let (texts, spans) = quoted(&docs);
             let dq = doc_quotes(&texts, &spans);
-            let (pairs, proposed) = candidate_pairs(&dq, |k| k, |_, _| true);
+            let (pairs, proposed) = candidate_pairs(&dq, |_| (), |_, _| true, |k| k, |_, _| true);
             assert_eq!((pairs.len(), proposed), (want, want));
         }
     }
@@ -498,6 +579,8 @@ mod tests {
         let mut lens = std::sync::Mutex::new(Vec::new());
         let (p, proposed) = candidate_pairs(
             &docs,
+            |_| (),
+            |_, _| true,
             |k| k,
             |a, b| {
                 lens.lock().unwrap().push((a.len(), b.len()));
@@ -507,8 +590,10 @@ mod tests {
         assert_eq!((p.len(), proposed), (1, 1));
         assert_eq!(DocQuotes::passage(&docs, p[0].0).doc, DocId(0));
         assert_eq!(lens.get_mut().unwrap().as_slice(), &[(8, 8)]);
-        // `keep` decides.
-        let (p, proposed) = candidate_pairs(&docs, |k| k, |_, _| false);
+        // `keep` decides, and `fits` before it.
+        let (p, proposed) = candidate_pairs(&docs, |_| (), |_, _| true, |k| k, |_, _| false);
+        assert_eq!((p.len(), proposed), (0, 1));
+        let (p, proposed) = candidate_pairs(&docs, |k| k.len(), |a, b| a != b, |k| k, |_, _| true);
         assert_eq!((p.len(), proposed), (0, 1));
     }
 }
