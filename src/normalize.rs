@@ -540,45 +540,9 @@ thread_local! {
 /// Bytes of a word run gathered before they are hashed.
 const RUN: usize = 64;
 
-/// Where the tokenizer puts the tokens it ends.
-trait Sink {
-    fn token(&mut self, start: usize, end: usize, hash: u64, number: bool);
-}
-
-/// Whole tokens.
-impl Sink for Vec<Token> {
-    #[inline(always)]
-    fn token(&mut self, start: usize, end: usize, hash: u64, number: bool) {
-        self.push(Token {
-            span: Span::new(start, end),
-            hash,
-            number,
-        });
-    }
-}
-
-/// Whole tokens with spans shifted by an offset (a slice's tokens in the
-/// bytes of the text it was cut from), and their hashes in a list of their
-/// own: what a verification window keeps, written as the tokens are found
-/// rather than by two more passes over them.
-struct Shifted<'o> {
-    tokens: &'o mut Vec<Token>,
-    keys: &'o mut Vec<u64>,
-    offset: usize,
-}
-
-impl Sink for Shifted<'_> {
-    #[inline(always)]
-    fn token(&mut self, start: usize, end: usize, hash: u64, number: bool) {
-        let at = self.offset;
-        self.tokens.token(start + at, end + at, hash, number);
-        self.keys.push(hash);
-    }
-}
-
 /// The tokenizer's state between characters, on bytes.
-struct Tokenizer<'o, B, S> {
-    out: &'o mut S,
+struct Tokenizer<'o, B> {
+    out: &'o mut Vec<Token>,
     cache: &'o mut HashCache,
     /// The hash of the folded bytes of the token being built.
     hash: Stream<B>,
@@ -593,15 +557,17 @@ struct Tokenizer<'o, B, S> {
     end: usize,
 }
 
-impl<B: BlockHash, S: Sink> Tokenizer<'_, B, S> {
+impl<B: BlockHash> Tokenizer<'_, B> {
     /// Ends the token being built. With no token, no separator is pending,
     /// so there is nothing to do.
     #[inline]
     fn flush(&mut self) {
         if self.cur != NONE {
-            let hash = self.hash.finish_cached(self.cache);
-            self.out
-                .token(self.start, self.end, hash, self.cur == DIGIT);
+            self.out.push(Token {
+                span: Span::new(self.start, self.end),
+                hash: self.hash.finish_cached(self.cache),
+                number: self.cur == DIGIT,
+            });
             self.cur = NONE;
             self.pending_sep = 0;
         }
@@ -676,26 +642,12 @@ pub fn tokenize_keyed_into(text: &str, out: &mut Vec<Token>) {
     tokenize_with::<FastHash>(text, out);
 }
 
-/// [`tokenize_keyed_into`] of a slice that starts at byte `offset` of a
-/// text, spans in that text's bytes, appended to `tokens` (not cleared)
-/// and their hashes to `keys`: a verification window's lists, filled in
-/// pieces.
-pub fn tokenize_keyed_at(text: &str, offset: usize, tokens: &mut Vec<Token>, keys: &mut Vec<u64>) {
-    let mut sink = Shifted {
-        tokens,
-        keys,
-        offset,
-    };
-    HASH_CACHE.with(|cache| tokenize_on::<FastHash, _>(text, &mut sink, &mut cache.borrow_mut()));
-}
-
 fn tokenize_with<B: BlockHash>(text: &str, out: &mut Vec<Token>) {
-    out.clear();
-    HASH_CACHE.with(|cache| tokenize_on::<B, _>(text, out, &mut cache.borrow_mut()));
+    HASH_CACHE.with(|cache| tokenize_cached::<B>(text, out, &mut cache.borrow_mut()));
 }
 
-/// The tokens of `text`, handed to `out` in order.
-fn tokenize_on<B: BlockHash, S: Sink>(text: &str, out: &mut S, cache: &mut HashCache) {
+fn tokenize_cached<B: BlockHash>(text: &str, out: &mut Vec<Token>, cache: &mut HashCache) {
+    out.clear();
     let tables = fold_tables();
     let mut tk = Tokenizer {
         out,
@@ -790,8 +742,11 @@ fn tokenize_on<B: BlockHash, S: Sink>(text: &str, out: &mut S, cache: &mut HashC
             if j < b.len() && ASCII_CLASS[usize::from(b[j])] == OTHER {
                 // An ASCII space or mark ends the word (what `feed` does
                 // with it), and then does nothing: skip it.
-                let hash = h.finish_cached(tk.cache);
-                tk.out.token(tk.start, j, hash, false);
+                tk.out.push(Token {
+                    span: Span::new(tk.start, j),
+                    hash: h.finish_cached(tk.cache),
+                    number: false,
+                });
                 tk.cur = NONE;
                 i = j + 1;
             } else {
@@ -853,12 +808,7 @@ fn two_byte(x: u8, y: u8) -> usize {
 }
 
 /// The general path of [`tokenize_into`] for one character.
-fn tokenize_slow<B: BlockHash, S: Sink>(
-    tk: &mut Tokenizer<'_, B, S>,
-    i: usize,
-    next_end: usize,
-    c: char,
-) {
+fn tokenize_slow<B: BlockHash>(tk: &mut Tokenizer<'_, B>, i: usize, next_end: usize, c: char) {
     let mut folded = [char::from(0); 8];
     let mut n = 0;
     fold_char(c, &mut |f| {
@@ -1238,13 +1188,6 @@ mod tests {
             tokenize_keyed_into(&text, &mut keyed);
             let strip = |t: &[Token]| t.iter().map(|t| (t.span, t.number)).collect::<Vec<_>>();
             prop_assert_eq!(strip(&sip), strip(&keyed));
-            // The shifted variant appends the same tokens, and their keys.
-            let (mut shifted, mut keys) = (keyed[..1.min(keyed.len())].to_vec(), vec![7u64]);
-            tokenize_keyed_at(&text, 5, &mut shifted, &mut keys);
-            let moved = |t: &Token| Token { span: Span::new(t.span.start + 5, t.span.end + 5), ..*t };
-            prop_assert_eq!(&shifted[..1.min(keyed.len())], &keyed[..1.min(keyed.len())]);
-            prop_assert_eq!(&shifted[1.min(keyed.len())..], &keyed.iter().map(moved).collect::<Vec<_>>()[..]);
-            prop_assert_eq!(&keys[1..], &keyed.iter().map(|t| t.hash).collect::<Vec<_>>()[..]);
             for i in 0..sip.len() {
                 for j in i + 1..sip.len() {
                     prop_assert_eq!(

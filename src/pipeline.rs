@@ -603,12 +603,10 @@ impl Window {
         // The window's tokens are counted in advance (the document's units
         // say how many), so the list grows at most once.
         let expected = units[u1].token as usize - first_token;
-        let (tokens, keys) = (&mut self.tokens, &mut self.keys);
+        let tokens = &mut self.tokens;
         tokens.clear();
-        keys.clear();
         tokens.reserve(expected);
-        keys.reserve(expected);
-        normalize::tokenize_keyed_at(slice, b0, tokens, keys);
+        normalize::tokenize_keyed_into(slice, tokens);
         self.units.clear();
         if tokens.len() == expected {
             self.units.extend(
@@ -621,16 +619,14 @@ impl Window {
             // "m", "2") split by a unit cut at the window's edge: the
             // slice's tokens are not the document's there, so it gets
             // units of its own (off by a token at that edge, never out of
-            // its bounds). `breaks` reads the slice's own spans.
-            let local: Vec<Token> = tokens
-                .iter()
-                .map(|t| Token {
-                    span: Span::new(t.span.start - b0, t.span.end - b0),
-                    ..*t
-                })
-                .collect();
-            self.units = segment::units(&segment::breaks(slice, &local));
+            // its bounds).
+            self.units = segment::units(&segment::breaks(slice, tokens));
         }
+        for t in tokens.iter_mut() {
+            t.span = Span::new(t.span.start + b0, t.span.end + b0);
+        }
+        self.keys.clear();
+        self.keys.extend(tokens.iter().map(|t| t.hash));
         self.first_token = first_token;
         self.bytes = b0..b1;
     }
@@ -647,10 +643,12 @@ impl Window {
     /// tokenizer ends every token at each cut between them: an ASCII space
     /// before the cut ends any token and leaves nothing pending (a letter
     /// or digit before it might go on past the cut: "x㎡" is the tokens
-    /// "xm", "2"). Otherwise the window is filled whole.
+    /// "xm", "2"). Otherwise the window is filled whole. `piece` is a list
+    /// for the pieces' tokens, reused.
     fn widen(
         &mut self,
         narrow: &Window,
+        piece: &mut Vec<Token>,
         text: &str,
         units: &[UnitStart],
         r: &Range<usize>,
@@ -672,10 +670,18 @@ impl Window {
         keys.clear();
         tokens.reserve(expected);
         keys.reserve(expected);
-        normalize::tokenize_keyed_at(&text[b0..inner.start], b0, tokens, keys);
+        let mut push = |at: Range<usize>, tokens: &mut Vec<Token>, keys: &mut Vec<u64>| {
+            normalize::tokenize_keyed_into(&text[at.clone()], piece);
+            tokens.extend(piece.iter().map(|t| Token {
+                span: Span::new(t.span.start + at.start, t.span.end + at.start),
+                ..*t
+            }));
+            keys.extend(piece.iter().map(|t| t.hash));
+        };
+        push(b0..inner.start, tokens, keys);
         tokens.extend_from_slice(&narrow.tokens);
         keys.extend_from_slice(&narrow.keys);
-        normalize::tokenize_keyed_at(&text[inner.end..b1], inner.end, tokens, keys);
+        push(inner.end..b1, tokens, keys);
         if tokens.len() != expected {
             // The rare window with units of its own (see `fill`).
             return self.fill(text, units, r, pad);
@@ -735,6 +741,8 @@ fn verify_group(
     let mut out: Vec<Matched> = Vec::new();
     // b's windows, refilled for each region.
     let (mut wb, mut wider) = (Window::default(), Window::default());
+    // The tokens of a widened window's pieces (`Window::widen`).
+    let mut piece = Vec::new();
     // Each document b's merged regions and passages, in lists reused.
     let (mut merged, mut found): (Vec<Region>, Vec<Matched>) = (Vec::new(), Vec::new());
     // Document a is tokenized once for all its candidates; each b only
@@ -785,7 +793,8 @@ fn verify_group(
         for (ra, rb, hamming) in merged.iter().cloned() {
             let units_b = &unit_starts[b_doc.index()];
             wb.fill(text_b, units_b, &rb, 0);
-            let widen_b = |w: &mut Window| w.widen(&wb, text_b, units_b, &rb, WIDEN_TOKENS);
+            let widen_b =
+                |w: &mut Window| w.widen(&wb, &mut piece, text_b, units_b, &rb, WIDEN_TOKENS);
             let texts = (text_a.as_str(), text_b.as_str());
             let Some(m) = verify_region(
                 texts,
@@ -2403,7 +2412,7 @@ mod tests {
             for s in 0..whole.tokens.len() - 2 {
                 let r = s..s + 2;
                 let narrow = Window::around(&text, &units, &r, 0);
-                wider.widen(&narrow, &text, &units, &r, WIDEN_TOKENS);
+                wider.widen(&narrow, &mut Vec::new(), &text, &units, &r, WIDEN_TOKENS);
                 assert_eq!(
                     wider,
                     Window::around(&text, &units, &r, WIDEN_TOKENS),
@@ -2501,7 +2510,7 @@ mod tests {
             // the text at its edges (the tokens of the pieces, or the
             // window filled whole).
             let narrow = Window::around(&text, &units, &r, 0);
-            reused.widen(&narrow, &text, &units, &r, pad);
+            reused.widen(&narrow, &mut Vec::new(), &text, &units, &r, pad);
             prop_assert_eq!(&reused, &w);
             // Always: units cover the window's own tokens, in order.
             prop_assert_eq!(w.units.first().map(|u| u.start), Some(0));
