@@ -641,10 +641,11 @@ impl Window {
     ///
     /// The tokens of the pieces are the tokens of the whole when the
     /// tokenizer ends every token at each cut between them: an ASCII space
-    /// before the cut ends any token and leaves nothing pending (a letter
-    /// or digit before it might go on past the cut: "x㎡" is the tokens
-    /// "xm", "2"). Otherwise the window is filled whole. `piece` is a list
-    /// for the pieces' tokens, reused.
+    /// or mark before the cut ends any token and leaves nothing pending,
+    /// except `.` and `,`, which may join digits (a letter or digit before
+    /// it might go on past the cut: "x㎡" is the tokens "xm", "2").
+    /// Otherwise the window is filled whole. `piece` is a list for the
+    /// pieces' tokens, reused.
     fn widen(
         &mut self,
         narrow: &Window,
@@ -657,8 +658,9 @@ impl Window {
         let (u0, u1) = Window::units_around(units, r, pad);
         let (b0, b1) = (units[u0].byte as usize, units[u1].byte as usize);
         let inner = narrow.bytes.clone();
-        let cut_clean =
-            |at: usize| at == b0 || at == b1 || text.as_bytes()[at - 1].is_ascii_whitespace();
+        let ends_tokens =
+            |c: u8| c.is_ascii() && !c.is_ascii_alphanumeric() && c != b'.' && c != b',';
+        let cut_clean = |at: usize| at == b0 || at == b1 || ends_tokens(text.as_bytes()[at - 1]);
         let expected = units[u1].token as usize - units[u0].token as usize;
         let pieces =
             b0 <= inner.start && inner.end <= b1 && cut_clean(inner.start) && cut_clean(inner.end);
