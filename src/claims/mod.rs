@@ -328,13 +328,7 @@ fn extract_with<'a>(
             (cover.quotes, out)
         }
     };
-    for q in &mut quotes {
-        q.lang = lang_at(q.span.start);
-    }
     out.retain(|c| !list_marker(text, c));
-    for c in &mut out {
-        c.lang = lang_at(c.span.start);
-    }
     // A quote that would cut a figure in two is dropped (figures win).
     out.sort_by_key(|c| (c.span.start, c.span.end));
     quotes.retain(|q| !cut(&out, q.span));
@@ -342,6 +336,11 @@ fn extract_with<'a>(
         // Figures and dates found only for a quote's sake go (`regions` are
         // sorted and disjoint here).
         out.retain(|c| overlaps_any(regions, c.span));
+    }
+    // Languages last, for the claims kept only: a sentence's language
+    // costs a read of the whole sentence.
+    for c in out.iter_mut().chain(&mut quotes) {
+        c.lang = lang_at(c.span.start);
     }
     out.extend(quotes);
     out.sort_by(by_position);
