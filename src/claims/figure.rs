@@ -272,6 +272,12 @@ pub fn figures(
                 continue;
             }
         }
+        // What is left reads a number starting here: digits or a number
+        // word (most tokens are neither).
+        if !words::starts_number(&toks[i]) {
+            i += 1;
+            continue;
+        }
         // The language matters only to digits with one dot (4.800 is 4.8
         // in English, 4800 in Arabic copy): asked only of those.
         let english = || lang_at(toks[i].start) == Lang::En;
