@@ -475,22 +475,26 @@ fn date_first() -> &'static WordSet {
 
 /// A date starting at token `i`: its value and the token after it.
 /// `english` (whether the token's sentence is English) is asked only
-/// when a date may start there.
+/// of a numeric date it changes (3/4/2015: March 4 or 3 April).
 fn date_at(toks: &[Token], i: usize, english: &dyn Fn() -> bool) -> Option<(DateValue, usize)> {
     let t = toks.get(i)?;
     if t.kind != Tok::Num && !date_first().contains(&t.norm) {
         debug_assert!(
-            date_at_full(toks, i, english()).is_none(),
+            date_at_full(toks, i, english).is_none(),
             "{:?} starts a date: add it to date_first",
             t.norm
         );
         return None;
     }
-    date_at_full(toks, i, english())
+    date_at_full(toks, i, english)
 }
 
 /// [`date_at`], for any token.
-fn date_at_full(toks: &[Token], i: usize, english: bool) -> Option<(DateValue, usize)> {
+fn date_at_full(
+    toks: &[Token],
+    i: usize,
+    english: &dyn Fn() -> bool,
+) -> Option<(DateValue, usize)> {
     if i >= toks.len() {
         return None;
     }
@@ -536,7 +540,7 @@ fn date_at_full(toks: &[Token], i: usize, english: bool) -> Option<(DateValue, u
             k += 1;
         }
         if let Some((d, e)) =
-            date_at(toks, k, &|| english).filter(|(d, _)| d.weekday.is_none() && d.day.is_some())
+            date_at(toks, k, english).filter(|(d, _)| d.weekday.is_none() && d.day.is_some())
         {
             let wd = v.weekday;
             v = d;
@@ -715,7 +719,11 @@ fn date_at_full(toks: &[Token], i: usize, english: bool) -> Option<(DateValue, u
     None
 }
 
-fn numeric_date(toks: &[Token], i: usize, english: bool) -> Option<(DateValue, usize)> {
+fn numeric_date(
+    toks: &[Token],
+    i: usize,
+    english: &dyn Fn() -> bool,
+) -> Option<(DateValue, usize)> {
     // One token: 12.03.2017
     let t = &toks[i];
     let parts: Vec<&str> = t.norm.split(['.', '٫']).collect();
@@ -762,7 +770,7 @@ fn build_numeric(
     toks: &[Token],
     _first: usize,
     mut k: usize,
-    english: bool,
+    english: &dyn Fn() -> bool,
 ) -> Option<(DateValue, usize)> {
     let mut v = DateValue {
         calendar: "gregorian",
@@ -773,7 +781,7 @@ fn build_numeric(
         ([m, y], [1..=2, 4]) if (1900..=2100).contains(y) => (*y, *m, None),
         ([y, m, d], [4, _, _]) => (*y, *m, Some(*d)),
         ([a, b, y], [_, _, 4]) => {
-            if english && *a <= 12 && *b <= 31 || *b > 12 {
+            if *a <= 12 && *b <= 31 && english() || *b > 12 {
                 (*y, *a, Some(*b))
             } else {
                 (*y, *b, Some(*a))

@@ -1,7 +1,7 @@
 //! Figures: numbers (digits and words), with what they count, percent
 //! signs, currencies and qualifiers around them.
 
-use super::number::{parse_digits, parse_digits_in, split_groups};
+use super::number::{parse_digits, parse_digits_with, split_groups};
 use super::token::{Tok, Token};
 use super::unit::{self, Dim, Unit};
 use super::words::{self, Endings, W, WordMap};
@@ -272,8 +272,15 @@ pub fn figures(
                 continue;
             }
         }
-        // The language matters only to a token that may start a number.
-        let english = words::starts_number(&toks[i]) && lang_at(toks[i].start) == Lang::En;
+        // What is left reads a number starting here: digits or a number
+        // word (most tokens are neither).
+        if !words::starts_number(&toks[i]) {
+            i += 1;
+            continue;
+        }
+        // The language matters only to digits with one dot (4.800 is 4.8
+        // in English, 4800 in Arabic copy): asked only of those.
+        let english = || lang_at(toks[i].start) == Lang::En;
         // Digits/digits ("3/4", "10/14"; dates were taken before).
         let slashed = (toks[i].kind == Tok::Num)
             .then(|| slash_pair(toks, i, claimed))
@@ -309,9 +316,9 @@ pub fn figures(
             None
         };
         let blocked = |k: usize| claimed[k];
-        let Some(p) = fraction.or_else(|| words::parse_at_in(toks, i, &blocked, english)) else {
+        let Some(p) = fraction.or_else(|| words::parse_at_in(toks, i, &blocked, &english)) else {
             // A digit token that is not one number: its groups one by one.
-            if toks[i].kind == Tok::Num && parse_digits_in(&toks[i].norm, english).is_none() {
+            if toks[i].kind == Tok::Num && parse_digits_with(&toks[i].norm, &english).is_none() {
                 for (s, e, v) in split_groups(&toks[i].norm) {
                     let span = Span::new(toks[i].start + s, toks[i].start + e);
                     out.push(Claim::new(ClaimKind::Number, span, Some(v)));

@@ -328,13 +328,7 @@ fn extract_with<'a>(
             (cover.quotes, out)
         }
     };
-    for q in &mut quotes {
-        q.lang = lang_at(q.span.start);
-    }
     out.retain(|c| !list_marker(text, c));
-    for c in &mut out {
-        c.lang = lang_at(c.span.start);
-    }
     // A quote that would cut a figure in two is dropped (figures win).
     out.sort_by_key(|c| (c.span.start, c.span.end));
     quotes.retain(|q| !cut(&out, q.span));
@@ -342,6 +336,11 @@ fn extract_with<'a>(
         // Figures and dates found only for a quote's sake go (`regions` are
         // sorted and disjoint here).
         out.retain(|c| overlaps_any(regions, c.span));
+    }
+    // Languages last, for the claims kept only: a sentence's language
+    // costs a read of the whole sentence.
+    for c in out.iter_mut().chain(&mut quotes) {
+        c.lang = lang_at(c.span.start);
     }
     out.extend(quotes);
     out.sort_by(by_position);
@@ -759,6 +758,51 @@ mod tests {
                     "{r:?} of {text:.80}"
                 );
             }
+        }
+    }
+
+    /// The language is asked only of what it changes (one-dot digits,
+    /// day/month order), and then of the figure's own sentence: each
+    /// sentence of a mixed text reads its own way, over the whole text and
+    /// in regions, and languages are those of the sentences.
+    #[test]
+    fn digits_and_dates_read_by_their_sentences_language() {
+        let text = "The output rose to 4.800 units on 3/4/2015 at noon. \
+                    وبلغ الإنتاج 4.800 وحدة في 3/4/2015 ظهرا. \
+                    Prices rose 5.25 percent on 12.03.2017, said 7 of them.";
+        let opts = ClaimOptions::default();
+        let all = extract(text, &opts);
+        let figures: Vec<(Option<f64>, Lang)> = all
+            .iter()
+            .filter(|c| c.kind != ClaimKind::Date)
+            .map(|c| (c.value, c.lang))
+            .collect();
+        assert_eq!(
+            figures,
+            [
+                (Some(4.8), Lang::En),
+                (Some(4800.0), Lang::Ar),
+                (Some(5.25), Lang::En),
+                (Some(7.0), Lang::En)
+            ],
+            "{all:?}"
+        );
+        let months: Vec<(Option<u32>, Lang)> = all
+            .iter()
+            .filter_map(|c| c.date.as_ref().map(|d| (d.month, c.lang)))
+            .collect();
+        assert_eq!(
+            months,
+            [
+                (Some(3), Lang::En),
+                (Some(4), Lang::Ar),
+                (Some(12), Lang::En)
+            ],
+            "{all:?}"
+        );
+        for k in 0..8 {
+            let r = region(text, k as f64 / 8.0, 0.1);
+            assert_eq!(extract_in(text, &[r], &opts), expected(text, &[r]), "{r:?}");
         }
     }
 

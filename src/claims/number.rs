@@ -64,8 +64,15 @@ pub fn parse_digits(s: &str) -> Option<f64> {
 /// [`parse_digits`], where `english` reads a single dot as a decimal point
 /// even before three digits ("4.800" = 4.8 in English, 4800 in Arabic copy).
 pub fn parse_digits_in(s: &str, english: bool) -> Option<f64> {
+    parse_digits_with(s, &|| english)
+}
+
+/// [`parse_digits_in`], with whether the text is English asked only of
+/// digits it changes (one dot between two groups): finding a sentence's
+/// language reads the whole sentence, and most figures need not know it.
+pub fn parse_digits_with(s: &str, english: &dyn Fn() -> bool) -> Option<f64> {
     let (mut groups, seps, reversed) = groups(s)?;
-    if english && seps.len() == 1 && seps[0] == '.' {
+    if seps.len() == 1 && seps[0] == '.' && english() {
         return format!("{}.{}", groups[0], groups[1]).parse().ok();
     }
     if seps.is_empty() {

@@ -5,7 +5,7 @@
 //! Words are looked up in their folded form (`crate::normalize::fold_char`:
 //! أ إ آ → ا, ة → ه, ى → ي, no tashkeel, lowercase).
 
-use super::number::parse_digits_in;
+use super::number::parse_digits_with;
 use super::token::{Tok, Token};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -567,15 +567,16 @@ enum Last {
 /// Reads the longest number starting at token `i`, never reading a token
 /// for which `blocked` is true.
 pub fn parse_at(toks: &[Token], i: usize, blocked: &dyn Fn(usize) -> bool) -> Option<Parsed> {
-    parse_at_in(toks, i, blocked, false)
+    parse_at_in(toks, i, blocked, &|| false)
 }
 
-/// [`parse_at`] with the digit rules of English text when `english`.
+/// [`parse_at`] with the digit rules of English text when `english` (asked
+/// only of digits it changes, see [`parse_digits_with`]).
 pub fn parse_at_in(
     toks: &[Token],
     i: usize,
     blocked: &dyn Fn(usize) -> bool,
-    english: bool,
+    english: &dyn Fn() -> bool,
 ) -> Option<Parsed> {
     // Only digits or a number word start a number (most tokens are
     // neither: answered before the reader's set-up).
@@ -640,7 +641,7 @@ pub fn parse_at_in(
                         .and_then(|n| n.lex())
                         .is_some_and(|f| f.w == W::Hundred);
                 if before_hundred && !pending_conj {
-                    let Some(v) = parse_digits_in(&t.norm, english) else {
+                    let Some(v) = parse_digits_with(&t.norm, english) else {
                         break;
                     };
                     if v >= 10.0 || v.fract() != 0.0 {
@@ -654,7 +655,7 @@ pub fn parse_at_in(
                 if !(first || pending_conj) {
                     break;
                 }
-                let Some(v) = parse_digits_in(&t.norm, english) else {
+                let Some(v) = parse_digits_with(&t.norm, english) else {
                     break;
                 };
                 // After a conjunction, digits only join before a scale word
