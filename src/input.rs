@@ -186,7 +186,7 @@ pub fn read(paths: &[PathBuf], opts: &InputOptions) -> Loaded {
     for path in paths {
         if path.as_os_str() == "-" {
             let stdin = std::io::stdin();
-            r.read_plain(stdin.lock(), "<stdin>", "-");
+            r.read_plain(stdin.lock(), 0, "<stdin>", "-");
             continue;
         }
         let shown = path.display().to_string();
@@ -314,7 +314,7 @@ impl<'o> Reader<'o> {
             // Never read ahead past --max-input-size: what is not kept
             // would only have been read to be dropped.
             let fetch = !self.full && self.total.saturating_add(ahead) <= self.opts.max_input_size;
-            let mut texts: Vec<Option<Result<String, String>>> = if fetch {
+            let texts: Vec<Option<Result<String, String>>> = if fetch {
                 // The buffers are allocated here, on the thread that holds the
                 // texts to the end: made by the pool's threads they stayed in
                 // those threads' heaps, where the run's later phases reuse
@@ -338,7 +338,7 @@ impl<'o> Reader<'o> {
             } else {
                 some.iter().map(|_| None).collect()
             };
-            for ((path, meta), text) in some.iter().zip(metas).zip(texts.drain(..)) {
+            for ((path, meta), text) in some.iter().zip(metas).zip(texts) {
                 let shown = path.display().to_string();
                 match meta {
                     Ok(m) if m.is_dir() => self.walk(root, path, ancestors),
@@ -384,17 +384,19 @@ impl<'o> Reader<'o> {
             let reason = too_large(m.len(), self.opts.max_doc_size);
             return self.error(&shown, None, reason);
         }
-        self.read_plain(file, &shown, name);
+        let len = meta.filter(|m| m.is_file()).map_or(0, fs::Metadata::len);
+        self.read_plain(file, len, &shown, name);
     }
 
-    /// Reads one plain-text document (a file or stdin).
-    fn read_plain(&mut self, src: impl Read, shown: &str, name: &str) {
+    /// Reads one plain-text document (a file or stdin) of `len` bytes by
+    /// its metadata (0 when unknown; see [`buffer_for`]).
+    fn read_plain(&mut self, src: impl Read, len: u64, shown: &str, name: &str) {
         if self.full {
             self.not_read += 1;
             return;
         }
         let max = self.opts.max_doc_size;
-        let text = match read_bytes(Ok(src), max, Vec::new()) {
+        let text = match read_bytes(Ok(src), max, buffer_for(len, max)) {
             Ok(bytes) => plain_text(bytes, max, self.opts.lossy),
             Err(e) => Err(io_reason(&e)),
         };
