@@ -95,6 +95,76 @@ impl ChunkRecord {
     }
 }
 
+/// Sorts chunk records (as `sort_unstable` does: by fingerprint, then
+/// document, then first token and length), in place.
+///
+/// An in-place radix sort (American flag sort) on the fingerprint's top
+/// byte, then on its second in each bucket (in parallel), then a
+/// comparison sort of each small bucket: on the 20,000-document generated
+/// corpus 1.76 million records (28 MB) in buckets of 27 on average, where
+/// rayon's comparison sort compared each record about 21 times. No second
+/// buffer: the records are the largest list of the index phase.
+pub fn sort_records(records: &mut [ChunkRecord]) {
+    /// Buckets this small are sorted by comparison.
+    const SMALL: usize = 64;
+    let top = |r: &ChunkRecord| (r.fingerprint >> 56) as usize;
+    let second = |r: &ChunkRecord| (r.fingerprint >> 48) as usize & 0xff;
+    let mut buckets = Vec::with_capacity(256);
+    place_by_byte(records, top, |b| buckets.push(b));
+    buckets.into_par_iter().for_each(|b| {
+        if b.len() <= SMALL {
+            b.sort_unstable();
+        } else {
+            place_by_byte(b, second, |c| c.sort_unstable());
+        }
+    });
+}
+
+/// Places `v` into 256 buckets by `byte` of each element (0..256), in
+/// place (each element moved once, by cycles of swaps), and hands each
+/// non-empty bucket, in order, to `each`. Not stable.
+fn place_by_byte<'v, T: Copy>(
+    v: &'v mut [T],
+    byte: impl Fn(&T) -> usize,
+    mut each: impl FnMut(&'v mut [T]),
+) {
+    let mut count = [0usize; 256];
+    for x in v.iter() {
+        count[byte(x)] += 1;
+    }
+    // next[b]: where bucket b's next element goes; end[b]: its end.
+    let (mut next, mut end) = ([0usize; 256], [0usize; 256]);
+    let mut sum = 0;
+    for b in 0..256 {
+        next[b] = sum;
+        sum += count[b];
+        end[b] = sum;
+    }
+    for b in 0..256 {
+        while next[b] < end[b] {
+            // Carry the element at bucket b's next slot to its bucket,
+            // taking the one there, until one of bucket b comes back.
+            let mut x = v[next[b]];
+            let mut d = byte(&x);
+            while d != b {
+                std::mem::swap(&mut x, &mut v[next[d]]);
+                next[d] += 1;
+                d = byte(&x);
+            }
+            v[next[b]] = x;
+            next[b] += 1;
+        }
+    }
+    let mut rest = v;
+    for c in count {
+        let (bucket, tail) = rest.split_at_mut(c);
+        if c > 0 {
+            each(bucket);
+        }
+        rest = tail;
+    }
+}
+
 /// Chunk records grouped by fingerprint: group `i` holds the chunks of the
 /// `i`-th distinct fingerprint, in record order (by document, then first
 /// token). Half the memory of the records (8 bytes a chunk, plus 4 a
@@ -535,6 +605,51 @@ mod tests {
             let b = blocks(k);
             assert_eq!(b.len() as u32, k + 1);
             assert_eq!(b.iter().map(|x| x.1).sum::<u32>(), 64);
+        }
+    }
+
+    proptest! {
+        /// The radix sort gives the order of `sort_unstable`: fingerprints
+        /// of a few top bytes (buckets large enough for the second pass),
+        /// of a few second bytes and values (equal fingerprints, sorted by
+        /// document and chunk), or any.
+        #[test]
+        fn sort_records_sorts(
+            raw in prop::collection::vec((0u64..4, 0u64..5, 0u64..6, 0u32..5, 0u32..40, 1..=crate::segment::MAX_CHUNK), 0..1500),
+            any_fp in any::<bool>(),
+            mix in any::<u64>(),
+        ) {
+            let mut records: Vec<ChunkRecord> = raw
+                .iter()
+                .map(|&(top, second, low, doc, t, len)| {
+                    let fp = if any_fp {
+                        (top << 6 | second << 3 | low).wrapping_mul(mix | 1)
+                    } else {
+                        top.wrapping_mul(0x3f) << 56 | second << 48 | low
+                    };
+                    ChunkRecord::new(fp, doc, t, len)
+                })
+                .collect();
+            let mut want = records.clone();
+            want.sort_unstable();
+            sort_records(&mut records);
+            prop_assert_eq!(records, want);
+        }
+
+        /// Placing by a byte puts each element in its bucket, buckets in
+        /// order, and keeps the elements.
+        #[test]
+        fn place_by_byte_places(v in prop::collection::vec(any::<u16>(), 0..600)) {
+            let mut placed = v.clone();
+            let mut sizes = Vec::new();
+            place_by_byte(&mut placed, |&x| usize::from(x >> 8), |b| sizes.push(b.len()));
+            prop_assert!(placed.windows(2).all(|w| w[0] >> 8 <= w[1] >> 8));
+            prop_assert_eq!(sizes.iter().sum::<usize>(), v.len());
+            prop_assert!(sizes.iter().all(|&s| s > 0));
+            let (mut a, mut b) = (v.clone(), placed.clone());
+            a.sort_unstable();
+            b.sort_unstable();
+            prop_assert_eq!(a, b);
         }
     }
 

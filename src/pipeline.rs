@@ -460,7 +460,7 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
     // 2. Group equal fingerprints (8 bytes a chunk from here on, the
     // records given back as they are grouped); find near ones with the
     // block index.
-    records.par_sort_unstable();
+    index::sort_records(&mut records);
     let (mut fps, mut grouped) = ChunkGroups::from_sorted(records);
     let mut near = index::near_pairs(&fps, opts.max_hamming);
     lap(
