@@ -99,19 +99,22 @@ impl ChunkRecord {
 /// document, then first token and length), in place.
 ///
 /// An in-place radix sort (American flag sort) on the fingerprint's top
-/// byte, then on its second in each bucket (in parallel), then a
-/// comparison sort of each small bucket: on the 20,000-document generated
-/// corpus 1.76 million records (28 MB) in buckets of 27 on average, where
-/// rayon's comparison sort compared each record about 21 times. No second
-/// buffer: the records are the largest list of the index phase.
+/// byte, then on its second in each bucket, then a comparison sort of each
+/// small bucket: on the 20,000-document generated corpus 1.76 million
+/// records (28 MB) in buckets of 27 on average, where rayon's comparison
+/// sort compared each record about 21 times. No second buffer: the records
+/// are the largest list of the index phase.
+///
+/// On one thread: with the top byte's buckets sorted in parallel the index
+/// phase was about 10 ms shorter on that corpus, but the process's peak
+/// (in claim extraction, long after) was 0.15–0.3 MB higher in alternated
+/// runs (the allocator's arenas, it seems; nothing here allocates).
 pub fn sort_records(records: &mut [ChunkRecord]) {
     /// Buckets this small are sorted by comparison.
     const SMALL: usize = 64;
     let top = |r: &ChunkRecord| (r.fingerprint >> 56) as usize;
     let second = |r: &ChunkRecord| (r.fingerprint >> 48) as usize & 0xff;
-    let mut buckets = Vec::with_capacity(256);
-    place_by_byte(records, top, |b| buckets.push(b));
-    buckets.into_par_iter().for_each(|b| {
+    place_by_byte(records, top, |b| {
         if b.len() <= SMALL {
             b.sort_unstable();
         } else {
