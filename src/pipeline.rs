@@ -457,10 +457,10 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
     stats.passages = passages;
     let lap = |phase: &str, detail: String| timings.lap(phase, &detail);
     lap("fingerprint", format!("{} chunks", records.len()));
-    // 2. Group equal fingerprints (8 bytes a chunk from here on, the
-    // records given back as they are grouped); find near ones with the
-    // block index.
-    records.par_sort_unstable();
+    // 2. Group equal fingerprints (the records sorted in place; 8 bytes a
+    // chunk from here on, the records given back as they are grouped);
+    // find near ones with the block index.
+    index::sort_records(&mut records);
     let (mut fps, mut grouped) = ChunkGroups::from_sorted(records);
     let mut near = index::near_pairs(&fps, opts.max_hamming);
     lap(
@@ -480,7 +480,8 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
     let mut seed_stats = SeedStats::default();
     let seeding = Seeding::new(&fps, &grouped, &near, &mut seed_stats);
     drop(fps);
-    // The block index's tables were freed by the threads that built them.
+    // The block index's lists of pairs found were freed by the threads
+    // that made them.
     release_free_memory();
     let shards = seeding.shards(corpus.len(), candidates::SHARD_SEEDS);
     let (mut seeding_time, mut verify_time) = (Duration::ZERO, Duration::ZERO);
