@@ -102,7 +102,9 @@ impl NameForm {
             return true;
         }
         let arabic = self.arabic && other.arabic;
-        if !arabic && !(self.capitalized && other.capitalized) {
+        // Latin-script words are names only when both are capitalized.
+        let names = arabic || (self.capitalized && other.capitalized);
+        if !names {
             return false;
         }
         let (sx, sy) = (&self.skeleton, &other.skeleton);
