@@ -344,14 +344,31 @@ struct FoldTables {
     /// that no index can be out of bounds; entries below U+0080 are unused.
     two: Box<[Fold; 2048]>,
     punct: Vec<Fold>,
+    /// Whether the two bytes `x y` (index `x << 8 | y`) are a 2-byte
+    /// character that folds to itself and is a word character: the
+    /// letters of the Arabic alphabet but for those that folding unifies.
+    same: Box<[bool; 1 << 16]>,
 }
 
 fn fold_tables() -> &'static FoldTables {
     static TABLES: std::sync::LazyLock<FoldTables> = std::sync::LazyLock::new(|| {
         let of = |cp: u32| Fold::of(char::from_u32(cp).expect("a scalar value"));
+        let two: Box<[Fold; 2048]> = Box::new(std::array::from_fn(|cp| of(cp as u32)));
+        let mut same: Box<[bool; 1 << 16]> = vec![false; 1 << 16]
+            .into_boxed_slice()
+            .try_into()
+            .expect("2^16 entries");
+        for cp in 0x80..0x800 {
+            let (bytes, _) = utf8_le(char::from_u32(cp).expect("a scalar value"));
+            let f = two[cp as usize];
+            if f.kind == WORD && f.len == 2 && f.bytes == bytes {
+                same[usize::from(u16::from_be_bytes([bytes as u8, (bytes >> 8) as u8]))] = true;
+            }
+        }
         FoldTables {
-            two: Box::new(std::array::from_fn(|cp| of(cp as u32))),
+            two,
             punct: (0x2000..0x2080).map(of).collect(),
+            same,
         }
     });
     &TABLES
@@ -472,12 +489,16 @@ impl<B: BlockHash> Stream<B> {
         }
     }
 
-    /// Feeds `bytes` (a multiple of 8 long), 8 at a time.
+    /// Feeds `text[from..to]` (not empty), 8 bytes at a time.
     #[inline(always)]
-    fn push_bytes(&mut self, bytes: &[u8]) {
-        for w in bytes.chunks_exact(8) {
-            self.push(u64::from_le_bytes(w.try_into().expect("8 bytes")), 8);
+    fn push_text(&mut self, text: &[u8], from: usize, to: usize) {
+        let mut at = from;
+        while to - at > 8 {
+            self.push(load_le(text, at), 8);
+            at += 8;
         }
+        let n = (to - at) as u32;
+        self.push(load_le(text, at) & (u64::MAX >> (64 - 8 * n)), n);
     }
 
     /// [`Stream::finish`], looked up in `cache` first for a token of at
@@ -536,9 +557,6 @@ impl HashCache {
 thread_local! {
     static HASH_CACHE: std::cell::RefCell<HashCache> = std::cell::RefCell::new(HashCache::new());
 }
-
-/// Bytes of a word run gathered before they are hashed.
-const RUN: usize = 64;
 
 /// The tokenizer's state between characters, on bytes.
 struct Tokenizer<'o, B> {
@@ -673,9 +691,8 @@ fn tokenize_cached<B: BlockHash>(text: &str, out: &mut Vec<Token>, cache: &mut H
         if word {
             // A run of word characters: ASCII letters and 2-byte
             // characters that fold to one word character or to nothing.
-            // Their folded bytes are gathered in `run` and hashed 8 at a
-            // time when the run ends (or fills).
-            // The hash is kept in a local while the run is read.
+            // Their folded bytes go straight into the hash, kept in a
+            // local while the run is read.
             let mut h = if tk.cur == WORD {
                 tk.hash
             } else {
@@ -684,58 +701,58 @@ fn tokenize_cached<B: BlockHash>(text: &str, out: &mut Vec<Token>, cache: &mut H
                 tk.start = i;
                 Stream::new()
             };
-            let mut run = [0u8; RUN + 8];
-            let mut n = 0;
             let mut j = i;
-            while j < b.len() {
+            loop {
                 let y = b[j];
                 if y < 0x80 {
-                    // 8 bytes at once (zeros past the end: not letters).
-                    let v = match b.get(j..j + 8) {
-                        Some(w) => u64::from_le_bytes(w.try_into().expect("8 bytes")),
-                        None => {
-                            let mut w = [0; 8];
-                            w[..b.len() - j].copy_from_slice(&b[j..]);
-                            u64::from_le_bytes(w)
-                        }
-                    };
-                    // How many ASCII letters lead.
-                    let k = ascii_letters(v);
-                    if k == 0 {
+                    if !y.is_ascii_alphabetic() {
                         break;
                     }
-                    let keep = u64::MAX.checked_shr(64 - 8 * k).unwrap_or(u64::MAX);
+                    // 8 bytes at once (zeros past the end: not letters).
+                    let v = load_le(b, j);
+                    // How many ASCII letters lead (at least `y`).
+                    let k = ascii_letters(v);
+                    let keep = u64::MAX >> (64 - 8 * k);
                     // A-Z | 0x20 = a-z.
-                    let lower = (v | 0x2020_2020_2020_2020) & keep;
-                    run[n..n + 8].copy_from_slice(&lower.to_le_bytes());
-                    n += k as usize;
+                    h.push((v | 0x2020_2020_2020_2020) & keep, k);
                     j += k as usize;
+                    // Fewer than 8 letters: the next byte is not one, and
+                    // if it is ASCII the run ends there.
+                    if j >= b.len() || (k < 8 && b[j] < 0x80) {
+                        break;
+                    }
+                } else if tables.same[usize::from(y) << 8 | usize::from(b[j + 1])] {
+                    // Characters that fold to themselves (most Arabic
+                    // letters): their folded bytes are the text's own, hashed
+                    // from it 8 at a time when the stretch ends.
+                    let from = j;
+                    let mut rest = &b[j + 2..];
+                    while let [y, z, ..] = *rest {
+                        if !tables.same[usize::from(y) << 8 | usize::from(z)] {
+                            break;
+                        }
+                        rest = &rest[2..];
+                    }
+                    j = b.len() - rest.len();
+                    h.push_text(b, from, j);
+                    if j >= b.len() {
+                        break;
+                    }
                 } else if y < 0xe0 {
                     let f = tables.two[two_byte(y, b[j + 1])];
-                    // Dropped characters have no bytes.
-                    if f.kind != WORD && f.kind != DROPPED {
+                    if f.kind == WORD {
+                        h.push(u64::from(f.bytes), u32::from(f.len));
+                    } else if f.kind != DROPPED {
+                        // Dropped characters have no bytes.
                         break;
                     }
-                    run[n..n + 4].copy_from_slice(&f.bytes.to_le_bytes());
-                    n += usize::from(f.len);
                     j += 2;
+                    if j >= b.len() {
+                        break;
+                    }
                 } else {
                     break;
                 }
-                if n >= RUN {
-                    h.push_bytes(&run[..RUN]);
-                    run.copy_within(RUN..n, 0);
-                    n -= RUN;
-                }
-            }
-            // The last partial block: read 8 bytes (`run` has room) and
-            // keep the `n % 8` that belong to the run.
-            let full = n & !7;
-            h.push_bytes(&run[..full]);
-            let rest = (n - full) as u32;
-            if rest > 0 {
-                let v = u64::from_le_bytes(run[full..full + 8].try_into().expect("8 bytes"));
-                h.push(v & (u64::MAX >> (64 - 8 * rest)), rest);
             }
             // The run read at least its first character.
             tk.end = j;
@@ -784,6 +801,20 @@ fn tokenize_cached<B: BlockHash>(text: &str, out: &mut Vec<Token>, cache: &mut H
         i += len;
     }
     tk.flush();
+}
+
+/// The 8 bytes of `b` from `at` as a little-endian `u64`, zeros past the
+/// end.
+#[inline(always)]
+fn load_le(b: &[u8], at: usize) -> u64 {
+    match b.get(at..at + 8) {
+        Some(w) => u64::from_le_bytes(w.try_into().expect("8 bytes")),
+        None => {
+            let mut w = [0; 8];
+            w[..b.len() - at].copy_from_slice(&b[at..]);
+            u64::from_le_bytes(w)
+        }
+    }
 }
 
 /// How many of the bytes of `v` (little-endian) are ASCII letters before
@@ -1021,9 +1052,53 @@ mod tests {
         prop::collection::vec(piece, 0..80).prop_map(|v| v.concat())
     }
 
+    /// Words of Arabic letters that fold to themselves, to other letters
+    /// or to nothing (tashkeel, tatweel), joined with ASCII letters and
+    /// digits, Latin-1, 3-byte characters and the marks between words.
+    fn arabic_run_strategy() -> impl Strategy<Value = String> {
+        let letter = prop_oneof![
+            8 => (0x621u32..=0x64a).prop_map(|c| char::from_u32(c).expect("Arabic")),
+            2 => prop::sample::select(vec!['\u{64b}', '\u{64e}', '\u{651}', '\u{652}', '\u{670}', '\u{640}']),
+            1 => (0x660u32..=0x6ff).prop_map(|c| char::from_u32(c).expect("Arabic")),
+            1 => prop::sample::select(vec!['a', 'Z', 'q', '7', 'é', 'Ä', 'ß', 'ﻻ', 'ﷺ', '“', '—', '\u{200f}', 'क', '😀']),
+        ];
+        let word = prop::collection::vec(letter, 1..14).prop_map(String::from_iter);
+        let sep = prop::sample::select(vec![
+            "",
+            " ",
+            "  ",
+            "، ",
+            ". ",
+            ",",
+            "\n",
+            "-",
+            "؟ ",
+            "\u{200f} ",
+        ]);
+        prop::collection::vec((word, sep), 0..12)
+            .prop_map(|v| v.into_iter().map(|(w, s)| w + s).collect())
+    }
+
+    /// The keyed tokens of `text`.
+    fn tokenize_keyed(text: &str) -> Vec<Token> {
+        let mut out = Vec::new();
+        tokenize_keyed_into(text, &mut out);
+        out
+    }
+
     /// `text`'s tokens from both tokenizers, with the first difference.
     fn check_equal(what: &str, text: &str) {
-        let (fast, slow) = (tokenize(text), reference::tokenize(text));
+        check_equal_with(what, text, tokenize, reference::tokenize);
+        check_equal_with(what, text, tokenize_keyed, reference::tokenize_keyed);
+    }
+
+    fn check_equal_with(
+        what: &str,
+        text: &str,
+        fast: fn(&str) -> Vec<Token>,
+        slow: fn(&str) -> Vec<Token>,
+    ) {
+        let (fast, slow) = (fast(text), slow(text));
         if fast != slow {
             let i = fast.iter().zip(&slow).take_while(|(a, b)| a == b).count();
             let show = |t: Option<&Token>| t.map(|t| (t.span.slice(text), *t));
@@ -1074,7 +1149,11 @@ mod tests {
     #[test]
     fn fast_path_equals_reference_on_corpora() {
         use std::io::BufRead;
-        let shared = repo().join("../shared/corpora");
+        // `CROSSCHECK_CORPORA` points elsewhere (a worktree has no `../shared`).
+        let shared = std::env::var_os("CROSSCHECK_CORPORA").map_or_else(
+            || repo().join("../shared/corpora"),
+            std::path::PathBuf::from,
+        );
         if !shared.is_dir() {
             eprintln!("skipped: {} is absent", shared.display());
             return;
@@ -1135,6 +1214,33 @@ mod tests {
         #[test]
         fn fast_path_equals_reference_any_unicode(s in any::<String>()) {
             prop_assert_eq!(tokenize(&s), reference::tokenize(&s), "text {:?}", s);
+        }
+
+        /// The keyed tokenizer's hashes are [`FastHash`] over the folded
+        /// tokens, padded as the feature hash is, however its fast paths
+        /// feed the bytes.
+        #[test]
+        fn keyed_fast_path_equals_reference(s in mixed_strategy()) {
+            prop_assert_eq!(tokenize_keyed(&s), reference::tokenize_keyed(&s), "text {:?}", s);
+        }
+
+        #[test]
+        fn keyed_fast_path_equals_reference_any_unicode(s in any::<String>()) {
+            prop_assert_eq!(tokenize_keyed(&s), reference::tokenize_keyed(&s), "text {:?}", s);
+        }
+
+        /// Runs of Arabic letters (hashed from the text itself while they
+        /// fold to themselves) with the letters, marks and scripts that
+        /// interrupt them, cut at every character boundary: a text may end
+        /// anywhere in a run, and the last 8 bytes are read past its end.
+        #[test]
+        fn arabic_runs_cut_anywhere(s in arabic_run_strategy()) {
+            for at in (0..=s.len()).filter(|&at| s.is_char_boundary(at)) {
+                for t in [&s[..at], &s[at..]] {
+                    prop_assert_eq!(tokenize(t), reference::tokenize(t), "text {:?}", t);
+                    prop_assert_eq!(tokenize_keyed(t), reference::tokenize_keyed(t), "text {:?}", t);
+                }
+            }
         }
 
         /// Hashes of short tokens come from the per-thread cache once the
@@ -1243,7 +1349,7 @@ mod tests {
 /// fast path must give exactly its tokens.
 #[cfg(test)]
 mod reference {
-    use super::{Class, Token, class, fold_char};
+    use super::{BlockHash, Class, FastHash, Token, class, fold_char};
     use crate::document::Span;
     use std::hash::Hasher;
 
@@ -1254,7 +1360,25 @@ mod reference {
         h.finish()
     }
 
+    /// The keyed tokenizer's hash of a token, in one go: [`FastHash`] over
+    /// the 8-byte blocks of the token, its 0xff marker, zeros and the
+    /// length byte that ends the last block (SipHash's padding).
+    pub fn keyed_hash_bytes(token: &[u8]) -> u64 {
+        let mut m = token.to_vec();
+        m.push(0xff);
+        while m.len() % 8 != 7 {
+            m.push(0);
+        }
+        m.push((token.len() + 1) as u8);
+        let mut h = FastHash::new();
+        for b in m.chunks_exact(8) {
+            h.compress(u64::from_le_bytes(b.try_into().expect("8 bytes")));
+        }
+        h.finish()
+    }
+
     struct Tokenizer {
+        hash: fn(&[u8]) -> u64,
         out: Vec<Token>,
         buf: String,
         cur: Option<(usize, Class)>,
@@ -1269,7 +1393,7 @@ mod reference {
             {
                 self.out.push(Token {
                     span: Span::new(start, self.end),
-                    hash: feature_hash_bytes(self.buf.as_bytes()),
+                    hash: (self.hash)(self.buf.as_bytes()),
                     number: cls == Class::Digit,
                 });
             }
@@ -1313,7 +1437,17 @@ mod reference {
     }
 
     pub fn tokenize(text: &str) -> Vec<Token> {
+        tokenize_with(text, feature_hash_bytes)
+    }
+
+    /// The tokens of [`super::tokenize_keyed_into`].
+    pub fn tokenize_keyed(text: &str) -> Vec<Token> {
+        tokenize_with(text, keyed_hash_bytes)
+    }
+
+    fn tokenize_with(text: &str, hash: fn(&[u8]) -> u64) -> Vec<Token> {
         let mut tk = Tokenizer {
+            hash,
             out: Vec::new(),
             buf: String::new(),
             cur: None,
