@@ -279,8 +279,12 @@ const DIGIT: u8 = 1;
 const OTHER: u8 = 2;
 /// Folding removes the character (a mark, tatweel, a direction mark).
 const DROPPED: u8 = 3;
-/// The character folds to several characters: take the general path.
+/// Not in the tables (or not an ASCII byte, in [`ASCII_CLASS`]): take the
+/// general path.
 const SLOW: u8 = 4;
+/// The character folds to several characters: its word and digit
+/// characters are in [`FoldTables::parts`].
+const MULTI: u8 = 5;
 /// No token is being built.
 const NONE: u8 = 255;
 
@@ -295,55 +299,102 @@ impl Class {
 }
 
 /// What one original character folds to, for the fast path: its class
-/// (or [`DROPPED`] / [`SLOW`]) and its one folded char.
+/// (or [`DROPPED`] / [`MULTI`]) and its one folded char.
 #[derive(Clone, Copy)]
 struct Fold {
     kind: u8,
+    /// The folded char's UTF-8 length; for [`MULTI`], how many parts.
     len: u8,
-    /// The folded char's UTF-8 bytes, little-endian.
+    /// The folded char's UTF-8 bytes, little-endian; for [`MULTI`], the
+    /// index of its first part.
     bytes: u32,
 }
 
+/// A character of a [`MULTI`] fold: its UTF-8 bytes (little-endian), their
+/// number and its class.
+type Part = (u32, u8, u8);
+
 impl Fold {
     /// Computed by the general path itself ([`fold_char`], [`class`]), so
-    /// the table cannot disagree with it.
-    fn of(c: char) -> Fold {
-        let mut folded = ['\0'; 2];
+    /// the table cannot disagree with it; a character that folds to
+    /// several gets the parts [`tokenize_slow`] would feed appended to
+    /// `parts`.
+    fn of(c: char, parts: &mut Vec<Part>) -> Fold {
+        let mut folded = ['\0'; 8];
         let mut n = 0;
         fold_char(c, &mut |f| {
             if n < folded.len() {
                 folded[n] = f;
+                n += 1;
             }
-            n += 1;
         });
-        let mut out = Fold {
-            kind: SLOW,
-            len: 0,
-            bytes: 0,
-        };
         match n {
-            0 => out.kind = DROPPED,
+            0 => Fold {
+                kind: DROPPED,
+                len: 0,
+                bytes: 0,
+            },
             1 => {
                 let (bytes, len) = utf8_le(folded[0]);
-                out.kind = class(folded[0]).code();
-                out.bytes = bytes;
-                out.len = len as u8;
+                Fold {
+                    kind: class(folded[0]).code(),
+                    len: len as u8,
+                    bytes,
+                }
             }
-            _ => {}
+            _ => {
+                let first = parts.len();
+                for &f in &folded[..n] {
+                    // As in `tokenize_slow`: only word characters and
+                    // digits of an expansion count.
+                    let cls = class(f);
+                    if cls != Class::Other {
+                        let (bytes, len) = utf8_le(f);
+                        parts.push((bytes, len as u8, cls.code()));
+                    }
+                }
+                Fold {
+                    kind: MULTI,
+                    len: (parts.len() - first) as u8,
+                    bytes: first as u32,
+                }
+            }
         }
-        out
     }
+}
+
+/// The blocks of 3-byte characters in [`FoldTables::three`]: Latin
+/// Extended Additional (transliterated Arabic names: ḥ ṣ ḍ), General
+/// Punctuation (quotes, dashes, direction marks) and the presentation forms
+/// and specials (ligatures, ﷺ, BOM, U+FFFD).
+const THREE: [(u32, u32); 3] = [(0x1e00, 0x1f00), (0x2000, 0x2080), (0xfb00, 0x1_0000)];
+
+/// The index in [`FoldTables::three`] of the 3-byte character `x y z`, if
+/// its block is there.
+#[inline(always)]
+fn three_byte(x: u8, y: u8, z: u8) -> Option<usize> {
+    let cp = (u32::from(x & 0x0f) << 12) | (u32::from(y & 0x3f) << 6) | u32::from(z & 0x3f);
+    let mut base = 0;
+    for (from, to) in THREE {
+        if (from..to).contains(&cp) {
+            return Some((base + cp - from) as usize);
+        }
+        base += to - from;
+    }
+    None
 }
 
 /// Fold tables of the fast path: every 2-byte UTF-8 character
 /// (U+0080..U+07FF: Latin-1, Latin Extended, Greek, Cyrillic, Hebrew,
-/// Arabic) and the General Punctuation block (U+2000..U+207F: quotes,
-/// dashes, direction marks).
+/// Arabic) and the blocks of 3-byte characters in [`THREE`].
 struct FoldTables {
     /// Indexed by the 11 payload bits of the two bytes ([`two_byte`]), so
     /// that no index can be out of bounds; entries below U+0080 are unused.
     two: Box<[Fold; 2048]>,
-    punct: Vec<Fold>,
+    /// The blocks of [`THREE`], one after the other ([`three_byte`]).
+    three: Vec<Fold>,
+    /// The characters of [`MULTI`] folds.
+    parts: Vec<Part>,
     /// Whether the two bytes `x y` (index `x << 8 | y`) are a 2-byte
     /// character that folds to itself and is a word character: the
     /// letters of the Arabic alphabet but for those that folding unifies.
@@ -352,8 +403,14 @@ struct FoldTables {
 
 fn fold_tables() -> &'static FoldTables {
     static TABLES: std::sync::LazyLock<FoldTables> = std::sync::LazyLock::new(|| {
-        let of = |cp: u32| Fold::of(char::from_u32(cp).expect("a scalar value"));
+        let mut parts = Vec::new();
+        let mut of = |cp: u32| Fold::of(char::from_u32(cp).expect("a scalar value"), &mut parts);
         let two: Box<[Fold; 2048]> = Box::new(std::array::from_fn(|cp| of(cp as u32)));
+        let three = THREE
+            .iter()
+            .flat_map(|&(from, to)| from..to)
+            .map(&mut of)
+            .collect();
         let mut same: Box<[bool; 1 << 16]> = vec![false; 1 << 16]
             .into_boxed_slice()
             .try_into()
@@ -367,7 +424,8 @@ fn fold_tables() -> &'static FoldTables {
         }
         FoldTables {
             two,
-            punct: (0x2000..0x2080).map(of).collect(),
+            three,
+            parts,
             same,
         }
     });
@@ -640,11 +698,13 @@ impl<B: BlockHash> Tokenizer<'_, B> {
 /// one token). A letter–digit boundary splits ("بـ4.4" → "ب", "4.4").
 /// `out` is cleared first and its allocation reused.
 ///
-/// The text is read byte by byte: ASCII through a class table, 2-byte
-/// characters (Arabic, Latin-1…) and general punctuation through tables
-/// that [`fold_char`] itself filled; everything else, and characters that
-/// fold to several, through [`fold_char`]. A property test checks that the
-/// tokens equal those of the plain per-character implementation.
+/// The text is read byte by byte: ASCII letters 8 at a time, Arabic
+/// letters that fold to themselves straight from the text, other ASCII
+/// through a class table, 2-byte characters (Arabic, Latin-1…) and the
+/// 3-byte blocks of [`THREE`] (punctuation, presentation forms, ﷺ)
+/// through tables that [`fold_char`] itself filled; everything else
+/// through [`fold_char`]. Property tests check that the tokens and hashes
+/// equal those of the plain per-character implementation.
 pub fn tokenize_into(text: &str, out: &mut Vec<Token>) {
     tokenize_with::<Sip24>(text, out);
 }
@@ -777,30 +837,47 @@ fn tokenize_cached<B: BlockHash>(text: &str, out: &mut Vec<Token>, cache: &mut H
             i += 1;
             continue;
         }
-        let (fold, len) = if x < 0xe0 {
-            // A 2-byte character (a valid &str has a continuation byte).
-            (tables.two[two_byte(x, b[i + 1])], 2)
-        } else if x == 0xe2 && b[i + 1] < 0x82 {
-            let cp = (usize::from(b[i + 1] & 0x3f) << 6) | usize::from(b[i + 2] & 0x3f);
-            (tables.punct[cp], 3)
-        } else {
-            let c = text[i..].chars().next().expect("i is a char boundary");
-            let next_end = i + c.len_utf8();
-            tokenize_slow(&mut tk, i, next_end, c);
-            i = next_end;
-            continue;
-        };
-        match fold.kind {
-            DROPPED => tk.dropped(i + len),
-            SLOW => {
-                let c = text[i..].chars().next().expect("i is a char boundary");
-                tokenize_slow(&mut tk, i, i + len, c);
-            }
-            cls => tk.feed(i, i + len, fold.bytes, u32::from(fold.len), cls),
-        }
-        i += len;
+        i = tokenize_other(&mut tk, tables, text, i);
     }
     tk.flush();
+}
+
+/// [`tokenize_cached`] for the non-ASCII character at `i` that does not
+/// start a word run; returns its end. Not inlined: the loop over words
+/// keeps its registers.
+#[inline(never)]
+fn tokenize_other<B: BlockHash>(
+    tk: &mut Tokenizer<'_, B>,
+    tables: &FoldTables,
+    text: &str,
+    i: usize,
+) -> usize {
+    let b = text.as_bytes();
+    let x = b[i];
+    let (fold, len) = if x < 0xe0 {
+        // A 2-byte character (a valid &str has a continuation byte).
+        (tables.two[two_byte(x, b[i + 1])], 2)
+    } else if x < 0xf0
+        && let Some(k) = three_byte(x, b[i + 1], b[i + 2])
+    {
+        (tables.three[k], 3)
+    } else {
+        let c = text[i..].chars().next().expect("i is a char boundary");
+        let next_end = i + c.len_utf8();
+        tokenize_slow(tk, i, next_end, c);
+        return next_end;
+    };
+    match fold.kind {
+        DROPPED => tk.dropped(i + len),
+        MULTI => {
+            let first = fold.bytes as usize;
+            for &(bytes, n, cls) in &tables.parts[first..first + usize::from(fold.len)] {
+                tk.feed(i, i + len, bytes, u32::from(n), cls);
+            }
+        }
+        cls => tk.feed(i, i + len, fold.bytes, u32::from(fold.len), cls),
+    }
+    i + len
 }
 
 /// The 8 bytes of `b` from `at` as a little-endian `u64`, zeros past the
@@ -1036,6 +1113,16 @@ mod tests {
                 (0xfb00, 0xfb06),
                 (0xfb50, 0xfdff),
                 (0xfe70, 0xfeff)
+            ]),
+            // The rest of the 3-byte blocks with fold tables: Latin Extended
+            // Additional, the variation selectors, CJK compatibility forms,
+            // small forms, fullwidth letters and digits, specials.
+            ranges(&[
+                (0x1e00, 0x1eff),
+                (0x2070, 0x207f),
+                (0xfb00, 0xfb4f),
+                (0xfe00, 0xfe6f),
+                (0xff00, 0xffff)
             ]),
             ranges(&[
                 (0x900, 0x97f),
