@@ -581,15 +581,24 @@ impl<B: BlockHash> Stream<B> {
     /// then the length byte ends the last block.
     #[inline]
     fn finish(self) -> u64 {
-        let mut s = self.s;
-        // `ntail` < 8: the marker fits in the tail.
-        let mut last = self.tail | 0xff << (8 * self.ntail);
         if self.ntail == 7 {
-            // The marker completes a block; the length goes in one of its own.
-            s.compress(last);
-            last = 0;
+            return self.finish_two_blocks();
         }
-        s.compress(last | ((self.len + 1) as u64 & 0xff) << 56);
+        let mut s = self.s;
+        // `ntail` < 7: the marker and the length fit in the tail.
+        s.compress(self.tail | 0xff << (8 * self.ntail) | ((self.len + 1) as u64 & 0xff) << 56);
+        s.finish()
+    }
+
+    /// [`Stream::finish`] when the marker completes a block: the length
+    /// goes in one of its own (a branch, not computed and thrown away on
+    /// every token).
+    #[cold]
+    #[inline(never)]
+    fn finish_two_blocks(self) -> u64 {
+        let mut s = self.s;
+        s.compress(self.tail | 0xff << 56);
+        s.compress(((self.len + 1) as u64 & 0xff) << 56);
         s.finish()
     }
 }
@@ -743,8 +752,11 @@ fn tokenize_cached<B: BlockHash>(text: &str, out: &mut Vec<Token>, cache: &mut H
         let cls = ASCII_CLASS[usize::from(x)];
         let word = if cls == WORD {
             true
-        } else if (0xc2..0xe0).contains(&x) {
-            tables.two[two_byte(x, b[i + 1])].kind == WORD
+        } else if x >= 0x80 {
+            // A valid &str has a continuation byte after `x`.
+            let y = b[i + 1];
+            tables.same[usize::from(x) << 8 | usize::from(y)]
+                || (x < 0xe0 && tables.two[two_byte(x, y)].kind == WORD)
         } else {
             false
         };
@@ -884,8 +896,8 @@ fn tokenize_other<B: BlockHash>(
 /// end.
 #[inline(always)]
 fn load_le(b: &[u8], at: usize) -> u64 {
-    match b.get(at..at + 8) {
-        Some(w) => u64::from_le_bytes(w.try_into().expect("8 bytes")),
+    match b[at..].first_chunk::<8>() {
+        Some(w) => u64::from_le_bytes(*w),
         None => {
             let mut w = [0; 8];
             w[..b.len() - at].copy_from_slice(&b[at..]);
