@@ -736,6 +736,9 @@ fn tokenize_with<B: BlockHash>(text: &str, out: &mut Vec<Token>) {
 fn tokenize_cached<B: BlockHash>(text: &str, out: &mut Vec<Token>, cache: &mut HashCache) {
     out.clear();
     let tables = fold_tables();
+    // The tables the loop reads, as locals: not loaded again through the
+    // static for every token.
+    let (same, two): (&[bool; 1 << 16], &[Fold; 2048]) = (&tables.same, &tables.two);
     let mut tk = Tokenizer {
         out,
         cache,
@@ -755,8 +758,8 @@ fn tokenize_cached<B: BlockHash>(text: &str, out: &mut Vec<Token>, cache: &mut H
         } else if x >= 0x80 {
             // A valid &str has a continuation byte after `x`.
             let y = b[i + 1];
-            tables.same[usize::from(x) << 8 | usize::from(y)]
-                || (x < 0xe0 && tables.two[two_byte(x, y)].kind == WORD)
+            same[usize::from(x) << 8 | usize::from(y)]
+                || (x < 0xe0 && two[two_byte(x, y)].kind == WORD)
         } else {
             false
         };
@@ -793,14 +796,14 @@ fn tokenize_cached<B: BlockHash>(text: &str, out: &mut Vec<Token>, cache: &mut H
                     if j >= b.len() || (k < 8 && b[j] < 0x80) {
                         break;
                     }
-                } else if tables.same[usize::from(y) << 8 | usize::from(b[j + 1])] {
+                } else if same[usize::from(y) << 8 | usize::from(b[j + 1])] {
                     // Characters that fold to themselves (most Arabic
                     // letters): their folded bytes are the text's own, hashed
                     // from it 8 at a time when the stretch ends.
                     let from = j;
                     let mut rest = &b[j + 2..];
                     while let [y, z, ..] = *rest {
-                        if !tables.same[usize::from(y) << 8 | usize::from(z)] {
+                        if !same[usize::from(y) << 8 | usize::from(z)] {
                             break;
                         }
                         rest = &rest[2..];
@@ -811,7 +814,7 @@ fn tokenize_cached<B: BlockHash>(text: &str, out: &mut Vec<Token>, cache: &mut H
                         break;
                     }
                 } else if y < 0xe0 {
-                    let f = tables.two[two_byte(y, b[j + 1])];
+                    let f = two[two_byte(y, b[j + 1])];
                     if f.kind == WORD {
                         h.push(u64::from(f.bytes), u32::from(f.len));
                     } else if f.kind != DROPPED {
