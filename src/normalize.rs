@@ -582,7 +582,7 @@ impl<B: BlockHash> Stream<B> {
     #[inline]
     fn finish(self) -> u64 {
         if self.ntail == 7 {
-            return self.finish_two_blocks();
+            return Self::finish_two_blocks(self.s, self.tail, self.len);
         }
         let mut s = self.s;
         // `ntail` < 7: the marker and the length fit in the tail.
@@ -592,13 +592,13 @@ impl<B: BlockHash> Stream<B> {
 
     /// [`Stream::finish`] when the marker completes a block: the length
     /// goes in one of its own (a branch, not computed and thrown away on
-    /// every token).
+    /// every token; its arguments are the stream's fields, so that the
+    /// common path does not copy the stream to memory for the call).
     #[cold]
     #[inline(never)]
-    fn finish_two_blocks(self) -> u64 {
-        let mut s = self.s;
-        s.compress(self.tail | 0xff << 56);
-        s.compress(((self.len + 1) as u64 & 0xff) << 56);
+    fn finish_two_blocks(mut s: B, tail: u64, len: usize) -> u64 {
+        s.compress(tail | 0xff << 56);
+        s.compress(((len + 1) as u64 & 0xff) << 56);
         s.finish()
     }
 }
