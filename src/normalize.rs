@@ -395,11 +395,50 @@ struct FoldTables {
     three: Vec<Fold>,
     /// The characters of [`MULTI`] folds.
     parts: Vec<Part>,
-    /// Whether the two bytes `x y` (index `x << 8 | y`) are a 2-byte
-    /// character that folds to itself and is a word character: the
-    /// letters of the Arabic alphabet but for those that folding unifies.
-    same: Box<[bool; 1 << 16]>,
 }
+
+/// The characters of the Arabic block (U+0600..U+06FF) that fold to
+/// themselves and are word characters: the letters of the Arabic alphabet
+/// but for those that folding unifies, Persian and Urdu letters, a few
+/// signs. A test checks the list against [`fold_char`] both ways.
+const SAME_ARABIC: [(u32, u32); 18] = [
+    (0x0610, 0x061a),
+    (0x0620, 0x0621),
+    (0x0624, 0x0624),
+    (0x0626, 0x0628),
+    (0x062a, 0x063f),
+    (0x0641, 0x0648),
+    (0x064a, 0x064a),
+    (0x066e, 0x066f),
+    (0x0674, 0x0674),
+    (0x0679, 0x06a8),
+    (0x06ab, 0x06bf),
+    (0x06c1, 0x06c1),
+    (0x06c3, 0x06cb),
+    (0x06cd, 0x06d1),
+    (0x06d5, 0x06d5),
+    (0x06ee, 0x06ef),
+    (0x06fa, 0x06fc),
+    (0x06ff, 0x06ff),
+];
+
+/// `SAME[x << 8 | y]`: whether the two bytes `x y` are a character of
+/// [`SAME_ARABIC`], whose folded bytes are its own. Indexed by any two
+/// bytes, so one load answers; a constant, so of its 64 KiB only the page
+/// that the Arabic block's entries share is ever read into memory.
+static SAME: [bool; 1 << 16] = {
+    let mut t = [false; 1 << 16];
+    let mut r = 0;
+    while r < SAME_ARABIC.len() {
+        let (mut cp, to) = SAME_ARABIC[r];
+        while cp <= to {
+            t[((0xc0 | cp >> 6) << 8 | (0x80 | cp & 0x3f)) as usize] = true;
+            cp += 1;
+        }
+        r += 1;
+    }
+    t
+};
 
 fn fold_tables() -> &'static FoldTables {
     static TABLES: std::sync::LazyLock<FoldTables> = std::sync::LazyLock::new(|| {
@@ -411,23 +450,7 @@ fn fold_tables() -> &'static FoldTables {
             .flat_map(|&(from, to)| from..to)
             .map(&mut of)
             .collect();
-        let mut same: Box<[bool; 1 << 16]> = vec![false; 1 << 16]
-            .into_boxed_slice()
-            .try_into()
-            .expect("2^16 entries");
-        for cp in 0x80..0x800 {
-            let (bytes, _) = utf8_le(char::from_u32(cp).expect("a scalar value"));
-            let f = two[cp as usize];
-            if f.kind == WORD && f.len == 2 && f.bytes == bytes {
-                same[usize::from(u16::from_be_bytes([bytes as u8, (bytes >> 8) as u8]))] = true;
-            }
-        }
-        FoldTables {
-            two,
-            three,
-            parts,
-            same,
-        }
+        FoldTables { two, three, parts }
     });
     &TABLES
 }
@@ -738,7 +761,7 @@ fn tokenize_cached<B: BlockHash>(text: &str, out: &mut Vec<Token>, cache: &mut H
     let tables = fold_tables();
     // The tables the loop reads, as locals: not loaded again through the
     // static for every token.
-    let (same, two): (&[bool; 1 << 16], &[Fold; 2048]) = (&tables.same, &tables.two);
+    let (same, two): (&[bool; 1 << 16], &[Fold; 2048]) = (&SAME, &tables.two);
     let mut tk = Tokenizer {
         out,
         cache,
@@ -1000,6 +1023,29 @@ mod tests {
         assert_eq!(fold_str("٢٫٩"), "2.9");
         assert_eq!(fold_str("۱۲۳"), "123");
         assert_eq!(fold_str("ی ک"), "ي ك");
+    }
+
+    /// [`SAME_ARABIC`] lists exactly the characters of the Arabic block
+    /// that fold to themselves and are word characters; outside it, `SAME`
+    /// says no (such characters take the fold table, as others do).
+    #[test]
+    fn same_table_is_the_arabic_letters_that_fold_to_themselves() {
+        for cp in 0x80..0x800 {
+            let c = char::from_u32(cp).expect("a scalar value");
+            let (bytes, _) = utf8_le(c);
+            let f = fold_tables().two[cp as usize];
+            let same = f.kind == WORD && f.len == 2 && f.bytes == bytes;
+            let listed = SAME[usize::from(u16::from_be_bytes([bytes as u8, (bytes >> 8) as u8]))];
+            if (0x600..0x700).contains(&cp) {
+                assert_eq!(listed, same, "{c:?} U+{cp:04X}");
+            } else {
+                assert!(!listed, "{c:?} U+{cp:04X}");
+            }
+        }
+        assert_eq!(
+            SAME.iter().filter(|&&s| s).count(),
+            SAME_ARABIC.iter().map(|(a, b)| b - a + 1).sum::<u32>() as usize
+        );
     }
 
     #[test]
