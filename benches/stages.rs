@@ -5,6 +5,7 @@
 //! - Arabic: the first `CROSSCHECK_BENCH_MB` MB (default 2) of article
 //!   `content` in `../shared/corpora/saudinewsnet/articles.jsonl.gz`;
 //! - English: as much of `../shared/corpora/ecbplus/text/**.txt`;
+//!   (`CROSSCHECK_CORPORA` names another directory for `../shared/corpora`);
 //! - when `../shared` is absent: the repository's `seeds/` and `fixtures/`
 //!   text, so the benches still run on a fresh clone.
 //!
@@ -123,7 +124,9 @@ fn read_txt_dir(dir: &Path, limit: usize) -> Vec<String> {
 /// The Arabic and English samples (or the repository's own text).
 fn samples() -> Vec<Sample> {
     let limit = budget();
-    let shared = repo().join("../shared/corpora");
+    // `CROSSCHECK_CORPORA` points elsewhere (a worktree has no `../shared`).
+    let shared = std::env::var_os("CROSSCHECK_CORPORA")
+        .map_or_else(|| repo().join("../shared/corpora"), PathBuf::from);
     let snn = shared.join("saudinewsnet/articles.jsonl.gz");
     let ecb = shared.join("ecbplus/text");
     let mut out = Vec::new();
@@ -230,6 +233,17 @@ fn text_stages(c: &mut Criterion, samples: &[Sample]) {
             b.iter(|| {
                 for d in &s.docs {
                     black_box(normalize::tokenize(black_box(d)));
+                }
+            })
+        });
+        // As verification's windows tokenize: keyed hashes, into a reused
+        // buffer.
+        g.bench_function(BenchmarkId::new("tokenize_keyed", s.lang), |b| {
+            let mut tokens = Vec::new();
+            b.iter(|| {
+                for d in &s.docs {
+                    normalize::tokenize_keyed_into(black_box(d), &mut tokens);
+                    black_box(&tokens);
                 }
             })
         });

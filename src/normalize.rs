@@ -279,8 +279,12 @@ const DIGIT: u8 = 1;
 const OTHER: u8 = 2;
 /// Folding removes the character (a mark, tatweel, a direction mark).
 const DROPPED: u8 = 3;
-/// The character folds to several characters: take the general path.
+/// Not in the tables (or not an ASCII byte, in [`ASCII_CLASS`]): take the
+/// general path.
 const SLOW: u8 = 4;
+/// The character folds to several characters: its word and digit
+/// characters are in [`FoldTables::parts`].
+const MULTI: u8 = 5;
 /// No token is being built.
 const NONE: u8 = 255;
 
@@ -295,64 +299,158 @@ impl Class {
 }
 
 /// What one original character folds to, for the fast path: its class
-/// (or [`DROPPED`] / [`SLOW`]) and its one folded char.
+/// (or [`DROPPED`] / [`MULTI`]) and its one folded char.
 #[derive(Clone, Copy)]
 struct Fold {
     kind: u8,
+    /// The folded char's UTF-8 length; for [`MULTI`], how many parts.
     len: u8,
-    /// The folded char's UTF-8 bytes, little-endian.
+    /// The folded char's UTF-8 bytes, little-endian; for [`MULTI`], the
+    /// index of its first part.
     bytes: u32,
 }
 
+/// A character of a [`MULTI`] fold: its UTF-8 bytes (little-endian), their
+/// number and its class.
+type Part = (u32, u8, u8);
+
 impl Fold {
     /// Computed by the general path itself ([`fold_char`], [`class`]), so
-    /// the table cannot disagree with it.
-    fn of(c: char) -> Fold {
-        let mut folded = ['\0'; 2];
+    /// the table cannot disagree with it; a character that folds to
+    /// several gets the parts [`tokenize_slow`] would feed appended to
+    /// `parts`.
+    fn of(c: char, parts: &mut Vec<Part>) -> Fold {
+        let mut folded = ['\0'; 8];
         let mut n = 0;
         fold_char(c, &mut |f| {
             if n < folded.len() {
                 folded[n] = f;
+                n += 1;
             }
-            n += 1;
         });
-        let mut out = Fold {
-            kind: SLOW,
-            len: 0,
-            bytes: 0,
-        };
         match n {
-            0 => out.kind = DROPPED,
+            0 => Fold {
+                kind: DROPPED,
+                len: 0,
+                bytes: 0,
+            },
             1 => {
                 let (bytes, len) = utf8_le(folded[0]);
-                out.kind = class(folded[0]).code();
-                out.bytes = bytes;
-                out.len = len as u8;
+                Fold {
+                    kind: class(folded[0]).code(),
+                    len: len as u8,
+                    bytes,
+                }
             }
-            _ => {}
+            _ => {
+                let first = parts.len();
+                for &f in &folded[..n] {
+                    // As in `tokenize_slow`: only word characters and
+                    // digits of an expansion count.
+                    let cls = class(f);
+                    if cls != Class::Other {
+                        let (bytes, len) = utf8_le(f);
+                        parts.push((bytes, len as u8, cls.code()));
+                    }
+                }
+                Fold {
+                    kind: MULTI,
+                    len: (parts.len() - first) as u8,
+                    bytes: first as u32,
+                }
+            }
         }
-        out
     }
+}
+
+/// The blocks of 3-byte characters in [`FoldTables::three`]: Latin
+/// Extended Additional (transliterated Arabic names: ḥ ṣ ḍ), General
+/// Punctuation (quotes, dashes, direction marks) and the presentation forms
+/// and specials (ligatures, ﷺ, BOM, U+FFFD).
+const THREE: [(u32, u32); 3] = [(0x1e00, 0x1f00), (0x2000, 0x2080), (0xfb00, 0x1_0000)];
+
+/// The index in [`FoldTables::three`] of the 3-byte character `x y z`, if
+/// its block is there.
+#[inline(always)]
+fn three_byte(x: u8, y: u8, z: u8) -> Option<usize> {
+    let cp = (u32::from(x & 0x0f) << 12) | (u32::from(y & 0x3f) << 6) | u32::from(z & 0x3f);
+    let mut base = 0;
+    for (from, to) in THREE {
+        if (from..to).contains(&cp) {
+            return Some((base + cp - from) as usize);
+        }
+        base += to - from;
+    }
+    None
 }
 
 /// Fold tables of the fast path: every 2-byte UTF-8 character
 /// (U+0080..U+07FF: Latin-1, Latin Extended, Greek, Cyrillic, Hebrew,
-/// Arabic) and the General Punctuation block (U+2000..U+207F: quotes,
-/// dashes, direction marks).
+/// Arabic) and the blocks of 3-byte characters in [`THREE`].
 struct FoldTables {
     /// Indexed by the 11 payload bits of the two bytes ([`two_byte`]), so
     /// that no index can be out of bounds; entries below U+0080 are unused.
     two: Box<[Fold; 2048]>,
-    punct: Vec<Fold>,
+    /// The blocks of [`THREE`], one after the other ([`three_byte`]).
+    three: Vec<Fold>,
+    /// The characters of [`MULTI`] folds.
+    parts: Vec<Part>,
 }
+
+/// The characters of the Arabic block (U+0600..U+06FF) that fold to
+/// themselves and are word characters: the letters of the Arabic alphabet
+/// but for those that folding unifies, Persian and Urdu letters, a few
+/// signs. A test checks the list against [`fold_char`] both ways.
+const SAME_ARABIC: [(u32, u32); 18] = [
+    (0x0610, 0x061a),
+    (0x0620, 0x0621),
+    (0x0624, 0x0624),
+    (0x0626, 0x0628),
+    (0x062a, 0x063f),
+    (0x0641, 0x0648),
+    (0x064a, 0x064a),
+    (0x066e, 0x066f),
+    (0x0674, 0x0674),
+    (0x0679, 0x06a8),
+    (0x06ab, 0x06bf),
+    (0x06c1, 0x06c1),
+    (0x06c3, 0x06cb),
+    (0x06cd, 0x06d1),
+    (0x06d5, 0x06d5),
+    (0x06ee, 0x06ef),
+    (0x06fa, 0x06fc),
+    (0x06ff, 0x06ff),
+];
+
+/// `SAME[x << 8 | y]`: whether the two bytes `x y` are a character of
+/// [`SAME_ARABIC`], whose folded bytes are its own. Indexed by any two
+/// bytes, so one load answers; a constant, so of its 64 KiB only the page
+/// that the Arabic block's entries share is ever read into memory.
+static SAME: [bool; 1 << 16] = {
+    let mut t = [false; 1 << 16];
+    let mut r = 0;
+    while r < SAME_ARABIC.len() {
+        let (mut cp, to) = SAME_ARABIC[r];
+        while cp <= to {
+            t[((0xc0 | cp >> 6) << 8 | (0x80 | cp & 0x3f)) as usize] = true;
+            cp += 1;
+        }
+        r += 1;
+    }
+    t
+};
 
 fn fold_tables() -> &'static FoldTables {
     static TABLES: std::sync::LazyLock<FoldTables> = std::sync::LazyLock::new(|| {
-        let of = |cp: u32| Fold::of(char::from_u32(cp).expect("a scalar value"));
-        FoldTables {
-            two: Box::new(std::array::from_fn(|cp| of(cp as u32))),
-            punct: (0x2000..0x2080).map(of).collect(),
-        }
+        let mut parts = Vec::new();
+        let mut of = |cp: u32| Fold::of(char::from_u32(cp).expect("a scalar value"), &mut parts);
+        let two: Box<[Fold; 2048]> = Box::new(std::array::from_fn(|cp| of(cp as u32)));
+        let three = THREE
+            .iter()
+            .flat_map(|&(from, to)| from..to)
+            .map(&mut of)
+            .collect();
+        FoldTables { two, three, parts }
     });
     &TABLES
 }
@@ -472,12 +570,16 @@ impl<B: BlockHash> Stream<B> {
         }
     }
 
-    /// Feeds `bytes` (a multiple of 8 long), 8 at a time.
+    /// Feeds `text[from..to]` (not empty), 8 bytes at a time.
     #[inline(always)]
-    fn push_bytes(&mut self, bytes: &[u8]) {
-        for w in bytes.chunks_exact(8) {
-            self.push(u64::from_le_bytes(w.try_into().expect("8 bytes")), 8);
+    fn push_text(&mut self, text: &[u8], from: usize, to: usize) {
+        let mut at = from;
+        while to - at > 8 {
+            self.push(load_le(text, at), 8);
+            at += 8;
         }
+        let n = (to - at) as u32;
+        self.push(load_le(text, at) & (u64::MAX >> (64 - 8 * n)), n);
     }
 
     /// [`Stream::finish`], looked up in `cache` first for a token of at
@@ -502,15 +604,24 @@ impl<B: BlockHash> Stream<B> {
     /// then the length byte ends the last block.
     #[inline]
     fn finish(self) -> u64 {
-        let mut s = self.s;
-        // `ntail` < 8: the marker fits in the tail.
-        let mut last = self.tail | 0xff << (8 * self.ntail);
         if self.ntail == 7 {
-            // The marker completes a block; the length goes in one of its own.
-            s.compress(last);
-            last = 0;
+            return Self::finish_two_blocks(self.s, self.tail, self.len);
         }
-        s.compress(last | ((self.len + 1) as u64 & 0xff) << 56);
+        let mut s = self.s;
+        // `ntail` < 7: the marker and the length fit in the tail.
+        s.compress(self.tail | 0xff << (8 * self.ntail) | ((self.len + 1) as u64 & 0xff) << 56);
+        s.finish()
+    }
+
+    /// [`Stream::finish`] when the marker completes a block: the length
+    /// goes in one of its own (a branch, not computed and thrown away on
+    /// every token; its arguments are the stream's fields, so that the
+    /// common path does not copy the stream to memory for the call).
+    #[cold]
+    #[inline(never)]
+    fn finish_two_blocks(mut s: B, tail: u64, len: usize) -> u64 {
+        s.compress(tail | 0xff << 56);
+        s.compress(((len + 1) as u64 & 0xff) << 56);
         s.finish()
     }
 }
@@ -536,9 +647,6 @@ impl HashCache {
 thread_local! {
     static HASH_CACHE: std::cell::RefCell<HashCache> = std::cell::RefCell::new(HashCache::new());
 }
-
-/// Bytes of a word run gathered before they are hashed.
-const RUN: usize = 64;
 
 /// The tokenizer's state between characters, on bytes.
 struct Tokenizer<'o, B> {
@@ -622,11 +730,13 @@ impl<B: BlockHash> Tokenizer<'_, B> {
 /// one token). A letter–digit boundary splits ("بـ4.4" → "ب", "4.4").
 /// `out` is cleared first and its allocation reused.
 ///
-/// The text is read byte by byte: ASCII through a class table, 2-byte
-/// characters (Arabic, Latin-1…) and general punctuation through tables
-/// that [`fold_char`] itself filled; everything else, and characters that
-/// fold to several, through [`fold_char`]. A property test checks that the
-/// tokens equal those of the plain per-character implementation.
+/// The text is read byte by byte: ASCII letters 8 at a time, Arabic
+/// letters that fold to themselves straight from the text, other ASCII
+/// through a class table, 2-byte characters (Arabic, Latin-1…) and the
+/// 3-byte blocks of [`THREE`] (punctuation, presentation forms, ﷺ)
+/// through tables that [`fold_char`] itself filled; everything else
+/// through [`fold_char`]. Property tests check that the tokens and hashes
+/// equal those of the plain per-character implementation.
 pub fn tokenize_into(text: &str, out: &mut Vec<Token>) {
     tokenize_with::<Sip24>(text, out);
 }
@@ -649,6 +759,9 @@ fn tokenize_with<B: BlockHash>(text: &str, out: &mut Vec<Token>) {
 fn tokenize_cached<B: BlockHash>(text: &str, out: &mut Vec<Token>, cache: &mut HashCache) {
     out.clear();
     let tables = fold_tables();
+    // The tables the loop reads, as locals: not loaded again through the
+    // static for every token.
+    let (same, two): (&[bool; 1 << 16], &[Fold; 2048]) = (&SAME, &tables.two);
     let mut tk = Tokenizer {
         out,
         cache,
@@ -665,17 +778,19 @@ fn tokenize_cached<B: BlockHash>(text: &str, out: &mut Vec<Token>, cache: &mut H
         let cls = ASCII_CLASS[usize::from(x)];
         let word = if cls == WORD {
             true
-        } else if (0xc2..0xe0).contains(&x) {
-            tables.two[two_byte(x, b[i + 1])].kind == WORD
+        } else if x >= 0x80 {
+            // A valid &str has a continuation byte after `x`.
+            let y = b[i + 1];
+            same[usize::from(x) << 8 | usize::from(y)]
+                || (x < 0xe0 && two[two_byte(x, y)].kind == WORD)
         } else {
             false
         };
         if word {
             // A run of word characters: ASCII letters and 2-byte
             // characters that fold to one word character or to nothing.
-            // Their folded bytes are gathered in `run` and hashed 8 at a
-            // time when the run ends (or fills).
-            // The hash is kept in a local while the run is read.
+            // Their folded bytes go straight into the hash, kept in a
+            // local while the run is read.
             let mut h = if tk.cur == WORD {
                 tk.hash
             } else {
@@ -684,58 +799,58 @@ fn tokenize_cached<B: BlockHash>(text: &str, out: &mut Vec<Token>, cache: &mut H
                 tk.start = i;
                 Stream::new()
             };
-            let mut run = [0u8; RUN + 8];
-            let mut n = 0;
             let mut j = i;
-            while j < b.len() {
+            loop {
                 let y = b[j];
                 if y < 0x80 {
+                    if !y.is_ascii_alphabetic() {
+                        break;
+                    }
                     // 8 bytes at once (zeros past the end: not letters).
-                    let v = match b.get(j..j + 8) {
-                        Some(w) => u64::from_le_bytes(w.try_into().expect("8 bytes")),
-                        None => {
-                            let mut w = [0; 8];
-                            w[..b.len() - j].copy_from_slice(&b[j..]);
-                            u64::from_le_bytes(w)
-                        }
-                    };
-                    // How many ASCII letters lead.
+                    let v = load_le(b, j);
+                    // How many ASCII letters lead (at least `y`).
                     let k = ascii_letters(v);
-                    if k == 0 {
-                        break;
-                    }
-                    let keep = u64::MAX.checked_shr(64 - 8 * k).unwrap_or(u64::MAX);
+                    let keep = u64::MAX >> (64 - 8 * k);
                     // A-Z | 0x20 = a-z.
-                    let lower = (v | 0x2020_2020_2020_2020) & keep;
-                    run[n..n + 8].copy_from_slice(&lower.to_le_bytes());
-                    n += k as usize;
+                    h.push((v | 0x2020_2020_2020_2020) & keep, k);
                     j += k as usize;
-                } else if y < 0xe0 {
-                    let f = tables.two[two_byte(y, b[j + 1])];
-                    // Dropped characters have no bytes.
-                    if f.kind != WORD && f.kind != DROPPED {
+                    // Fewer than 8 letters: the next byte is not one, and
+                    // if it is ASCII the run ends there.
+                    if j >= b.len() || (k < 8 && b[j] < 0x80) {
                         break;
                     }
-                    run[n..n + 4].copy_from_slice(&f.bytes.to_le_bytes());
-                    n += usize::from(f.len);
+                } else if same[usize::from(y) << 8 | usize::from(b[j + 1])] {
+                    // Characters that fold to themselves (most Arabic
+                    // letters): their folded bytes are the text's own, hashed
+                    // from it 8 at a time when the stretch ends.
+                    let from = j;
+                    let mut rest = &b[j + 2..];
+                    while let [y, z, ..] = *rest {
+                        if !same[usize::from(y) << 8 | usize::from(z)] {
+                            break;
+                        }
+                        rest = &rest[2..];
+                    }
+                    j = b.len() - rest.len();
+                    h.push_text(b, from, j);
+                    if j >= b.len() {
+                        break;
+                    }
+                } else if y < 0xe0 {
+                    let f = two[two_byte(y, b[j + 1])];
+                    if f.kind == WORD {
+                        h.push(u64::from(f.bytes), u32::from(f.len));
+                    } else if f.kind != DROPPED {
+                        // Dropped characters have no bytes.
+                        break;
+                    }
                     j += 2;
+                    if j >= b.len() {
+                        break;
+                    }
                 } else {
                     break;
                 }
-                if n >= RUN {
-                    h.push_bytes(&run[..RUN]);
-                    run.copy_within(RUN..n, 0);
-                    n -= RUN;
-                }
-            }
-            // The last partial block: read 8 bytes (`run` has room) and
-            // keep the `n % 8` that belong to the run.
-            let full = n & !7;
-            h.push_bytes(&run[..full]);
-            let rest = (n - full) as u32;
-            if rest > 0 {
-                let v = u64::from_le_bytes(run[full..full + 8].try_into().expect("8 bytes"));
-                h.push(v & (u64::MAX >> (64 - 8 * rest)), rest);
             }
             // The run read at least its first character.
             tk.end = j;
@@ -760,30 +875,61 @@ fn tokenize_cached<B: BlockHash>(text: &str, out: &mut Vec<Token>, cache: &mut H
             i += 1;
             continue;
         }
-        let (fold, len) = if x < 0xe0 {
-            // A 2-byte character (a valid &str has a continuation byte).
-            (tables.two[two_byte(x, b[i + 1])], 2)
-        } else if x == 0xe2 && b[i + 1] < 0x82 {
-            let cp = (usize::from(b[i + 1] & 0x3f) << 6) | usize::from(b[i + 2] & 0x3f);
-            (tables.punct[cp], 3)
-        } else {
-            let c = text[i..].chars().next().expect("i is a char boundary");
-            let next_end = i + c.len_utf8();
-            tokenize_slow(&mut tk, i, next_end, c);
-            i = next_end;
-            continue;
-        };
-        match fold.kind {
-            DROPPED => tk.dropped(i + len),
-            SLOW => {
-                let c = text[i..].chars().next().expect("i is a char boundary");
-                tokenize_slow(&mut tk, i, i + len, c);
-            }
-            cls => tk.feed(i, i + len, fold.bytes, u32::from(fold.len), cls),
-        }
-        i += len;
+        i = tokenize_other(&mut tk, tables, text, i);
     }
     tk.flush();
+}
+
+/// [`tokenize_cached`] for the non-ASCII character at `i` that does not
+/// start a word run; returns its end. Not inlined: the loop over words
+/// keeps its registers.
+#[inline(never)]
+fn tokenize_other<B: BlockHash>(
+    tk: &mut Tokenizer<'_, B>,
+    tables: &FoldTables,
+    text: &str,
+    i: usize,
+) -> usize {
+    let b = text.as_bytes();
+    let x = b[i];
+    let (fold, len) = if x < 0xe0 {
+        // A 2-byte character (a valid &str has a continuation byte).
+        (tables.two[two_byte(x, b[i + 1])], 2)
+    } else if x < 0xf0
+        && let Some(k) = three_byte(x, b[i + 1], b[i + 2])
+    {
+        (tables.three[k], 3)
+    } else {
+        let c = text[i..].chars().next().expect("i is a char boundary");
+        let next_end = i + c.len_utf8();
+        tokenize_slow(tk, i, next_end, c);
+        return next_end;
+    };
+    match fold.kind {
+        DROPPED => tk.dropped(i + len),
+        MULTI => {
+            let first = fold.bytes as usize;
+            for &(bytes, n, cls) in &tables.parts[first..first + usize::from(fold.len)] {
+                tk.feed(i, i + len, bytes, u32::from(n), cls);
+            }
+        }
+        cls => tk.feed(i, i + len, fold.bytes, u32::from(fold.len), cls),
+    }
+    i + len
+}
+
+/// The 8 bytes of `b` from `at` as a little-endian `u64`, zeros past the
+/// end.
+#[inline(always)]
+fn load_le(b: &[u8], at: usize) -> u64 {
+    match b[at..].first_chunk::<8>() {
+        Some(w) => u64::from_le_bytes(*w),
+        None => {
+            let mut w = [0; 8];
+            w[..b.len() - at].copy_from_slice(&b[at..]);
+            u64::from_le_bytes(w)
+        }
+    }
 }
 
 /// How many of the bytes of `v` (little-endian) are ASCII letters before
@@ -877,6 +1023,29 @@ mod tests {
         assert_eq!(fold_str("٢٫٩"), "2.9");
         assert_eq!(fold_str("۱۲۳"), "123");
         assert_eq!(fold_str("ی ک"), "ي ك");
+    }
+
+    /// [`SAME_ARABIC`] lists exactly the characters of the Arabic block
+    /// that fold to themselves and are word characters; outside it, `SAME`
+    /// says no (such characters take the fold table, as others do).
+    #[test]
+    fn same_table_is_the_arabic_letters_that_fold_to_themselves() {
+        for cp in 0x80..0x800 {
+            let c = char::from_u32(cp).expect("a scalar value");
+            let (bytes, _) = utf8_le(c);
+            let f = fold_tables().two[cp as usize];
+            let same = f.kind == WORD && f.len == 2 && f.bytes == bytes;
+            let listed = SAME[usize::from(u16::from_be_bytes([bytes as u8, (bytes >> 8) as u8]))];
+            if (0x600..0x700).contains(&cp) {
+                assert_eq!(listed, same, "{c:?} U+{cp:04X}");
+            } else {
+                assert!(!listed, "{c:?} U+{cp:04X}");
+            }
+        }
+        assert_eq!(
+            SAME.iter().filter(|&&s| s).count(),
+            SAME_ARABIC.iter().map(|(a, b)| b - a + 1).sum::<u32>() as usize
+        );
     }
 
     #[test]
@@ -1006,6 +1175,16 @@ mod tests {
                 (0xfb50, 0xfdff),
                 (0xfe70, 0xfeff)
             ]),
+            // The rest of the 3-byte blocks with fold tables: Latin Extended
+            // Additional, the variation selectors, CJK compatibility forms,
+            // small forms, fullwidth letters and digits, specials.
+            ranges(&[
+                (0x1e00, 0x1eff),
+                (0x2070, 0x207f),
+                (0xfb00, 0xfb4f),
+                (0xfe00, 0xfe6f),
+                (0xff00, 0xffff)
+            ]),
             ranges(&[
                 (0x900, 0x97f),
                 (0x1e00, 0x1eff),
@@ -1021,9 +1200,53 @@ mod tests {
         prop::collection::vec(piece, 0..80).prop_map(|v| v.concat())
     }
 
+    /// Words of Arabic letters that fold to themselves, to other letters
+    /// or to nothing (tashkeel, tatweel), joined with ASCII letters and
+    /// digits, Latin-1, 3-byte characters and the marks between words.
+    fn arabic_run_strategy() -> impl Strategy<Value = String> {
+        let letter = prop_oneof![
+            8 => (0x621u32..=0x64a).prop_map(|c| char::from_u32(c).expect("Arabic")),
+            2 => prop::sample::select(vec!['\u{64b}', '\u{64e}', '\u{651}', '\u{652}', '\u{670}', '\u{640}']),
+            1 => (0x660u32..=0x6ff).prop_map(|c| char::from_u32(c).expect("Arabic")),
+            1 => prop::sample::select(vec!['a', 'Z', 'q', '7', 'é', 'Ä', 'ß', 'ﻻ', 'ﷺ', '“', '—', '\u{200f}', 'क', '😀']),
+        ];
+        let word = prop::collection::vec(letter, 1..14).prop_map(String::from_iter);
+        let sep = prop::sample::select(vec![
+            "",
+            " ",
+            "  ",
+            "، ",
+            ". ",
+            ",",
+            "\n",
+            "-",
+            "؟ ",
+            "\u{200f} ",
+        ]);
+        prop::collection::vec((word, sep), 0..12)
+            .prop_map(|v| v.into_iter().map(|(w, s)| w + s).collect())
+    }
+
+    /// The keyed tokens of `text`.
+    fn tokenize_keyed(text: &str) -> Vec<Token> {
+        let mut out = Vec::new();
+        tokenize_keyed_into(text, &mut out);
+        out
+    }
+
     /// `text`'s tokens from both tokenizers, with the first difference.
     fn check_equal(what: &str, text: &str) {
-        let (fast, slow) = (tokenize(text), reference::tokenize(text));
+        check_equal_with(what, text, tokenize, reference::tokenize);
+        check_equal_with(what, text, tokenize_keyed, reference::tokenize_keyed);
+    }
+
+    fn check_equal_with(
+        what: &str,
+        text: &str,
+        fast: fn(&str) -> Vec<Token>,
+        slow: fn(&str) -> Vec<Token>,
+    ) {
+        let (fast, slow) = (fast(text), slow(text));
         if fast != slow {
             let i = fast.iter().zip(&slow).take_while(|(a, b)| a == b).count();
             let show = |t: Option<&Token>| t.map(|t| (t.span.slice(text), *t));
@@ -1074,7 +1297,11 @@ mod tests {
     #[test]
     fn fast_path_equals_reference_on_corpora() {
         use std::io::BufRead;
-        let shared = repo().join("../shared/corpora");
+        // `CROSSCHECK_CORPORA` points elsewhere (a worktree has no `../shared`).
+        let shared = std::env::var_os("CROSSCHECK_CORPORA").map_or_else(
+            || repo().join("../shared/corpora"),
+            std::path::PathBuf::from,
+        );
         if !shared.is_dir() {
             eprintln!("skipped: {} is absent", shared.display());
             return;
@@ -1135,6 +1362,33 @@ mod tests {
         #[test]
         fn fast_path_equals_reference_any_unicode(s in any::<String>()) {
             prop_assert_eq!(tokenize(&s), reference::tokenize(&s), "text {:?}", s);
+        }
+
+        /// The keyed tokenizer's hashes are [`FastHash`] over the folded
+        /// tokens, padded as the feature hash is, however its fast paths
+        /// feed the bytes.
+        #[test]
+        fn keyed_fast_path_equals_reference(s in mixed_strategy()) {
+            prop_assert_eq!(tokenize_keyed(&s), reference::tokenize_keyed(&s), "text {:?}", s);
+        }
+
+        #[test]
+        fn keyed_fast_path_equals_reference_any_unicode(s in any::<String>()) {
+            prop_assert_eq!(tokenize_keyed(&s), reference::tokenize_keyed(&s), "text {:?}", s);
+        }
+
+        /// Runs of Arabic letters (hashed from the text itself while they
+        /// fold to themselves) with the letters, marks and scripts that
+        /// interrupt them, cut at every character boundary: a text may end
+        /// anywhere in a run, and the last 8 bytes are read past its end.
+        #[test]
+        fn arabic_runs_cut_anywhere(s in arabic_run_strategy()) {
+            for at in (0..=s.len()).filter(|&at| s.is_char_boundary(at)) {
+                for t in [&s[..at], &s[at..]] {
+                    prop_assert_eq!(tokenize(t), reference::tokenize(t), "text {:?}", t);
+                    prop_assert_eq!(tokenize_keyed(t), reference::tokenize_keyed(t), "text {:?}", t);
+                }
+            }
         }
 
         /// Hashes of short tokens come from the per-thread cache once the
@@ -1243,7 +1497,7 @@ mod tests {
 /// fast path must give exactly its tokens.
 #[cfg(test)]
 mod reference {
-    use super::{Class, Token, class, fold_char};
+    use super::{BlockHash, Class, FastHash, Token, class, fold_char};
     use crate::document::Span;
     use std::hash::Hasher;
 
@@ -1254,7 +1508,25 @@ mod reference {
         h.finish()
     }
 
+    /// The keyed tokenizer's hash of a token, in one go: [`FastHash`] over
+    /// the 8-byte blocks of the token, its 0xff marker, zeros and the
+    /// length byte that ends the last block (SipHash's padding).
+    pub fn keyed_hash_bytes(token: &[u8]) -> u64 {
+        let mut m = token.to_vec();
+        m.push(0xff);
+        while m.len() % 8 != 7 {
+            m.push(0);
+        }
+        m.push((token.len() + 1) as u8);
+        let mut h = FastHash::new();
+        for b in m.chunks_exact(8) {
+            h.compress(u64::from_le_bytes(b.try_into().expect("8 bytes")));
+        }
+        h.finish()
+    }
+
     struct Tokenizer {
+        hash: fn(&[u8]) -> u64,
         out: Vec<Token>,
         buf: String,
         cur: Option<(usize, Class)>,
@@ -1269,7 +1541,7 @@ mod reference {
             {
                 self.out.push(Token {
                     span: Span::new(start, self.end),
-                    hash: feature_hash_bytes(self.buf.as_bytes()),
+                    hash: (self.hash)(self.buf.as_bytes()),
                     number: cls == Class::Digit,
                 });
             }
@@ -1313,7 +1585,17 @@ mod reference {
     }
 
     pub fn tokenize(text: &str) -> Vec<Token> {
+        tokenize_with(text, feature_hash_bytes)
+    }
+
+    /// The tokens of [`super::tokenize_keyed_into`].
+    pub fn tokenize_keyed(text: &str) -> Vec<Token> {
+        tokenize_with(text, keyed_hash_bytes)
+    }
+
+    fn tokenize_with(text: &str, hash: fn(&[u8]) -> u64) -> Vec<Token> {
         let mut tk = Tokenizer {
+            hash,
             out: Vec::new(),
             buf: String::new(),
             cur: None,
