@@ -475,26 +475,29 @@ fn name_words_folded(folded: &str) -> Vec<String> {
         .collect()
 }
 
-/// Pronouns and honorific pronouns (سموه "his highness", معاليه…) name no
-/// one by themselves; a "speaker" with quote marks or a whole clause in it
-/// was not read as a name. `folded` is `fold_str(s)`.
+/// Pronouns and honorific pronouns (سموه "his highness", معاليه…), folded:
+/// they name no one by themselves.
+const PRONOUNS: [&str; 14] = [
+    "سموه",
+    "معاليه",
+    "فخامته",
+    "سيادته",
+    "هو",
+    "هي",
+    "انه",
+    "انها",
+    "he",
+    "she",
+    "they",
+    "it",
+    "him",
+    "her",
+];
+
+/// A speaker names someone: not only pronouns ([`PRONOUNS`]), and not a
+/// "speaker" with quote marks or a whole clause in it (not read as a
+/// name). `folded` is `fold_str(s)`.
 fn usable_speaker(s: &str, folded: &str) -> bool {
-    const PRONOUNS: [&str; 14] = [
-        "سموه",
-        "معاليه",
-        "فخامته",
-        "سيادته",
-        "هو",
-        "هي",
-        "انه",
-        "انها",
-        "he",
-        "she",
-        "they",
-        "it",
-        "him",
-        "her",
-    ];
     let mut words = folded
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty());
@@ -632,22 +635,6 @@ mod tests {
     }
 
     fn usable_speaker_reference(s: &str, folded: &str) -> bool {
-        let pronouns = [
-            "سموه",
-            "معاليه",
-            "فخامته",
-            "سيادته",
-            "هو",
-            "هي",
-            "انه",
-            "انها",
-            "he",
-            "she",
-            "they",
-            "it",
-            "him",
-            "her",
-        ];
         let words: Vec<&str> = folded
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
@@ -655,7 +642,7 @@ mod tests {
         !words.is_empty()
             && words.len() <= 8
             && !s.contains(['"', '«', '»', '“', '”'])
-            && !words.iter().all(|w| pronouns.contains(w))
+            && !words.iter().all(|w| PRONOUNS.contains(w))
     }
 
     /// Words from pieces that exercise every rule: weak letters, letters of
