@@ -422,17 +422,50 @@ const SAME_ARABIC: [(u32, u32); 18] = [
     (0x06ff, 0x06ff),
 ];
 
-/// `SAME[x << 8 | y]`: whether the two bytes `x y` are a character of
-/// [`SAME_ARABIC`], whose folded bytes are its own. Indexed by any two
-/// bytes, so one load answers; a constant, so of its 64 KiB only the page
-/// that the Arabic block's entries share is ever read into memory.
-static SAME: [bool; 1 << 16] = {
-    let mut t = [false; 1 << 16];
+/// The Arabic letters that folding unifies with another letter, which is
+/// a word character too: (from, to, folded).
+const UNIFIED_ARABIC: [(u32, u32, u32); 8] = [
+    (0x0622, 0x0623, 0x0627),
+    (0x0625, 0x0625, 0x0627),
+    (0x0629, 0x0629, 0x0647),
+    (0x0649, 0x0649, 0x064a),
+    (0x0671, 0x0673, 0x0627),
+    (0x06a9, 0x06aa, 0x0643),
+    (0x06cc, 0x06cc, 0x064a),
+    (0x06d2, 0x06d2, 0x064a),
+];
+
+/// The 2-byte UTF-8 sequence of `cp` as `x << 8 | y`.
+const fn two_bytes_of(cp: u32) -> usize {
+    ((0xc0 | cp >> 6) << 8 | (0x80 | cp & 0x3f)) as usize
+}
+
+/// `ARABIC[x << 8 | y]`: if the two bytes `x y` are an Arabic letter that
+/// folds to one word character of two bytes (its own, [`SAME_ARABIC`], or
+/// the one folding unifies it with, [`UNIFIED_ARABIC`]), those folded bytes
+/// as a little-endian `u16`; otherwise 0. Indexed by any two bytes, so one
+/// load answers both questions of a word run (go on? which bytes?), and a
+/// run does not stop at ة or أ; a constant, so of its 128 KiB only the
+/// pages of the Arabic block's entries are ever read into memory. A test
+/// checks it against [`fold_char`].
+static ARABIC: [u16; 1 << 16] = {
+    let mut t = [0u16; 1 << 16];
     let mut r = 0;
     while r < SAME_ARABIC.len() {
         let (mut cp, to) = SAME_ARABIC[r];
         while cp <= to {
-            t[((0xc0 | cp >> 6) << 8 | (0x80 | cp & 0x3f)) as usize] = true;
+            let k = two_bytes_of(cp);
+            t[k] = ((k >> 8) | (k & 0xff) << 8) as u16;
+            cp += 1;
+        }
+        r += 1;
+    }
+    let mut r = 0;
+    while r < UNIFIED_ARABIC.len() {
+        let (mut cp, to, f) = UNIFIED_ARABIC[r];
+        let k = two_bytes_of(f);
+        while cp <= to {
+            t[two_bytes_of(cp)] = ((k >> 8) | (k & 0xff) << 8) as u16;
             cp += 1;
         }
         r += 1;
@@ -568,18 +601,6 @@ impl<B: BlockHash> Stream<B> {
             self.tail = v.checked_shr(8 * room).unwrap_or(0);
             self.ntail = n - room;
         }
-    }
-
-    /// Feeds `text[from..to]` (not empty), 8 bytes at a time.
-    #[inline(always)]
-    fn push_text(&mut self, text: &[u8], from: usize, to: usize) {
-        let mut at = from;
-        while to - at > 8 {
-            self.push(load_le(text, at), 8);
-            at += 8;
-        }
-        let n = (to - at) as u32;
-        self.push(load_le(text, at) & (u64::MAX >> (64 - 8 * n)), n);
     }
 
     /// [`Stream::finish`], looked up in `cache` first for a token of at
@@ -761,7 +782,7 @@ fn tokenize_cached<B: BlockHash>(text: &str, out: &mut Vec<Token>, cache: &mut H
     let tables = fold_tables();
     // The tables the loop reads, as locals: not loaded again through the
     // static for every token.
-    let (same, two): (&[bool; 1 << 16], &[Fold; 2048]) = (&SAME, &tables.two);
+    let (arabic, two): (&[u16; 1 << 16], &[Fold; 2048]) = (&ARABIC, &tables.two);
     let mut tk = Tokenizer {
         out,
         cache,
@@ -781,7 +802,7 @@ fn tokenize_cached<B: BlockHash>(text: &str, out: &mut Vec<Token>, cache: &mut H
         } else if x >= 0x80 {
             // A valid &str has a continuation byte after `x`.
             let y = b[i + 1];
-            same[usize::from(x) << 8 | usize::from(y)]
+            arabic[usize::from(x) << 8 | usize::from(y)] != 0
                 || (x < 0xe0 && two[two_byte(x, y)].kind == WORD)
         } else {
             false
@@ -819,20 +840,30 @@ fn tokenize_cached<B: BlockHash>(text: &str, out: &mut Vec<Token>, cache: &mut H
                     if j >= b.len() || (k < 8 && b[j] < 0x80) {
                         break;
                     }
-                } else if same[usize::from(y) << 8 | usize::from(b[j + 1])] {
-                    // Characters that fold to themselves (most Arabic
-                    // letters): their folded bytes are the text's own, hashed
-                    // from it 8 at a time when the stretch ends.
-                    let from = j;
-                    let mut rest = &b[j + 2..];
+                } else if arabic[usize::from(y) << 8 | usize::from(b[j + 1])] != 0 {
+                    // Arabic letters that fold to one 2-byte letter (their
+                    // own or, ة أ ى …, the one folding unifies them with):
+                    // their folded bytes gathered 8 at a time from one
+                    // table, the stretch left only where it ends.
+                    let mut rest = &b[j..];
+                    let (mut acc, mut k) = (0u64, 0u32);
                     while let [y, z, ..] = *rest {
-                        if !same[usize::from(y) << 8 | usize::from(z)] {
+                        let f = arabic[usize::from(y) << 8 | usize::from(z)];
+                        if f == 0 {
                             break;
                         }
+                        acc |= u64::from(f) << (8 * k);
+                        k += 2;
                         rest = &rest[2..];
+                        if k == 8 {
+                            h.push(acc, 8);
+                            (acc, k) = (0, 0);
+                        }
+                    }
+                    if k != 0 {
+                        h.push(acc, k);
                     }
                     j = b.len() - rest.len();
-                    h.push_text(b, from, j);
                     if j >= b.len() {
                         break;
                     }
@@ -1026,25 +1057,47 @@ mod tests {
     }
 
     /// [`SAME_ARABIC`] lists exactly the characters of the Arabic block
-    /// that fold to themselves and are word characters; outside it, `SAME`
-    /// says no (such characters take the fold table, as others do).
+    /// that fold to themselves and are word characters, and every letter
+    /// [`ARABIC`] gives folded bytes for folds to one word character with
+    /// exactly those bytes; outside the Arabic block, `ARABIC` says no
+    /// (such characters take the fold table, as others do).
     #[test]
-    fn same_table_is_the_arabic_letters_that_fold_to_themselves() {
+    fn arabic_table_agrees_with_fold_char() {
+        let mut unified = 0u32;
         for cp in 0x80..0x800 {
             let c = char::from_u32(cp).expect("a scalar value");
             let (bytes, _) = utf8_le(c);
             let f = fold_tables().two[cp as usize];
             let same = f.kind == WORD && f.len == 2 && f.bytes == bytes;
-            let listed = SAME[usize::from(u16::from_be_bytes([bytes as u8, (bytes >> 8) as u8]))];
-            if (0x600..0x700).contains(&cp) {
-                assert_eq!(listed, same, "{c:?} U+{cp:04X}");
+            let entry = ARABIC[usize::from(u16::from_be_bytes([bytes as u8, (bytes >> 8) as u8]))];
+            let listed = SAME_ARABIC.iter().any(|&(a, b)| (a..=b).contains(&cp));
+            assert_eq!(
+                listed,
+                same && (0x600..0x700).contains(&cp),
+                "{c:?} U+{cp:04X}"
+            );
+            if entry != 0 {
+                assert!((0x600..0x700).contains(&cp), "{c:?} U+{cp:04X}");
+                assert!(f.kind == WORD && f.len == 2, "{c:?} U+{cp:04X}");
+                assert_eq!(u32::from(entry), f.bytes, "{c:?} U+{cp:04X}");
+                if !listed {
+                    unified += 1;
+                }
             } else {
                 assert!(!listed, "{c:?} U+{cp:04X}");
             }
         }
         assert_eq!(
-            SAME.iter().filter(|&&s| s).count(),
-            SAME_ARABIC.iter().map(|(a, b)| b - a + 1).sum::<u32>() as usize
+            ARABIC.iter().filter(|&&e| e != 0).count(),
+            SAME_ARABIC.iter().map(|(a, b)| b - a + 1).sum::<u32>() as usize + unified as usize
+        );
+        // ة أ إ آ ى and the Persian forms are in the table.
+        assert_eq!(
+            unified,
+            UNIFIED_ARABIC
+                .iter()
+                .map(|(a, b, _)| b - a + 1)
+                .sum::<u32>()
         );
     }
 
