@@ -209,11 +209,13 @@ fn same_stem(x: &str, y: &str) -> bool {
 /// True when two runs of words differ only in spacing (glued words) or in
 /// the spelling of names.
 pub fn same_wording(xs: &[&str], ys: &[&str]) -> bool {
+    // Each word folded, its letters and digits appended to one string.
     let glue = |ws: &[&str]| -> String {
-        ws.iter()
-            .flat_map(|w| fold_str(w).chars().collect::<Vec<_>>())
-            .filter(|c| c.is_alphanumeric())
-            .collect()
+        let mut glued = String::new();
+        for w in ws {
+            glued.extend(fold_str(w).chars().filter(|c| c.is_alphanumeric()));
+        }
+        glued
     };
     if glue(xs) == glue(ys) {
         return true;
@@ -572,12 +574,17 @@ const MAX_NAME_WORDS: usize = 3;
 /// Whether the two speakers conflict: both are names (at most
 /// [`MAX_NAME_WORDS`] name words) and not [`same_speaker`].
 ///
-/// Decided in the cheapest order: equal once folded, then the count of
+/// Decided in the cheapest order: equal as written, then once folded, then the count of
 /// name words (stopped past the limit), and only then every name word of
 /// one against every name word of the other. Hadith narrator chains, long
 /// speakers that are never names, were most of `same_speaker`'s work on the
 /// generated corpus and now stop at their fourth name word.
 fn speakers_conflict(sa: &str, sb: &str) -> bool {
+    // Equal as written, equal folded (most quotations of a copied passage
+    // keep their speaker): no folding needed.
+    if sa == sb {
+        return false;
+    }
     let (fa, fb) = (fold_str(sa), fold_str(sb));
     if fa == fb {
         return false;
