@@ -74,7 +74,7 @@ impl MatchOptions {
     /// [`MatchOptions::passes_pair_bar`] on sequences made into
     /// [`ShingleSet`]s (the same answer), for sequences in many pairs.
     pub fn passes_pair_bar_sets(&self, a: &ShingleSet, b: &ShingleSet) -> bool {
-        self.sizes_may_pass(a.size(), b.size()) && a.jaccard(b) >= self.min_jaccard
+        self.sizes_may_pass(a.size(), b.size()) && a.jaccard_at_least(b, self.min_jaccard)
     }
 
     /// Whether sequences of these [`SetSize`]s may pass the pair bar: a
@@ -135,6 +135,61 @@ impl ShingleSet {
             words: clamp(self.words),
             shingles: clamp(self.shingles.len()),
         }
+    }
+
+    /// Whether [`ShingleSet::jaccard`] is at least `min`: the same answer,
+    /// found sooner. The Jaccard of two sets of known sizes grows with the
+    /// shingles they share, so the fewest shared shingles that reach `min`
+    /// are found from the sizes (with the same division), and the merge
+    /// stops as soon as it has met that many or can no longer. The merge
+    /// steps without branches on the shingles' order (they are hashes:
+    /// which side is ahead is a coin toss, mispredicted half the time).
+    /// Quotation pairs ask this of 0.8 million pairs on the generated
+    /// 20,000-document corpus.
+    pub fn jaccard_at_least(&self, other: &ShingleSet, min: f64) -> bool {
+        let (a, b) = (self.shingles.as_slice(), other.shingles.as_slice());
+        let total = a.len() + b.len();
+        let jaccard = |inter: usize| {
+            let union = total - inter;
+            if union == 0 {
+                0.0
+            } else {
+                inter as f64 / union as f64
+            }
+        };
+        // The fewest shared shingles whose Jaccard is at least `min`, or
+        // `most + 1` when none is.
+        let most = a.len().min(b.len());
+        let (mut lo, mut hi) = (0, most + 1);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if jaccard(mid) >= min {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        let need = lo;
+        if need > most {
+            return false;
+        }
+        if need == 0 {
+            return true;
+        }
+        let (mut i, mut j, mut inter) = (0, 0, 0);
+        while i < a.len() && j < b.len() {
+            let (x, y) = (a[i], b[j]);
+            inter += usize::from(x == y);
+            i += usize::from(x <= y);
+            j += usize::from(x >= y);
+            if inter == need {
+                return true;
+            }
+            if inter + (a.len() - i).min(b.len() - j) < need {
+                return false;
+            }
+        }
+        false
     }
 
     /// [`shingle_jaccard`] of the two sequences.
@@ -2563,6 +2618,37 @@ mod tests {
             if opts.passes_pair_bar(&a, &b) {
                 prop_assert!(opts.sizes_may_pass(sa.size(), sb.size()));
             }
+        }
+
+        /// The early-stopping test of a Jaccard bar answers as the full
+        /// Jaccard compared with the bar: sets apart, overlapping, one
+        /// inside the other, equal, one empty; bars at 0, 1, the default,
+        /// exactly at a reachable ratio, and anywhere.
+        #[test]
+        fn jaccard_at_least_is_the_jaccard_compared(
+            a in proptest::collection::vec(0u64..40, 0..30),
+            b in proptest::collection::vec(0u64..40, 0..30),
+            how in 0..4,
+            min in prop_oneof![
+                Just(0.0), Just(0.5), Just(1.0), Just(f64::NAN), -0.5..1.5f64,
+                (1u32..12, 1u32..12).prop_map(|(p, q)| f64::from(p.min(q)) / f64::from(p.max(q))),
+            ],
+        ) {
+            let b = match how {
+                0 => b,
+                1 => a[..a.len() / 2].to_vec(),
+                2 => a.iter().copied().chain(b).collect(),
+                _ => a.clone(),
+            };
+            let set = |keys: Vec<u64>| {
+                let mut shingles = keys;
+                shingles.sort_unstable();
+                shingles.dedup();
+                ShingleSet { words: shingles.len(), shingles }
+            };
+            let (sa, sb) = (set(a), set(b));
+            prop_assert_eq!(sa.jaccard_at_least(&sb, min), sa.jaccard(&sb) >= min);
+            prop_assert_eq!(sb.jaccard_at_least(&sa, min), sb.jaccard(&sa) >= min);
         }
 
         /// The shared-word count is the multiset intersection (here counted

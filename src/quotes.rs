@@ -88,11 +88,23 @@ fn pairs_in<'l>(
     first: &'l [u32],
     lower: Range<u32>,
 ) -> impl Iterator<Item = (u32, u32)> + 'l {
-    let s = list.partition_point(|&q| q < lower.start);
-    let e = list.partition_point(|&q| q < lower.end);
+    // Most lists have no lower quotation in a shard: a look at their ends
+    // tells (each shard walks every list).
+    let (s, e) = match (list.first(), list.last()) {
+        (Some(&lo), Some(&hi)) if lo < lower.end && hi >= lower.start => (
+            list.partition_point(|&q| q < lower.start),
+            list.partition_point(|&q| q < lower.end),
+        ),
+        _ => (0, 0),
+    };
+    // The first quotation of the document after `list[i]`'s, looked up
+    // once per document of the list.
+    let mut next_doc = 0;
     (s..e).flat_map(move |i| {
         let x = list[i];
-        let next_doc = first[first.partition_point(|&f| f <= x)];
+        if x >= next_doc {
+            next_doc = first[first.partition_point(|&f| f <= x)];
+        }
         list[later_docs(list, i, next_doc)..]
             .iter()
             .map(move |&y| (x, y))
@@ -398,8 +410,11 @@ where
     let mut met = vec![0u32; n as usize];
     for (shard_no, shard) in (1..).zip(crate::candidates::shards(&count, max_pairs)) {
         let lower = first[shard.start as usize]..first[shard.end as usize];
-        let mut pairs: Vec<(u32, u32)> = lists()
+        // Each pair as one number, lower quotation in the high half: sorted
+        // in the pairs' order, faster than pairs of numbers.
+        let mut pairs: Vec<u64> = lists()
             .flat_map_iter(|list| pairs_in(list, &first, lower.clone()))
+            .map(|(x, y)| u64::from(x) << 32 | u64::from(y))
             .collect();
         pairs.par_sort_unstable();
         pairs.dedup();
@@ -407,6 +422,7 @@ where
         // Pairs the quotations' measures rule out need no keys.
         let pairs: Vec<(u32, u32)> = pairs
             .into_par_iter()
+            .map(|p| ((p >> 32) as u32, p as u32))
             .filter(|&(x, y)| (bar.fits)(measures[x as usize], measures[y as usize]))
             .collect();
         // The quotations this shard pairs, in the order they are met. What
