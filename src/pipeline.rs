@@ -1031,7 +1031,7 @@ fn verify_group(
             let widen_b =
                 |w: &mut Window| w.widen(&wb, &mut piece, text_b, units_b, &rb, WIDEN_TOKENS);
             let texts = (text_a.as_str(), text_b.as_str());
-            let bound_b = keys_b.map(|kb| ((text_b.as_str(), &units_b[..], kb, &rb), &mut lists));
+            let bound_b = keys_b.map(|kb| ((text_b.as_str(), units_b, kb, &rb), &mut lists));
             let Some(m) = verify_region(
                 texts,
                 &wa,
