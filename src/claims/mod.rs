@@ -419,6 +419,36 @@ const QUOTE_BEFORE: usize = 26;
 /// speech verb, 11 before it (see `quote::speaker`), and one more.
 const QUOTE_BEFORE_MAX: usize = 40;
 
+/// Words counted back beyond those a need asks for: a word of the count
+/// may hold no token (only invisible marks between spaces) or share its
+/// token with the next (`1 500 000`), and the word at the need's start may
+/// end after it; too few tokens read means reading the document's runs
+/// again.
+const WORDS_SPARE: usize = 1;
+
+/// The start of the `k`-th stretch of bytes between ASCII white space
+/// (a word, as a resumable tokenizer point starts after one) ending at
+/// or before `lo`, counted back from `lo`; 0 when there are fewer. A
+/// word holds a token or more, except as [`WORDS_SPARE`] says: about
+/// the bytes of `k` tokens, where a fixed ten bytes a token read 23 for
+/// 12 (news words are about 6 bytes with their space).
+fn words_back(text: &str, lo: usize, k: usize) -> usize {
+    let b = &text.as_bytes()[..lo];
+    let mut words = 0;
+    let mut in_word = false;
+    for p in (0..b.len()).rev() {
+        let space = matches!(b[p], b' ' | b'\n' | b'\t' | b'\r');
+        if space && in_word {
+            words += 1;
+            if words == k {
+                return p + 1;
+            }
+        }
+        in_word = !space;
+    }
+    0
+}
+
 /// A stretch of tokens a scan needs: from `before` tokens before the first
 /// token ending after byte `lo`, to `after` tokens after the token of byte
 /// `hi` (the first starting at or after it when `hi_by_start`, else the
@@ -478,9 +508,11 @@ impl Cover {
                 quote: Some(i),
             });
         }
-        // Bytes read before a need's first token: about ten a token (Arabic
-        // words are 5 letters of 2 bytes), more each time that was too few.
-        let mut back: Vec<usize> = needs.iter().map(|x| x.before * 10 + 32).collect();
+        // Bytes read before a need's first token: those of its `before`
+        // words and `WORDS_SPARE` more (`words_back`), more each time that
+        // was too few.
+        let back_for = |lo: usize, before: usize| lo - words_back(text, lo, before + WORDS_SPARE);
+        let mut back: Vec<usize> = needs.iter().map(|x| back_for(x.lo, x.before)).collect();
         'attempt: loop {
             let mut order: Vec<usize> = (0..needs.len()).collect();
             order.sort_by_key(|&k| (needs[k].lo.saturating_sub(back[k]), k));
@@ -570,7 +602,7 @@ impl Cover {
                 // reaches the start of its run.)
                 for k in again {
                     needs[k].before = QUOTE_BEFORE_MAX;
-                    back[k] = QUOTE_BEFORE_MAX * 10 + 32;
+                    back[k] = back[k].max(back_for(needs[k].lo, QUOTE_BEFORE_MAX));
                 }
                 continue 'attempt;
             }
@@ -777,6 +809,20 @@ mod tests {
         let q = got.iter().find(|c| c.kind == ClaimKind::Quote).unwrap();
         assert_eq!(q.speaker.as_deref(), Some(subject.as_str()));
         assert!(got.iter().any(|c| c.value == Some(300.0)), "{got:?}");
+    }
+
+    #[test]
+    fn words_back_counts_words_between_spaces() {
+        let t = "one two  three\nfour,five six";
+        let lo = t.find("six").unwrap();
+        assert_eq!(words_back(t, lo, 1), t.find("four").unwrap());
+        assert_eq!(words_back(t, lo, 2), t.find("three").unwrap());
+        assert_eq!(words_back(t, lo, 3), t.find("two").unwrap());
+        assert_eq!(words_back(t, lo, 4), 0);
+        assert_eq!(words_back(t, lo, 9), 0);
+        // A word cut by `lo` counts as one.
+        assert_eq!(words_back(t, lo + 1, 1), lo);
+        assert_eq!(words_back(t, 0, 1), 0);
     }
 
     /// The token ranges the whole text's scan looks for figures and dates
