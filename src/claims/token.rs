@@ -192,6 +192,9 @@ struct LowChar {
     upper: bool,
     /// It folds to itself alone.
     same: bool,
+    /// A word character that folds to itself alone: inside a word, it
+    /// changes only `upper` (the word loop's fast path).
+    plain: bool,
     /// How many characters it folds to (`u8::MAX`: more than two, call
     /// `fold_char`).
     n: u8,
@@ -220,6 +223,7 @@ fn low_chars() -> &'static [LowChar] {
                     space: is_space(c),
                     upper: is_upper(c),
                     same: n == 1 && folded[0] == c,
+                    plain: is_word_char(c) && n == 1 && folded[0] == c,
                     n: if n <= 2 { n as u8 } else { u8::MAX },
                     folded,
                 }
@@ -468,7 +472,28 @@ pub fn next_token(text: &str, at: &mut Resume, out: &mut Vec<Token>, n: usize) -
             // Start of the characters read that fold to themselves and
             // are not yet in `norm`.
             let mut same_from = start;
+            let bytes = text.as_bytes();
             while end < len {
+                // Fast path: a one- or two-byte character that is a word
+                // character folding to itself (most letters of a word)
+                // changes only `upper`: no tanween, nothing to fold.
+                let b0 = bytes[end];
+                let (u, l) = if b0 < 0x80 {
+                    (usize::from(b0), 1)
+                } else if b0 < 0xe0
+                    && let Some(&b1) = bytes.get(end + 1)
+                {
+                    (usize::from(b0 & 0x1f) << 6 | usize::from(b1 & 0x3f), 2)
+                } else {
+                    (usize::MAX, 0)
+                };
+                if let Some(e) = table.get(u)
+                    && e.plain
+                {
+                    upper &= e.upper;
+                    end += l;
+                    continue;
+                }
                 let (ch, chl) = char_at(text, end);
                 if let Some(e) = table.get(ch as usize) {
                     if !e.word {
