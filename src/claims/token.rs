@@ -46,10 +46,34 @@ pub struct Token {
     /// Which forms of `norm` head a unit form, made on first use by
     /// `unit::unit_at` ([`UNKNOWN`] until then).
     pub unit_heads: Cell<u8>,
+    /// For a word token, set with `unit_heads`: the folded form can start
+    /// no figure or date (see [`Token::inert`]).
+    inert_word: Cell<bool>,
 }
 
 /// `Token::unit_heads` not yet computed.
 pub const UNKNOWN: u8 = u8::MAX;
+
+#[cfg(test)]
+thread_local! {
+    /// Tests: [`Token::inert`] answers false (the scans without the fast
+    /// path), to compare with.
+    pub static NO_INERT: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether a word's folded form `norm` (with its [`words::lookup`] and
+/// `unit::heads_of` answers) can start no figure and no date: see
+/// [`Token::inert`].
+fn inert_form(norm: &str, lex: Option<Found>, heads: u8) -> bool {
+    lex.is_none()
+        && heads == 0
+        && !matches!(
+            norm,
+            "http" | "https" | "www" | "percent" | "percentage" | "a" | "an" | "half" | "quarter"
+        )
+        && super::figure::ordinal_word(norm).is_none()
+        && !super::date::may_start(norm)
+}
 
 impl Token {
     /// True when the token is the word `w` (folded).
@@ -68,12 +92,44 @@ impl Token {
         *self.lex.get_or_init(|| words::lookup(&self.norm))
     }
 
-    /// Sets [`Token::lex`] and `unit_heads` of a word token from the
-    /// thread's cache of word answers ([`word_info`]).
+    /// Sets [`Token::lex`], `unit_heads` and whether the form is inert of
+    /// a word token from the thread's cache of word answers
+    /// ([`word_info`]).
     pub fn fill_word_info(&self) {
-        let (lex, heads) = word_info(&self.norm);
+        let (lex, heads, inert) = word_info(&self.norm);
         let _ = self.lex.set(lex);
         self.unit_heads.set(heads);
+        self.inert_word.set(inert);
+    }
+
+    /// True when no figure or date can start at this token: a word whose
+    /// folded form is no number word, no unit's first word (with or
+    /// without an attached prefix), no ordinal, no first word of a date
+    /// and none of the words `figure::figures` tests by name (`a`, `half`,
+    /// `percent`, `http`…), not a three-letter capital (an ISO currency
+    /// code); or a punctuation character other than `+ < > = %`. Dates and
+    /// figures are looked for at every token of their ranges, and most
+    /// tokens are such words: each test of `date_at` and `figures` costs
+    /// more than this answer, which the thread's word cache holds.
+    pub fn inert(&self) -> bool {
+        #[cfg(test)]
+        if NO_INERT.with(Cell::get) {
+            return false;
+        }
+        match self.kind {
+            Tok::Num => false,
+            Tok::Punct => !matches!(
+                self.norm.as_bytes().first(),
+                Some(b'+' | b'<' | b'>' | b'=' | b'%')
+            ),
+            Tok::Word => {
+                if self.unit_heads.get() == UNKNOWN {
+                    self.fill_word_info();
+                }
+                self.inert_word.get()
+                    && !(self.upper && self.norm.len() == 3 && self.norm.is_ascii())
+            }
+        }
     }
     /// True for one of the punctuation characters in `set`.
     pub fn is_punct_in(&self, set: &str) -> bool {
@@ -94,7 +150,7 @@ impl Token {
 /// its keys are answered directly). Both answers depend on the form
 /// alone; most word tokens of news are frequent words, and a hash and a
 /// comparison cost less than the endings filters and hashes of the two.
-fn word_info(norm: &str) -> (Option<Found>, u8) {
+fn word_info(norm: &str) -> (Option<Found>, u8, bool) {
     use std::hash::Hasher;
     const SLOTS_LOG: u32 = 13;
     const KEY: usize = 22;
@@ -103,13 +159,17 @@ fn word_info(norm: &str) -> (Option<Found>, u8) {
         len: u8,
         key: [u8; KEY],
         heads: u8,
+        inert: bool,
         lex: Option<Found>,
     }
     thread_local! {
         static CACHE: std::cell::RefCell<Vec<Slot>> = const { std::cell::RefCell::new(Vec::new()) };
     }
     let b = norm.as_bytes();
-    let compute = || (words::lookup(norm), super::unit::heads_of(norm, true));
+    let compute = || {
+        let (lex, heads) = (words::lookup(norm), super::unit::heads_of(norm, true));
+        (lex, heads, inert_form(norm, lex, heads))
+    };
     if b.is_empty() || b.len() > KEY {
         return compute();
     }
@@ -123,24 +183,26 @@ fn word_info(norm: &str) -> (Option<Found>, u8) {
                 len: 0,
                 key: [0; KEY],
                 heads: 0,
+                inert: false,
                 lex: None,
             };
             c.resize(1 << SLOTS_LOG, empty);
         }
         let slot = &mut c[s];
         if usize::from(slot.len) == b.len() && slot.key[..b.len()] == *b {
-            return (slot.lex, slot.heads);
+            return (slot.lex, slot.heads, slot.inert);
         }
-        let (lex, heads) = compute();
+        let (lex, heads, inert) = compute();
         let mut key = [0; KEY];
         key[..b.len()].copy_from_slice(b);
         *slot = Slot {
             len: b.len() as u8,
             key,
             heads,
+            inert,
             lex,
         };
-        (lex, heads)
+        (lex, heads, inert)
     })
 }
 
@@ -567,6 +629,7 @@ fn slot(out: &mut Vec<Token>, n: usize) -> &mut Token {
             upper: false,
             lex: OnceCell::new(),
             unit_heads: Cell::new(UNKNOWN),
+            inert_word: Cell::new(false),
         });
     } else {
         let t = &mut out[n];
@@ -812,10 +875,11 @@ mod tests {
         // taken over by other words).
         for _ in 0..2 {
             for t in toks.iter().filter(|t| t.kind == Tok::Word) {
-                let direct = (
+                let (lex, heads) = (
                     words::lookup(&t.norm),
                     crate::claims::unit::heads_of(&t.norm, true),
                 );
+                let direct = (lex, heads, inert_form(&t.norm, lex, heads));
                 assert_eq!(word_info(&t.norm), direct, "{}", t.norm);
             }
         }
