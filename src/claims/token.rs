@@ -250,6 +250,10 @@ struct LowChar {
     skip: bool,
     /// Counts as space before the next token (`is_space`).
     space: bool,
+    /// A line break (`\n`, `\r`).
+    newline: bool,
+    /// A digit (`digit_value`: all its digits are below U+0700).
+    digit: bool,
     /// `is_upper`.
     upper: bool,
     /// It folds to itself alone.
@@ -283,6 +287,8 @@ fn low_chars() -> &'static [LowChar] {
                     word: is_word_char(c),
                     skip: is_skipped(c),
                     space: is_space(c),
+                    newline: c == '\n' || c == '\r',
+                    digit: digit_value(c).is_some(),
                     upper: is_upper(c),
                     same: n == 1 && folded[0] == c,
                     plain: is_word_char(c) && n == 1 && folded[0] == c,
@@ -494,34 +500,38 @@ pub fn next_token(text: &str, at: &mut Resume, out: &mut Vec<Token>, n: usize) -
         let start = pos;
         let (c, clen) = char_at(text, pos);
         let low = table.get(c as usize);
-        let (skip, is_sp) = match low {
-            Some(e) => (e.skip, e.space),
-            None => (is_skipped(c), is_space(c)),
+        let (skip, is_sp, is_nl) = match low {
+            Some(e) => (e.skip, e.space, e.newline),
+            None => (is_skipped(c), is_space(c), c == '\u{2029}'),
         };
         if skip {
             space |= is_sp;
-            newline |= c == '\n' || c == '\r' || c == '\u{2029}';
+            newline |= is_nl;
             pos += clen;
             continue;
         }
-        let leading_decimal = matches!(c, '.' | '٫')
-            && (start == 0 || space)
-            && text[start + clen..]
-                .chars()
-                .next()
-                .is_some_and(|d| digit_value(d).is_some());
         let t = slot(out, n);
         t.start = start;
         t.space_before = space;
         t.newline_before = newline;
         t.tanween = false;
         t.upper = false;
-        let word = match low {
-            Some(e) => e.word,
-            None => is_word_char(c),
+        let (word, digit) = match low {
+            Some(e) => (e.word, e.digit),
+            None => (is_word_char(c), digit_value(c).is_some()),
         };
-        if digit_value(c).is_some() || leading_decimal {
-            let from = if leading_decimal { start + clen } else { start };
+        // (A word character is no digit, nor `.` or `٫`: words are
+        // answered first, most tokens being words.)
+        let leading_decimal = || {
+            matches!(c, '.' | '٫')
+                && (start == 0 || space)
+                && text[start + clen..]
+                    .chars()
+                    .next()
+                    .is_some_and(|d| digit_value(d).is_some())
+        };
+        if !word && (digit || leading_decimal()) {
+            let from = if digit { start } else { start + clen };
             t.kind = Tok::Num;
             t.end = scan_number(text, from);
             t.norm.push_str(&text[start..t.end]);
