@@ -402,7 +402,8 @@ pub fn dates(
     let mut out = Vec::new();
     let mut i = 0;
     while i < toks.len() {
-        if claimed[i] {
+        // (No date starts at an inert token: `date_at` would say so.)
+        if claimed[i] || toks[i].inert() {
             i += 1;
             continue;
         }
@@ -424,6 +425,12 @@ pub fn dates(
         }
     }
     out
+}
+
+/// Whether a date may start at a word token of folded form `w` (a
+/// [`date_first`] word).
+pub(super) fn may_start(w: &str) -> bool {
+    date_first().contains(w)
 }
 
 /// The words a date can start with: a date starts with digits or with one

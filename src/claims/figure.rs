@@ -72,7 +72,9 @@ pub fn figures(
     let mut out = Vec::new();
     let mut i = 0;
     while i < toks.len() {
-        if claimed[i] {
+        // (No figure starts at an inert token: every test below is false
+        // for it, down to `starts_number`.)
+        if claimed[i] || toks[i].inert() {
             i += 1;
             continue;
         }
@@ -590,7 +592,7 @@ fn usual_fraction(a: f64, b: f64) -> bool {
 /// The value of an ordinal word (third, الثالث, الثالثة), asked of every
 /// word token: the forms of [`ordinal_word_rule`] tabled once (a list of
 /// twenty English words was twenty comparisons per token).
-fn ordinal_word(w: &str) -> Option<f64> {
+pub(super) fn ordinal_word(w: &str) -> Option<f64> {
     static FORMS: OnceLock<(WordMap<f64>, Endings)> = OnceLock::new();
     let (forms, ends) = FORMS.get_or_init(|| {
         let mut m = WordMap::default();

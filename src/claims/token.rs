@@ -46,10 +46,34 @@ pub struct Token {
     /// Which forms of `norm` head a unit form, made on first use by
     /// `unit::unit_at` ([`UNKNOWN`] until then).
     pub unit_heads: Cell<u8>,
+    /// For a word token, set with `unit_heads`: the folded form can start
+    /// no figure or date (see [`Token::inert`]).
+    inert_word: Cell<bool>,
 }
 
 /// `Token::unit_heads` not yet computed.
 pub const UNKNOWN: u8 = u8::MAX;
+
+#[cfg(test)]
+thread_local! {
+    /// Tests: [`Token::inert`] answers false (the scans without the fast
+    /// path), to compare with.
+    pub static NO_INERT: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether a word's folded form `norm` (with its [`words::lookup`] and
+/// `unit::heads_of` answers) can start no figure and no date: see
+/// [`Token::inert`].
+fn inert_form(norm: &str, lex: Option<Found>, heads: u8) -> bool {
+    lex.is_none()
+        && heads == 0
+        && !matches!(
+            norm,
+            "http" | "https" | "www" | "percent" | "percentage" | "a" | "an" | "half" | "quarter"
+        )
+        && super::figure::ordinal_word(norm).is_none()
+        && !super::date::may_start(norm)
+}
 
 impl Token {
     /// True when the token is the word `w` (folded).
@@ -68,12 +92,44 @@ impl Token {
         *self.lex.get_or_init(|| words::lookup(&self.norm))
     }
 
-    /// Sets [`Token::lex`] and `unit_heads` of a word token from the
-    /// thread's cache of word answers ([`word_info`]).
+    /// Sets [`Token::lex`], `unit_heads` and whether the form is inert of
+    /// a word token from the thread's cache of word answers
+    /// ([`word_info`]).
     pub fn fill_word_info(&self) {
-        let (lex, heads) = word_info(&self.norm);
+        let (lex, heads, inert) = word_info(&self.norm);
         let _ = self.lex.set(lex);
         self.unit_heads.set(heads);
+        self.inert_word.set(inert);
+    }
+
+    /// True when no figure or date can start at this token: a word whose
+    /// folded form is no number word, no unit's first word (with or
+    /// without an attached prefix), no ordinal, no first word of a date
+    /// and none of the words `figure::figures` tests by name (`a`, `half`,
+    /// `percent`, `http`…), not a three-letter capital (an ISO currency
+    /// code); or a punctuation character other than `+ < > = %`. Dates and
+    /// figures are looked for at every token of their ranges, and most
+    /// tokens are such words: each test of `date_at` and `figures` costs
+    /// more than this answer, which the thread's word cache holds.
+    pub fn inert(&self) -> bool {
+        #[cfg(test)]
+        if NO_INERT.with(Cell::get) {
+            return false;
+        }
+        match self.kind {
+            Tok::Num => false,
+            Tok::Punct => !matches!(
+                self.norm.as_bytes().first(),
+                Some(b'+' | b'<' | b'>' | b'=' | b'%')
+            ),
+            Tok::Word => {
+                if self.unit_heads.get() == UNKNOWN {
+                    self.fill_word_info();
+                }
+                self.inert_word.get()
+                    && !(self.upper && self.norm.len() == 3 && self.norm.is_ascii())
+            }
+        }
     }
     /// True for one of the punctuation characters in `set`.
     pub fn is_punct_in(&self, set: &str) -> bool {
@@ -94,7 +150,7 @@ impl Token {
 /// its keys are answered directly). Both answers depend on the form
 /// alone; most word tokens of news are frequent words, and a hash and a
 /// comparison cost less than the endings filters and hashes of the two.
-fn word_info(norm: &str) -> (Option<Found>, u8) {
+fn word_info(norm: &str) -> (Option<Found>, u8, bool) {
     use std::hash::Hasher;
     const SLOTS_LOG: u32 = 13;
     const KEY: usize = 22;
@@ -103,13 +159,17 @@ fn word_info(norm: &str) -> (Option<Found>, u8) {
         len: u8,
         key: [u8; KEY],
         heads: u8,
+        inert: bool,
         lex: Option<Found>,
     }
     thread_local! {
         static CACHE: std::cell::RefCell<Vec<Slot>> = const { std::cell::RefCell::new(Vec::new()) };
     }
     let b = norm.as_bytes();
-    let compute = || (words::lookup(norm), super::unit::heads_of(norm, true));
+    let compute = || {
+        let (lex, heads) = (words::lookup(norm), super::unit::heads_of(norm, true));
+        (lex, heads, inert_form(norm, lex, heads))
+    };
     if b.is_empty() || b.len() > KEY {
         return compute();
     }
@@ -123,24 +183,26 @@ fn word_info(norm: &str) -> (Option<Found>, u8) {
                 len: 0,
                 key: [0; KEY],
                 heads: 0,
+                inert: false,
                 lex: None,
             };
             c.resize(1 << SLOTS_LOG, empty);
         }
         let slot = &mut c[s];
         if usize::from(slot.len) == b.len() && slot.key[..b.len()] == *b {
-            return (slot.lex, slot.heads);
+            return (slot.lex, slot.heads, slot.inert);
         }
-        let (lex, heads) = compute();
+        let (lex, heads, inert) = compute();
         let mut key = [0; KEY];
         key[..b.len()].copy_from_slice(b);
         *slot = Slot {
             len: b.len() as u8,
             key,
             heads,
+            inert,
             lex,
         };
-        (lex, heads)
+        (lex, heads, inert)
     })
 }
 
@@ -188,10 +250,17 @@ struct LowChar {
     skip: bool,
     /// Counts as space before the next token (`is_space`).
     space: bool,
+    /// A line break (`\n`, `\r`).
+    newline: bool,
+    /// A digit (`digit_value`: all its digits are below U+0700).
+    digit: bool,
     /// `is_upper`.
     upper: bool,
     /// It folds to itself alone.
     same: bool,
+    /// A word character that folds to itself alone: inside a word, it
+    /// changes only `upper` (the word loop's fast path).
+    plain: bool,
     /// How many characters it folds to (`u8::MAX`: more than two, call
     /// `fold_char`).
     n: u8,
@@ -218,8 +287,11 @@ fn low_chars() -> &'static [LowChar] {
                     word: is_word_char(c),
                     skip: is_skipped(c),
                     space: is_space(c),
+                    newline: c == '\n' || c == '\r',
+                    digit: digit_value(c).is_some(),
                     upper: is_upper(c),
                     same: n == 1 && folded[0] == c,
+                    plain: is_word_char(c) && n == 1 && folded[0] == c,
                     n: if n <= 2 { n as u8 } else { u8::MAX },
                     folded,
                 }
@@ -428,34 +500,38 @@ pub fn next_token(text: &str, at: &mut Resume, out: &mut Vec<Token>, n: usize) -
         let start = pos;
         let (c, clen) = char_at(text, pos);
         let low = table.get(c as usize);
-        let (skip, is_sp) = match low {
-            Some(e) => (e.skip, e.space),
-            None => (is_skipped(c), is_space(c)),
+        let (skip, is_sp, is_nl) = match low {
+            Some(e) => (e.skip, e.space, e.newline),
+            None => (is_skipped(c), is_space(c), c == '\u{2029}'),
         };
         if skip {
             space |= is_sp;
-            newline |= c == '\n' || c == '\r' || c == '\u{2029}';
+            newline |= is_nl;
             pos += clen;
             continue;
         }
-        let leading_decimal = matches!(c, '.' | '٫')
-            && (start == 0 || space)
-            && text[start + clen..]
-                .chars()
-                .next()
-                .is_some_and(|d| digit_value(d).is_some());
         let t = slot(out, n);
         t.start = start;
         t.space_before = space;
         t.newline_before = newline;
         t.tanween = false;
         t.upper = false;
-        let word = match low {
-            Some(e) => e.word,
-            None => is_word_char(c),
+        let (word, digit) = match low {
+            Some(e) => (e.word, e.digit),
+            None => (is_word_char(c), digit_value(c).is_some()),
         };
-        if digit_value(c).is_some() || leading_decimal {
-            let from = if leading_decimal { start + clen } else { start };
+        // (A word character is no digit, nor `.` or `٫`: words are
+        // answered first, most tokens being words.)
+        let leading_decimal = || {
+            matches!(c, '.' | '٫')
+                && (start == 0 || space)
+                && text[start + clen..]
+                    .chars()
+                    .next()
+                    .is_some_and(|d| digit_value(d).is_some())
+        };
+        if !word && (digit || leading_decimal()) {
+            let from = if digit { start } else { start + clen };
             t.kind = Tok::Num;
             t.end = scan_number(text, from);
             t.norm.push_str(&text[start..t.end]);
@@ -468,7 +544,28 @@ pub fn next_token(text: &str, at: &mut Resume, out: &mut Vec<Token>, n: usize) -
             // Start of the characters read that fold to themselves and
             // are not yet in `norm`.
             let mut same_from = start;
+            let bytes = text.as_bytes();
             while end < len {
+                // Fast path: a one- or two-byte character that is a word
+                // character folding to itself (most letters of a word)
+                // changes only `upper`: no tanween, nothing to fold.
+                let b0 = bytes[end];
+                let (u, l) = if b0 < 0x80 {
+                    (usize::from(b0), 1)
+                } else if b0 < 0xe0
+                    && let Some(&b1) = bytes.get(end + 1)
+                {
+                    (usize::from(b0 & 0x1f) << 6 | usize::from(b1 & 0x3f), 2)
+                } else {
+                    (usize::MAX, 0)
+                };
+                if let Some(e) = table.get(u)
+                    && e.plain
+                {
+                    upper &= e.upper;
+                    end += l;
+                    continue;
+                }
                 let (ch, chl) = char_at(text, end);
                 if let Some(e) = table.get(ch as usize) {
                     if !e.word {
@@ -542,6 +639,7 @@ fn slot(out: &mut Vec<Token>, n: usize) -> &mut Token {
             upper: false,
             lex: OnceCell::new(),
             unit_heads: Cell::new(UNKNOWN),
+            inert_word: Cell::new(false),
         });
     } else {
         let t = &mut out[n];
@@ -787,10 +885,11 @@ mod tests {
         // taken over by other words).
         for _ in 0..2 {
             for t in toks.iter().filter(|t| t.kind == Tok::Word) {
-                let direct = (
+                let (lex, heads) = (
                     words::lookup(&t.norm),
                     crate::claims::unit::heads_of(&t.norm, true),
                 );
+                let direct = (lex, heads, inert_form(&t.norm, lex, heads));
                 assert_eq!(word_info(&t.norm), direct, "{}", t.norm);
             }
         }
