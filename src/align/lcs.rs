@@ -251,12 +251,12 @@ fn traceback(a: &[u64], b: &[u64], out: &mut Builder, drop_a: impl Fn(usize, usi
     // Tokens of a and b dropped since the last equal run.
     let (mut da, mut db) = (0, 0);
     while i > 0 && j > 0 {
-        let run = a[m - i..]
-            .iter()
-            .zip(&b[n - j..])
-            .take_while(|(x, y)| x == y)
-            .count();
-        if run > 0 {
+        if a[m - i] == b[n - j] {
+            let run = 1 + a[m - i + 1..]
+                .iter()
+                .zip(&b[n - j + 1..])
+                .take_while(|(x, y)| x == y)
+                .count();
             out.step(false, da, db);
             (da, db) = (0, 0);
             out.step(true, run, run);
