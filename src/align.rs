@@ -7,7 +7,7 @@
 //! original text, so reports can show the words as written.
 
 use crate::document::Span;
-use crate::normalize::{Token, tokenize};
+use crate::normalize::{Token, tokenize, tokenize_keyed_into};
 use serde::Serialize;
 use std::ops::Range;
 
@@ -249,9 +249,14 @@ impl Alignment {
         if let Some(held) = self.held(side_a) {
             return held.to_vec();
         }
-        let spans: Vec<Span> = passage_tokens(text, passage)
+        // Only the spans are wanted: the tokenizer with the faster hash
+        // cuts the same tokens (contradictions ask for both sides of every
+        // pair they compare).
+        let mut tokens = Vec::new();
+        tokenize_keyed_into(passage.slice(text), &mut tokens);
+        let spans: Vec<Span> = tokens
             .iter()
-            .map(|t| t.span)
+            .map(|t| Span::new(t.span.start + passage.start, t.span.end + passage.start))
             .collect();
         debug_assert_eq!(
             spans.len(),
