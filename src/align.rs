@@ -589,12 +589,12 @@ fn trim_ops(
         };
         let (mut s, mut low) = (0i64, 0i64);
         let mut cut = first;
-        for i in first..=last {
-            if ops[i].tag == OpTag::Equal && s <= low {
+        for (i, o) in ops.iter().enumerate().take(last + 1).skip(first) {
+            if o.tag == OpTag::Equal && s <= low {
                 low = s;
                 cut = i;
             }
-            s += score(&ops[i]);
+            s += score(o);
         }
         let first = cut;
         let (mut s, mut low) = (0i64, 0i64);
