@@ -589,7 +589,7 @@ fn trim_ops(
         };
         let (mut s, mut low) = (0i64, 0i64);
         let mut cut = first;
-        for (i, o) in ops.iter().enumerate().take(last + 1).skip(first) {
+        for (i, o) in (first..).zip(&ops[first..=last]) {
             if o.tag == OpTag::Equal && s <= low {
                 low = s;
                 cut = i;

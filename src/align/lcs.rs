@@ -49,6 +49,7 @@ pub fn runs(a: &[u64], b: &[u64], max_words: usize) -> Option<Vec<Run>> {
 /// [`runs`] into `out` (emptied first, its allocation reused: verification
 /// aligns hundreds of thousands of regions); false, `out` empty, when the
 /// pair is too large for the bit table.
+#[inline]
 pub fn runs_into(a: &[u64], b: &[u64], max_words: usize, out: &mut Vec<Run>) -> bool {
     out.clear();
     let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
