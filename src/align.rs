@@ -7,7 +7,7 @@
 //! original text, so reports can show the words as written.
 
 use crate::document::Span;
-use crate::normalize::{Token, tokenize};
+use crate::normalize::{Token, tokenize, tokenize_keyed_into};
 use serde::Serialize;
 use std::ops::Range;
 
@@ -249,9 +249,14 @@ impl Alignment {
         if let Some(held) = self.held(side_a) {
             return held.to_vec();
         }
-        let spans: Vec<Span> = passage_tokens(text, passage)
+        // Only the spans are wanted: the tokenizer with the faster hash
+        // cuts the same tokens (contradictions ask for both sides of every
+        // pair they compare).
+        let mut tokens = Vec::new();
+        tokenize_keyed_into(passage.slice(text), &mut tokens);
+        let spans: Vec<Span> = tokens
             .iter()
-            .map(|t| t.span)
+            .map(|t| Span::new(t.span.start + passage.start, t.span.end + passage.start))
             .collect();
         debug_assert_eq!(
             spans.len(),
@@ -388,18 +393,7 @@ pub fn align(a: &[Token], b: &[Token]) -> Alignment {
 /// again gives them ([`Alignment::a_tokens`]), or see
 /// [`Alignment::hold_split_spans`].
 pub fn align_keys(ka: &[u64], kb: &[u64]) -> Alignment {
-    let ops: Box<[AlignOp]> = diff(ka, kb)
-        .into_iter()
-        .map(|r| {
-            let tag = match (r.equal, r.a.is_empty(), r.b.is_empty()) {
-                (true, _, _) => OpTag::Equal,
-                (false, false, true) => OpTag::Delete,
-                (false, true, false) => OpTag::Insert,
-                _ => OpTag::Replace,
-            };
-            AlignOp::new(tag, r.a, r.b)
-        })
-        .collect();
+    let ops: Box<[AlignOp]> = with_diff(ka, kb, |runs| runs.iter().map(op_of).collect());
     let mut al = Alignment {
         ops,
         a_len: token_count(ka.len()),
@@ -411,20 +405,79 @@ pub fn align_keys(ka: &[u64], kb: &[u64]) -> Alignment {
     al
 }
 
+/// `align_keys(ka, kb).trim(ka, kb)`, the same result, without the list of
+/// the whole alignment's steps (verification trims every alignment it
+/// makes, and drops two in three: the steps go to a list the thread
+/// reuses).
+pub fn align_trimmed(ka: &[u64], kb: &[u64]) -> (Range<usize>, Range<usize>, Alignment) {
+    let mut ops = OPS.take();
+    ops.clear();
+    with_diff(ka, kb, |runs| ops.extend(runs.iter().map(op_of)));
+    let trimmed = trim_ops(&ops, ka.len(), kb.len(), None, ka, kb);
+    if ops.capacity() <= KEEP_STEPS {
+        OPS.set(ops);
+    }
+    trimmed
+}
+
+/// The step of a run of the diff.
+fn op_of(r: &lcs::Run) -> AlignOp {
+    let tag = match (r.equal, r.a.is_empty(), r.b.is_empty()) {
+        (true, _, _) => OpTag::Equal,
+        (false, false, true) => OpTag::Delete,
+        (false, true, false) => OpTag::Insert,
+        _ => OpTag::Replace,
+    };
+    AlignOp::new(tag, r.a.clone(), r.b.clone())
+}
+
+/// Steps (or runs) a thread keeps in its reused lists at most; longer
+/// lists are freed after their alignment.
+const KEEP_STEPS: usize = 1 << 12;
+
+thread_local! {
+    /// The runs of the thread's last diff ([`with_diff`]).
+    static RUNS: std::cell::Cell<Vec<lcs::Run>> = const { std::cell::Cell::new(Vec::new()) };
+    /// The steps of the thread's last whole alignment ([`align_trimmed`]).
+    static OPS: std::cell::Cell<Vec<AlignOp>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// Calls `f` with the runs of [`diff`]`(a, b)`, held in a list the thread
+/// reuses (taken out while `f` runs, so a nested call only makes its own).
+fn with_diff<R>(a: &[u64], b: &[u64], f: impl FnOnce(&[lcs::Run]) -> R) -> R {
+    let mut runs = RUNS.take();
+    diff_into(a, b, lcs::MAX_TABLE_WORDS, &mut runs);
+    let r = f(&runs);
+    if runs.capacity() <= KEEP_STEPS {
+        RUNS.set(runs);
+    }
+    r
+}
+
 /// The runs of a longest common subsequence of `a` and `b` (equal runs and
 /// the differences between them, alternating): bit-parallel, or with
 /// `similar`'s Myers diff when the pair is too large for the bit table.
+#[cfg(test)]
 fn diff(a: &[u64], b: &[u64]) -> Vec<lcs::Run> {
     diff_within(a, b, lcs::MAX_TABLE_WORDS)
 }
 
 /// [`diff`] with a bit table of at most `max_words` words.
+#[cfg(test)]
 fn diff_within(a: &[u64], b: &[u64], max_words: usize) -> Vec<lcs::Run> {
-    if let Some(runs) = lcs::runs(a, b, max_words) {
-        return runs;
+    let mut runs = Vec::new();
+    diff_into(a, b, max_words, &mut runs);
+    runs
+}
+
+/// [`diff`] with a bit table of at most `max_words` words, into `runs`
+/// (emptied first).
+fn diff_into(a: &[u64], b: &[u64], max_words: usize, runs: &mut Vec<lcs::Run>) {
+    if lcs::runs_into(a, b, max_words, runs) {
+        return;
     }
     // No deadline: a time limit would make the output depend on the machine.
-    let mut runs: Vec<lcs::Run> = Vec::new();
+    runs.clear();
     for op in similar::capture_diff_slices(similar::Algorithm::Myers, a, b) {
         let (tag, ra, rb) = op.as_tag_tuple();
         let equal = tag == similar::DiffTag::Equal;
@@ -443,7 +496,6 @@ fn diff_within(a: &[u64], b: &[u64], max_words: usize) -> Vec<lcs::Run> {
             }),
         }
     }
-    runs
 }
 
 /// The largest replace kept at a passage's edge, in tokens per side: an
@@ -484,17 +536,38 @@ impl Alignment {
     /// an insert at the other. `ka`/`kb` are the token keys the alignment
     /// was computed on. Returns the kept token ranges of a and b.
     pub fn trim(&self, ka: &[u64], kb: &[u64]) -> (Range<usize>, Range<usize>, Alignment) {
+        trim_ops(
+            &self.ops,
+            self.a_len(),
+            self.b_len(),
+            self.spans.as_deref(),
+            ka,
+            kb,
+        )
+    }
+}
+
+/// [`Alignment::trim`] of the alignment with steps `ops` over `na` tokens
+/// of a and `nb` of b, holding `spans`.
+fn trim_ops(
+    ops: &[AlignOp],
+    na: usize,
+    nb: usize,
+    spans: Option<&HeldSpans>,
+    ka: &[u64],
+    kb: &[u64],
+) -> (Range<usize>, Range<usize>, Alignment) {
+    {
         let keep = |o: &AlignOp| {
             o.tag == OpTag::Equal
                 || (o.tag == OpTag::Replace
                     && o.a().len() <= EDGE_REPLACE_TOKENS
                     && o.b().len() <= EDGE_REPLACE_TOKENS)
         };
-        let Some(first) = self.ops.iter().position(|o| o.tag == OpTag::Equal) else {
+        let Some(first) = ops.iter().position(|o| o.tag == OpTag::Equal) else {
             return (0..0, 0..0, Alignment::default());
         };
-        let last = self
-            .ops
+        let last = ops
             .iter()
             .rposition(|o| o.tag == OpTag::Equal)
             .unwrap_or(first);
@@ -516,40 +589,39 @@ impl Alignment {
         };
         let (mut s, mut low) = (0i64, 0i64);
         let mut cut = first;
-        for i in first..=last {
-            if self.ops[i].tag == OpTag::Equal && s <= low {
+        for (i, o) in (first..).zip(&ops[first..=last]) {
+            if o.tag == OpTag::Equal && s <= low {
                 low = s;
                 cut = i;
             }
-            s += score(&self.ops[i]);
+            s += score(o);
         }
         let first = cut;
         let (mut s, mut low) = (0i64, 0i64);
         let mut cut = last;
         for i in (first..=last).rev() {
-            if self.ops[i].tag == OpTag::Equal && s <= low {
+            if ops[i].tag == OpTag::Equal && s <= low {
                 low = s;
                 cut = i;
             }
-            s += score(&self.ops[i]);
+            s += score(&ops[i]);
         }
         let last = cut;
-        let lo = if first > 0 && keep(&self.ops[first - 1]) {
+        let lo = if first > 0 && keep(&ops[first - 1]) {
             first - 1
         } else {
             first
         };
-        let hi = if last + 1 < self.ops.len() && keep(&self.ops[last + 1]) {
+        let hi = if last + 1 < ops.len() && keep(&ops[last + 1]) {
             last + 1
         } else {
             last
         };
-        let inner = &self.ops[lo..=hi];
+        let inner = &ops[lo..=hi];
         let (mut ra, mut rb) = (
             inner[0].a().start..inner[inner.len() - 1].a().end,
             inner[0].b().start..inner[inner.len() - 1].b().end,
         );
-        let (na, nb) = (self.a_len(), self.b_len());
         // A block moved from the start of one copy to the end of the other.
         let mut lead: Option<AlignOp> = None;
         let mut tail: Option<AlignOp> = None;
@@ -588,7 +660,7 @@ impl Alignment {
                 )
             })
             .collect();
-        let spans = self.spans.as_deref().map(|h| {
+        let spans = spans.map(|h| {
             let sub =
                 |s: &Option<Vec<Span>>, r: &Range<usize>| s.as_ref().map(|s| s[r.clone()].to_vec());
             Box::new(HeldSpans {
@@ -652,14 +724,20 @@ fn moved_block(before: &[u64], after: &[u64]) -> Option<(usize, usize, usize)> {
     {
         return None;
     }
-    let eq: Vec<(Range<usize>, Range<usize>)> = diff(before, after)
-        .into_iter()
-        .filter(|r| r.equal)
-        .map(|r| (r.a, r.b))
-        .collect();
-    let (first, last) = (eq.first()?, eq.last()?);
+    let (first, last, matched) = with_diff(before, after, |runs| {
+        let mut eq = runs
+            .iter()
+            .filter(|r| r.equal)
+            .map(|r| (r.a.clone(), r.b.clone()));
+        let first = eq.next()?;
+        let (mut last, mut matched) = (first.clone(), first.0.len());
+        for x in eq {
+            matched += x.0.len();
+            last = x;
+        }
+        Some((first, last, matched))
+    })?;
     let (s, e) = (first.0.start, last.1.end);
-    let matched: usize = eq.iter().map(|x| x.0.len()).sum();
     // The block must be mostly the same on both sides, and sit at the very
     // end of `before` and the very start of `after` (within an edit).
     let (len_a, len_b) = (before.len() - s, e);
@@ -732,6 +810,26 @@ mod tests {
             let t = trimmed.clone().unstep(&mut list);
             prop_assert_eq!(list.alignment(from, t), trimmed);
             prop_assert_eq!(list.alignment(0, f), full);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+        /// Trimming straight from the diff's steps gives what trimming the
+        /// whole alignment gives, moved blocks (swapped halves) included.
+        #[test]
+        fn align_trimmed_is_align_keys_trimmed(
+            a in proptest::collection::vec(0u64..8, 0..120),
+            b in proptest::collection::vec(0u64..8, 0..120),
+            swap in any::<bool>(),
+        ) {
+            let b = if swap {
+                let h = a.len() / 3;
+                [&a[h..], &b[..b.len() / 4], &a[..h]].concat()
+            } else {
+                b
+            };
+            prop_assert_eq!(align_trimmed(&a, &b), align_keys(&a, &b).trim(&a, &b));
         }
     }
 

@@ -1418,19 +1418,23 @@ fn verify_aligned(
     if ra.is_empty() || rb.is_empty() {
         return None;
     }
-    let full = align::align_keys(&wa.keys[ra.clone()], &wb.keys[rb.clone()]);
-    let (pa, pb, al) = full.trim(&wa.keys[ra.clone()], &wb.keys[rb.clone()]);
+    let (pa, pb, al) = align::align_trimmed(&wa.keys[ra.clone()], &wb.keys[rb.clone()]);
     let (pa, pb) = (
         ra.start + pa.start..ra.start + pa.end,
         rb.start + pb.start..rb.start + pb.end,
     );
-    if al.similarity < opts.min_similarity
-        || !opts.passes_pair_bar(&wa.keys[pa.clone()], &wb.keys[pb.clone()])
+    // The tests in order of cost (all must pass): most alignments of
+    // natural near-duplicates fail on the units, before any shingle is
+    // hashed.
+    if al.similarity < opts.min_similarity || pa.len() < opts.min_words || pb.len() < opts.min_words
     {
         return None;
     }
     let (cov_a, cov_b) = copied_units(&al, &wa.units, pa.start, &wb.units, pb.start);
     if (cov_a < opts.min_words || cov_b < opts.min_words) && al.equal_tokens() < LONG_PASSAGE {
+        return None;
+    }
+    if !opts.passes_pair_bar(&wa.keys[pa.clone()], &wb.keys[pb.clone()]) {
         return None;
     }
     Some((pa, pb, al))
@@ -1466,32 +1470,48 @@ fn flanks_may_extend(
         };
         rev(&mut f.la, &wa.keys[ra.start..na.start]);
         rev(&mut f.lb, &wb.keys[rb.start..nb.start]);
-        let (la, lb, seen) = (&f.la, &f.lb, &mut f.seen);
+        let (la, lb, counts) = (&f.la, &f.lb, &mut f.counts);
         let (xa, xb) = (&wa.keys[na.end..ra.end], &wb.keys[nb.end..rb.end]);
-        flank_may_extend_in(la, lb, seen)
-            || flank_may_extend_in(xa, xb, seen)
-            || flank_may_extend_in(la, xb, seen)
-            || flank_may_extend_in(xa, lb, seen)
+        flank_may_extend_in(la, lb, counts)
+            || flank_may_extend_in(xa, xb, counts)
+            || flank_may_extend_in(la, xb, counts)
+            || flank_may_extend_in(xa, lb, counts)
     })
 }
 
 /// A thread's lists for [`flanks_may_extend`] (it runs for most verified
 /// passages: six allocations each before). They keep the size of the
 /// longest flanks a thread has seen (a few units).
+#[derive(Default)]
 struct Flanks {
     la: Vec<u64>,
     lb: Vec<u64>,
-    seen: KeyTable<(u32, u32)>,
+    counts: FlankCounts,
 }
 
-impl Default for Flanks {
+/// What [`flank_may_extend_in`] counts in: occurrences per key class and
+/// per key, on each side.
+struct FlankCounts {
+    classes: Box<[[u32; 2]; FLANK_CLASSES]>,
+    seen: KeyTable<[u32; 2]>,
+}
+
+impl Default for FlankCounts {
     fn default() -> Self {
-        Flanks {
-            la: Vec::new(),
-            lb: Vec::new(),
+        FlankCounts {
+            classes: Box::new([[0; 2]; FLANK_CLASSES]),
             seen: KeyTable::new(0),
         }
     }
+}
+
+/// Classes of keys [`flank_may_extend_in`] bounds the shared count with.
+const FLANK_CLASSES: usize = 256;
+
+/// A key's class: the top byte of its product with an odd constant (keys
+/// are hashes; the product spreads keys built otherwise, in tests, too).
+fn flank_class(key: u64) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize
 }
 
 thread_local! {
@@ -1509,31 +1529,54 @@ thread_local! {
 /// `t = max(position in a, position in b) + 1`.
 #[cfg(test)]
 fn flank_may_extend(a: &[u64], b: &[u64]) -> bool {
-    flank_may_extend_in(a, b, &mut KeyTable::new(0))
+    flank_may_extend_in(a, b, &mut FlankCounts::default())
 }
 
-/// [`flank_may_extend`], counting in `seen` (emptied first).
-fn flank_may_extend_in(a: &[u64], b: &[u64], seen: &mut KeyTable<(u32, u32)>) -> bool {
+/// [`flank_may_extend`], counting in `counts`.
+///
+/// Counted first per class of keys ([`flank_class`], a table indexed
+/// directly): keys of a class count as one key, and `min(Σ a's, Σ b's)`
+/// is at least `Σ min(a's, b's)`, so the classes' shared count bounds the
+/// keys' at every `t` from above. Flanks whose classes never pay cannot
+/// pay (most: natural near-duplicates between unrelated text) and need no
+/// count per key, which hashes and probes twice a token.
+fn flank_may_extend_in(a: &[u64], b: &[u64], counts: &mut FlankCounts) -> bool {
     if a.is_empty() || b.is_empty() {
         return false;
     }
     if a[0] == b[0] {
         return true;
     }
-    // Token by token, each key's occurrences seen so far on each side: the
-    // k-th occurrence on one side is shared when the other side has had k.
+    let classes = &mut *counts.classes;
+    classes.fill([0; 2]);
+    if !flank_pays(a, b, |x, side| {
+        let c = &mut classes[flank_class(x)];
+        c[side] += 1;
+        c[side] <= c[1 - side]
+    }) {
+        return false;
+    }
+    let seen = &mut counts.seen;
     seen.reset(a.len() + b.len());
+    flank_pays(a, b, |x, side| {
+        let (c, _) = seen.entry(x);
+        c[side] += 1;
+        c[side] <= c[1 - side]
+    })
+}
+
+/// Token by token, each key's occurrences seen so far on each side: the
+/// k-th occurrence on one side is shared when the other side has had k.
+/// `count(key, side)` counts an occurrence (side 0 is a, 1 is b) and says
+/// whether it is shared; true when `3 * shared >= t + 3` for a `t`.
+fn flank_pays(a: &[u64], b: &[u64], mut count: impl FnMut(u64, usize) -> bool) -> bool {
     let mut shared = 0;
     (0..a.len().max(b.len())).any(|t| {
         if let Some(&x) = a.get(t) {
-            let (c, _) = seen.entry(x);
-            c.0 += 1;
-            shared += usize::from(c.0 <= c.1);
+            shared += usize::from(count(x, 0));
         }
         if let Some(&x) = b.get(t) {
-            let (c, _) = seen.entry(x);
-            c.1 += 1;
-            shared += usize::from(c.1 <= c.0);
+            shared += usize::from(count(x, 1));
         }
         3 * shared >= t + 1 + 3
     })
@@ -1635,32 +1678,55 @@ fn copied_units(
     ub: &[Range<usize>],
     b0: usize,
 ) -> (usize, usize) {
-    let mut eq_a = vec![false; al.a_len()];
-    let mut eq_b = vec![false; al.b_len()];
-    // One-sided ops survive trimming only at the ends, as the two halves of
-    // a moved block: copied text too.
-    let last = al.ops.len().saturating_sub(1);
-    let copied = |(i, o): &(usize, &align::AlignOp)| {
-        o.tag == align::OpTag::Equal
-            || ((*i == 0 || *i == last)
-                && matches!(o.tag, align::OpTag::Delete | align::OpTag::Insert))
-    };
-    for (_, op) in al.ops.iter().enumerate().filter(copied) {
-        eq_a[op.a()].iter_mut().for_each(|x| *x = true);
-        eq_b[op.b()].iter_mut().for_each(|x| *x = true);
-    }
-    (covered(&eq_a, ua, a0), covered(&eq_b, ub, b0))
+    (
+        covered(&al.ops, true, ua, a0, al.a_len()),
+        covered(&al.ops, false, ub, b0, al.b_len()),
+    )
 }
 
-fn covered(eq: &[bool], units: &[Range<usize>], base: usize) -> usize {
-    let end = base + eq.len();
+/// Tokens of the units (sorted, of one side's window) whose tokens the
+/// steps `ops` copy to [`UNIT_COVER`] or more, the side's `len` tokens
+/// starting at token `base` of the window. Counted from the steps' ranges
+/// (each unit's overlap with them), not from a flag per token: verification
+/// asks it for every trimmed alignment, and most fail here.
+fn covered(
+    ops: &[align::AlignOp],
+    side_a: bool,
+    units: &[Range<usize>],
+    base: usize,
+    len: usize,
+) -> usize {
+    let side = |o: &align::AlignOp| if side_a { o.a() } else { o.b() };
+    // One-sided ops survive trimming only at the ends, as the two halves of
+    // a moved block: copied text too.
+    let last = ops.len().saturating_sub(1);
+    let copied = |i: usize, o: &align::AlignOp| {
+        o.tag == align::OpTag::Equal
+            || ((i == 0 || i == last)
+                && matches!(o.tag, align::OpTag::Delete | align::OpTag::Insert))
+    };
+    let end = base + len;
     let first = units.partition_point(|u| u.end <= base);
     let mut total = 0;
     for u in units[first..].iter().take_while(|u| u.start < end) {
         let n = u.len();
-        let inside = (u.start.max(base)..u.end.min(end))
-            .filter(|&i| eq[i - base])
-            .count();
+        // The unit's tokens in the passage, counted from its start.
+        let (lo, hi) = (
+            u.start.max(base) - base,
+            u.end.min(end).saturating_sub(base),
+        );
+        // The steps' ranges on a side are in order and end in order.
+        let k = ops.partition_point(|o| side(o).end <= lo);
+        let inside: usize = ops[k..]
+            .iter()
+            .enumerate()
+            .take_while(|(_, o)| side(o).start < hi)
+            .filter(|&(i, o)| copied(k + i, o))
+            .map(|(_, o)| {
+                let r = side(o);
+                r.end.min(hi).saturating_sub(r.start.max(lo))
+            })
+            .sum();
         if n > 0 && inside as f64 >= UNIT_COVER * n as f64 {
             total += n;
         }
@@ -2878,6 +2944,24 @@ mod tests {
         ) {
             proptest::prop_assert_eq!(flank_may_extend(&a, &b), flank_may_extend_by_sorting(&a, &b));
         }
+
+        /// The same with more keys than classes (keys that share a class:
+        /// the class count's bound must not change the answer) and long
+        /// flanks, a shared stretch put at a random place of both.
+        #[test]
+        fn flank_classes_only_bound_the_count(
+            a in proptest::collection::vec(0u64..700, 0..150),
+            b in proptest::collection::vec(0u64..700, 0..150),
+            shared in proptest::collection::vec(0u64..700, 0..12),
+            (at_a, at_b) in (0usize..150, 0usize..150),
+        ) {
+            let put = |k: &[u64], at: usize| -> Vec<u64> {
+                let at = at.min(k.len());
+                [&k[..at], &shared[..], &k[at..]].concat()
+            };
+            let (a, b) = (put(&a, at_a), put(&b, at_b));
+            proptest::prop_assert_eq!(flank_may_extend(&a, &b), flank_may_extend_by_sorting(&a, &b));
+        }
     }
 
     #[test]
@@ -2923,6 +3007,88 @@ mod tests {
             0.0
         } else {
             inter as f64 / union as f64
+        }
+    }
+
+    /// `copied_units` as it was: a flag per token of each side, set for
+    /// the copied steps, counted per unit.
+    fn copied_units_by_flags(
+        al: &Alignment,
+        ua: &[Range<usize>],
+        a0: usize,
+        ub: &[Range<usize>],
+        b0: usize,
+    ) -> (usize, usize) {
+        let mut eq_a = vec![false; al.a_len()];
+        let mut eq_b = vec![false; al.b_len()];
+        let last = al.ops.len().saturating_sub(1);
+        for (i, op) in al.ops.iter().enumerate() {
+            if op.tag == align::OpTag::Equal
+                || ((i == 0 || i == last)
+                    && matches!(op.tag, align::OpTag::Delete | align::OpTag::Insert))
+            {
+                eq_a[op.a()].iter_mut().for_each(|x| *x = true);
+                eq_b[op.b()].iter_mut().for_each(|x| *x = true);
+            }
+        }
+        let covered = |eq: &[bool], units: &[Range<usize>], base: usize| {
+            let end = base + eq.len();
+            let first = units.partition_point(|u| u.end <= base);
+            let mut total = 0;
+            for u in units[first..].iter().take_while(|u| u.start < end) {
+                let n = u.len();
+                let inside = (u.start.max(base)..u.end.min(end))
+                    .filter(|&i| eq[i - base])
+                    .count();
+                if n > 0 && inside as f64 >= UNIT_COVER * n as f64 {
+                    total += n;
+                }
+            }
+            total
+        };
+        (covered(&eq_a, ua, a0), covered(&eq_b, ub, b0))
+    }
+
+    /// Units of a window of `n` tokens, cut after the tokens `cuts` names.
+    fn units_of(n: usize, cuts: &[bool]) -> Vec<Range<usize>> {
+        let mut units = Vec::new();
+        let mut start = 0;
+        for i in 0..n {
+            if i + 1 == n || cuts[i % cuts.len()] {
+                units.push(start..i + 1);
+                start = i + 1;
+            }
+        }
+        units
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+        /// Units' coverage counted from the steps' ranges is the coverage
+        /// counted from a flag per token, for trimmed alignments (moved
+        /// blocks included: long sides with swapped halves) anywhere in
+        /// their windows.
+        #[test]
+        fn copied_units_by_ranges_are_copied_units_by_flags(
+            a in proptest::collection::vec(0u64..6, 0..90),
+            b in proptest::collection::vec(0u64..6, 0..90),
+            swap in any::<bool>(),
+            cuts in proptest::collection::vec(proptest::bool::weighted(0.15), 1..20),
+            (a0, b0) in (0usize..30, 0usize..30),
+        ) {
+            let b = if swap {
+                let h = a.len() / 2;
+                [&a[h..], &a[..h]].concat()
+            } else {
+                b
+            };
+            let (pa, pb, al) = align::align_keys(&a, &b).trim(&a, &b);
+            let (ua, ub) = (units_of(a0 + a.len() + 10, &cuts), units_of(b0 + b.len() + 10, &cuts));
+            let (a0, b0) = (a0 + pa.start, b0 + pb.start);
+            prop_assert_eq!(
+                copied_units(&al, &ua, a0, &ub, b0),
+                copied_units_by_flags(&al, &ua, a0, &ub, b0)
+            );
         }
     }
 

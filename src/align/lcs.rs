@@ -40,7 +40,18 @@ pub const MAX_TABLE_WORDS: usize = 1 << 21;
 /// The runs of a longest common subsequence of `a` and `b`, in order,
 /// covering both sequences; `None` when the pair is too large for a bit
 /// table of `max_words` words (see [`MAX_TABLE_WORDS`]).
+#[cfg(test)]
 pub fn runs(a: &[u64], b: &[u64], max_words: usize) -> Option<Vec<Run>> {
+    let mut out = Vec::new();
+    runs_into(a, b, max_words, &mut out).then_some(out)
+}
+
+/// [`runs`] into `out` (emptied first, its allocation reused: verification
+/// aligns hundreds of thousands of regions); false, `out` empty, when the
+/// pair is too large for the bit table.
+#[inline]
+pub fn runs_into(a: &[u64], b: &[u64], max_words: usize, out: &mut Vec<Run>) -> bool {
+    out.clear();
     let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     let (ma, mb) = (&a[prefix..], &b[prefix..]);
     let suffix = ma
@@ -52,13 +63,17 @@ pub fn runs(a: &[u64], b: &[u64], max_words: usize) -> Option<Vec<Run>> {
     let (ma, mb) = (&ma[..ma.len() - suffix], &mb[..mb.len() - suffix]);
     let words = ma.len().div_ceil(64);
     if words.saturating_mul(mb.len()) > max_words {
-        return None;
+        return false;
     }
-    let mut out = Builder::default();
-    out.step(true, prefix, prefix);
-    middle(ma, mb, prefix, &mut out);
-    out.step(true, suffix, suffix);
-    Some(out.finish())
+    let mut runs = Builder {
+        runs: std::mem::take(out),
+        at: (0, 0),
+    };
+    runs.step(true, prefix, prefix);
+    middle(ma, mb, prefix, &mut runs);
+    runs.step(true, suffix, suffix);
+    *out = runs.finish();
+    true
 }
 
 /// Collects single steps into runs.
@@ -116,6 +131,8 @@ fn middle(a: &[u64], b: &[u64], offset: usize, out: &mut Builder) {
 #[derive(Default)]
 struct Scratch {
     table: Option<KeyTable<u32>>,
+    /// Key to match mask, for an `a` of at most 64 tokens (one word).
+    masks1: Option<KeyTable<u64>>,
     masks: Vec<u64>,
     rows: Vec<u64>,
     row: Vec<u64>,
@@ -137,6 +154,9 @@ impl Scratch {
         if self.table.as_ref().is_some_and(|t| t.slots() > KEEP_WORDS) {
             self.table = None;
         }
+        if self.masks1.as_ref().is_some_and(|t| t.slots() > KEEP_WORDS) {
+            self.masks1 = None;
+        }
     }
 }
 
@@ -146,6 +166,15 @@ thread_local! {
 
 /// [`middle`] with the thread's lists.
 fn middle_in(a: &[u64], b: &[u64], out: &mut Builder, s: &mut Scratch) {
+    if a.len() <= 64 {
+        middle_one_word(a, b, out, s);
+    } else {
+        middle_words(a, b, out, s);
+    }
+}
+
+/// [`middle_in`] for any length of `a`: rows of ⌈m/64⌉ words.
+fn middle_words(a: &[u64], b: &[u64], out: &mut Builder, s: &mut Scratch) {
     let (m, n) = (a.len(), b.len());
     // Both sequences are read backwards, so that the traceback, which walks
     // from the table's last cell to its first, meets them front to back.
@@ -177,28 +206,74 @@ fn middle_in(a: &[u64], b: &[u64], out: &mut Builder, s: &mut Scratch) {
         }
         rows[j * words..(j + 1) * words].copy_from_slice(row);
     }
-    // Traceback. (i, j): the last i tokens of a and the last j of b remain;
-    // the next of each is a[m - i] and b[n - j].
+    traceback(a, b, out, |i, j| {
+        rows[(j - 1) * words + i / 64] >> (i % 64) & 1 == 1
+    });
+}
+
+/// [`middle_in`] for an `a` of at most 64 tokens: a row is one word, and
+/// the key table holds the match masks themselves (most candidate regions
+/// are a sentence or two). The same rows, so the same alignment.
+fn middle_one_word(a: &[u64], b: &[u64], out: &mut Builder, s: &mut Scratch) {
+    let table = match &mut s.masks1 {
+        Some(t) => {
+            t.reset(a.len());
+            t
+        }
+        None => s.masks1.insert(KeyTable::new(a.len())),
+    };
+    for (i, key) in a.iter().rev().enumerate() {
+        *table.entry(*key).0 |= 1 << i;
+    }
+    let rows = &mut s.rows;
+    rows.clear();
+    rows.resize(b.len(), 0);
+    let mut v = u64::MAX;
+    for (row, key) in rows.iter_mut().zip(b.iter().rev()) {
+        if let Some(&mk) = table.get(*key) {
+            let u = v & mk;
+            v = v.wrapping_add(u) | (v & !mk);
+        }
+        *row = v;
+    }
+    traceback(a, b, out, |i, j| rows[j - 1] >> i & 1 == 1);
+}
+
+/// Walks the LCS table back from its last cell: equal tokens are taken
+/// whenever the next of each side are equal (a run at a time); otherwise
+/// a's next token is dropped when `drop_a(i - 1, j)` (bit i - 1 of the row
+/// for the last j tokens of b is set: dropping it keeps the LCS), else
+/// b's.
+fn traceback(a: &[u64], b: &[u64], out: &mut Builder, drop_a: impl Fn(usize, usize) -> bool) {
+    let (m, n) = (a.len(), b.len());
+    // (i, j): the last i tokens of a and the last j of b remain; the next
+    // of each is a[m - i] and b[n - j].
     let (mut i, mut j) = (m, n);
+    // Tokens of a and b dropped since the last equal run.
+    let (mut da, mut db) = (0, 0);
     while i > 0 && j > 0 {
         if a[m - i] == b[n - j] {
-            out.step(true, 1, 1);
-            i -= 1;
-            j -= 1;
+            let run = 1 + a[m - i + 1..]
+                .iter()
+                .zip(&b[n - j + 1..])
+                .take_while(|(x, y)| x == y)
+                .count();
+            out.step(false, da, db);
+            (da, db) = (0, 0);
+            out.step(true, run, run);
+            i -= run;
+            j -= run;
             continue;
         }
-        // Dropping a's next token keeps the LCS when bit i - 1 of the row
-        // for j tokens of b is set.
-        let bit = i - 1;
-        if rows[(j - 1) * words + bit / 64] >> (bit % 64) & 1 == 1 {
-            out.step(false, 1, 0);
+        if drop_a(i - 1, j) {
+            da += 1;
             i -= 1;
         } else {
-            out.step(false, 0, 1);
+            db += 1;
             j -= 1;
         }
     }
-    out.step(false, i, j);
+    out.step(false, da + i, db + j);
 }
 
 /// The match masks of `a` read backwards, `words` 64-bit words each, into
@@ -309,6 +384,87 @@ mod tests {
         assert_eq!(check_runs(&[1, 2], &[], &r), 0);
         let r = runs(&[1, 2, 3], &[1, 2, 3], MAX_TABLE_WORDS).unwrap();
         assert_eq!(r.len(), 1);
+    }
+
+    /// The runs [`middle_words`] finds for a pair with no common first or
+    /// last token (the general path, whatever `a`'s length).
+    fn middle_by_words(a: &[u64], b: &[u64]) -> Vec<Run> {
+        let mut out = Builder::default();
+        middle_words(a, b, &mut out, &mut Scratch::default());
+        out.finish()
+    }
+
+    /// The traceback as it was first written, a token at a time (the
+    /// reference the run-at-a-time [`traceback`] must equal).
+    fn middle_token_by_token(a: &[u64], b: &[u64]) -> Vec<Run> {
+        let (m, n) = (a.len(), b.len());
+        let words = m.div_ceil(64);
+        let mut s = Scratch::default();
+        let table = masks(a, words, &mut s.table, &mut s.masks);
+        let mut rows = vec![0u64; n * words];
+        let mut row = vec![u64::MAX; words];
+        for (j, key) in b.iter().rev().enumerate() {
+            if let Some(&k) = table.get(*key) {
+                let mask = &s.masks[k as usize * words..(k as usize + 1) * words];
+                let mut carry = false;
+                for (v, &mk) in row.iter_mut().zip(mask) {
+                    let u = *v & mk;
+                    let (s1, c1) = v.overflowing_add(u);
+                    let (s2, c2) = s1.overflowing_add(carry as u64);
+                    carry = c1 | c2;
+                    *v = s2 | (*v & !mk);
+                }
+            }
+            rows[j * words..(j + 1) * words].copy_from_slice(&row);
+        }
+        let mut out = Builder::default();
+        let (mut i, mut j) = (m, n);
+        while i > 0 && j > 0 {
+            if a[m - i] == b[n - j] {
+                out.step(true, 1, 1);
+                (i, j) = (i - 1, j - 1);
+            } else if rows[(j - 1) * words + (i - 1) / 64] >> ((i - 1) % 64) & 1 == 1 {
+                out.step(false, 1, 0);
+                i -= 1;
+            } else {
+                out.step(false, 0, 1);
+                j -= 1;
+            }
+        }
+        out.step(false, i, j);
+        out.finish()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+        /// Taking equal runs whole and differences in one step picks the
+        /// same runs as the token-at-a-time traceback, on either path.
+        #[test]
+        fn runs_at_a_time_are_the_token_at_a_time_runs(
+            a in prop::collection::vec(0u64..5, 1..150),
+            b in prop::collection::vec(0u64..5, 1..150),
+        ) {
+            let want = middle_token_by_token(&a, &b);
+            prop_assert_eq!(&middle_by_words(&a, &b), &want);
+            let mut out = Builder::default();
+            middle_in(&a, &b, &mut out, &mut Scratch::default());
+            prop_assert_eq!(&out.finish(), &want);
+        }
+
+        /// The one-word path picks the very same runs as the general one
+        /// (same rows, same traceback), on small alphabets (many ties) and
+        /// up to 64 tokens of `a`.
+        #[test]
+        fn one_word_rows_give_the_same_runs(
+            a in prop::collection::vec(0u64..5, 1..=64),
+            b in prop::collection::vec(0u64..5, 1..120),
+        ) {
+            let mut out = Builder::default();
+            middle_one_word(&a, &b, &mut out, &mut Scratch::default());
+            let runs = out.finish();
+            prop_assert_eq!(&runs, &middle_by_words(&a, &b));
+            check_runs(&a, &b, &runs);
+        }
     }
 
     proptest! {
