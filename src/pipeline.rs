@@ -3335,6 +3335,29 @@ mod tests {
 
     /// The unit starts of every document of `texts`, as `find_pairs` keeps
     /// them, and the corpus.
+    /// Two documents of `words` joined by `seps`, cut at word `split`
+    /// (taken modulo the words, so each gets one), printed: their texts,
+    /// corpus, unit starts and token counts.
+    fn two_printed(
+        words: &[&str],
+        seps: &[&str],
+        split: usize,
+    ) -> (Vec<String>, Corpus, UnitStarts, Vec<usize>) {
+        let split = split % (words.len() - 1) + 1;
+        let text = |w: &[&str], s: &[&str]| -> String {
+            w.iter().zip(s).flat_map(|(w, s)| [*w, *s]).collect()
+        };
+        let texts = vec![
+            text(&words[..split], &seps[..split]),
+            text(&words[split..], &seps[split..]),
+        ];
+        let (corpus, starts_of) = printed(&texts);
+        let n = (0..2)
+            .map(|d| starts_of[d].last().map_or(0, |u| u.token as usize))
+            .collect();
+        (texts, corpus, starts_of, n)
+    }
+
     fn printed(texts: &[String]) -> (Corpus, UnitStarts) {
         let corpus = Corpus {
             docs: (texts.iter())
@@ -3414,16 +3437,7 @@ mod tests {
             starts in (0usize..200, 0usize..200),
             lens in (1usize..60, 1usize..60),
         ) {
-            let split = split % (words.len() - 1) + 1;
-            let text = |w: &[&str], s: &[&str]| -> String {
-                w.iter().zip(s).flat_map(|(w, s)| [*w, *s]).collect()
-            };
-            let texts = vec![
-                text(&words[..split], &seps[..split]),
-                text(&words[split..], &seps[split..]),
-            ];
-            let (corpus, starts_of) = printed(&texts);
-            let n: Vec<usize> = (0..2).map(|d| starts_of[d].last().map_or(0, |u| u.token as usize)).collect();
+            let (texts, corpus, starts_of, n) = two_printed(&words, &seps, split);
             prop_assume!(n[0] > 0 && n[1] > 0);
             let kb = KeyBytes::new(&corpus, &starts_of, KEY_BLOCK);
             let (ua_s, ub_s) = (&starts_of[0], &starts_of[1]);
@@ -3498,16 +3512,7 @@ mod tests {
             lens in (1usize..60, 1usize..60),
             cuts in (0usize..100, 0usize..100, 0usize..100, 0usize..100),
         ) {
-            let split = split % (words.len() - 1) + 1;
-            let text = |w: &[&str], s: &[&str]| -> String {
-                w.iter().zip(s).flat_map(|(w, s)| [*w, *s]).collect()
-            };
-            let texts = vec![
-                text(&words[..split], &seps[..split]),
-                text(&words[split..], &seps[split..]),
-            ];
-            let (corpus, starts_of) = printed(&texts);
-            let n: Vec<usize> = (0..2).map(|d| starts_of[d].last().map_or(0, |u| u.token as usize)).collect();
+            let (texts, corpus, starts_of, n) = two_printed(&words, &seps, split);
             prop_assume!(n[0] > 0 && n[1] > 0);
             let kb = KeyBytes::new(&corpus, &starts_of, KEY_BLOCK);
             prop_assume!(kb.doc(1).is_some());
