@@ -773,8 +773,9 @@ impl Window {
     }
 
     /// The first unit of the window around tokens `r` and the one after
-    /// its last (see [`Window::around`]).
-    fn units_around(units: &[UnitStart], r: &Range<usize>, pad: usize) -> (usize, usize) {
+    /// its last (see [`Window::around`]). Verification asks for them once
+    /// per region and pad, and passes them to what reads that window.
+    fn units_around(units: &[UnitStart], r: &Range<usize>, pad: usize) -> UnitsAround {
         let last = units.len() - 1;
         let unit_of = |t: usize| {
             units
@@ -808,7 +809,12 @@ impl Window {
     /// Makes this window the one [`Window::around`] gives, reusing its
     /// lists.
     fn fill(&mut self, text: &str, units: &[UnitStart], r: &Range<usize>, pad: usize) {
-        let (u0, u1) = Window::units_around(units, r, pad);
+        self.fill_units(text, units, Window::units_around(units, r, pad));
+    }
+
+    /// [`Window::fill`] with the window's units, `Window::units_around`'s
+    /// answer for its region and pad.
+    fn fill_units(&mut self, text: &str, units: &[UnitStart], (u0, u1): UnitsAround) {
         let (b0, b1) = (units[u0].byte as usize, units[u1].byte as usize);
         let first_token = units[u0].token as usize;
         let slice = &text[b0..b1];
@@ -839,9 +845,9 @@ impl Window {
         self.bytes = b0..b1;
     }
 
-    /// Makes this window the one [`Window::around`] gives with `pad`, where
-    /// `narrow` is a window within it (b's window around the same region,
-    /// unpadded): only the text on either side of `narrow` is tokenized,
+    /// Makes this window the one [`Window::fill_units`] gives with `around`
+    /// (units around a region with a pad), where `narrow` is a window
+    /// within it (b's window around the same region, unpadded): only the text on either side of `narrow` is tokenized,
     /// `narrow`'s tokens are copied. On the 20,000-document corpus a seventh
     /// of verification's windows are widened ones, more than a quarter of
     /// the tokens it reads; a third of those were `narrow`'s, tokenized a
@@ -860,10 +866,9 @@ impl Window {
         piece: &mut Vec<Token>,
         text: &str,
         units: &[UnitStart],
-        r: &Range<usize>,
-        pad: usize,
+        around: UnitsAround,
     ) {
-        let (u0, u1) = Window::units_around(units, r, pad);
+        let (u0, u1) = around;
         let (b0, b1) = (units[u0].byte as usize, units[u1].byte as usize);
         let inner = narrow.bytes.clone();
         let cut_clean = |at: usize| at == b0 || at == b1 || ends_tokens_before(text, at);
@@ -871,7 +876,7 @@ impl Window {
         let pieces =
             b0 <= inner.start && inner.end <= b1 && cut_clean(inner.start) && cut_clean(inner.end);
         if !pieces {
-            return self.fill(text, units, r, pad);
+            return self.fill_units(text, units, around);
         }
         let (tokens, keys) = (&mut self.tokens, &mut self.keys);
         tokens.clear();
@@ -892,7 +897,7 @@ impl Window {
         push(inner.end..b1, tokens, keys);
         if tokens.len() != expected {
             // The rare window with units of its own (see `fill`).
-            return self.fill(text, units, r, pad);
+            return self.fill_units(text, units, around);
         }
         let first_token = units[u0].token as usize;
         unit_ranges(&units[u0..=u1], &mut self.units);
@@ -913,6 +918,10 @@ impl Window {
         s..e
     }
 }
+
+/// The first unit of a window and the one after its last, as indices
+/// into its document's unit starts ([`Window::units_around`]).
+type UnitsAround = (usize, usize);
 
 /// The units of a window of unit starts `starts` (its units' and the next
 /// one's), as token ranges from the window's first token, into `out`.
@@ -943,16 +952,16 @@ fn ends_tokens_before(text: &str, at: usize) -> bool {
 /// so the count is at least the words the keys share; it is the keys'
 /// when b's window is the document's tokens there (its edges are cuts
 /// where tokens end, [`ends_tokens_before`]), else no bound is given.
-/// `lists` are reused.
+/// `(u0, u1)` are the units of b's window around `rb`
+/// ([`Window::units_around`], unpadded). `lists` are reused.
 fn may_share(
     wa: &Window,
     ra: &Range<usize>,
     (text_b, units_b, kb): (&str, &[UnitStart], &[u8]),
-    rb: &Range<usize>,
+    (rb, (u0, u1)): (&Range<usize>, UnitsAround),
     lists: &mut BoundLists,
 ) -> bool {
     let BoundLists { units, counts, .. } = lists;
-    let (u0, u1) = Window::units_around(units_b, rb, 0);
     let (b0, b1) = (units_b[u0].byte as usize, units_b[u1].byte as usize);
     let clean = |at: usize| at == 0 || at == text_b.len() || ends_tokens_before(text_b, at);
     if !clean(b0) || !clean(b1) {
@@ -1077,22 +1086,22 @@ fn verify_group(
         let units_b = &unit_starts[b_doc.index()];
         let keys_b = key_bytes.doc(b_doc.index());
         for (ra, rb, hamming) in merged.iter().cloned() {
+            // b's window around the region: its units found once.
+            let around = Window::units_around(units_b, &rb, 0);
             if let Some(kb) = keys_b {
                 let b = (text_b.as_str(), units_b, kb);
-                if !may_share(&wa, &ra, b, &rb, &mut lists) {
+                if !may_share(&wa, &ra, b, (&rb, around), &mut lists) {
                     continue;
                 }
             }
-            wb.fill(text_b, units_b, &rb, 0);
-            let widen_b =
-                |w: &mut Window| w.widen(&wb, &mut piece, text_b, units_b, &rb, WIDEN_TOKENS);
+            wb.fill_units(text_b, units_b, around);
             let texts = (text_a.as_str(), text_b.as_str());
-            let bound_b = keys_b.map(|kb| ((text_b.as_str(), units_b, kb, &rb), &mut lists));
+            let bound_b = keys_b.map(|kb| (kb, &mut lists));
             let Some(m) = verify_region(
                 texts,
                 &wa,
                 &wb,
-                (&mut wider, widen_b, bound_b),
+                ((&mut wider, &mut piece, units_b, &rb), bound_b),
                 wa.local(&ra),
                 wb.local(&rb),
                 opts,
@@ -1128,12 +1137,18 @@ fn verify_group(
     out
 }
 
-/// Document b as the bounds on key bytes read it (its text, unit starts,
-/// key bytes and the candidate's region of it) and their lists.
-type BoundB<'a> = (
-    (&'a str, &'a [UnitStart], &'a [u8], &'a Range<usize>),
-    &'a mut BoundLists,
+/// What widening reads of document b: the window it fills, the list for
+/// its pieces' tokens ([`Window::widen`]), b's unit starts and the
+/// candidate's region of b.
+type WidenB<'a> = (
+    &'a mut Window,
+    &'a mut Vec<Token>,
+    &'a [UnitStart],
+    &'a Range<usize>,
 );
+
+/// Document b's key bytes, for the bounds on them, and their lists.
+type BoundB<'a> = (&'a [u8], &'a mut BoundLists);
 
 /// A candidate region of a document pair: tokens of a, tokens of b, the
 /// smallest Hamming distance of its seeds.
@@ -1190,13 +1205,13 @@ const MIN_SHARED_WORDS: f64 = 0.5;
 /// aligned again over a region widened by [`WIDEN_TOKENS`], and the wider
 /// result is kept when it passes, overlaps the narrow passage on both sides
 /// (it is the same copy, not a neighbouring one) and has [`MIN_WIDEN_GAIN`]
-/// more equal words. `widen_b` fills `wider` with b's widened window when it
-/// is needed.
+/// more equal words. b's widened window is filled (in `widen_b`'s window)
+/// when it is needed.
 fn verify_region(
     texts: (&str, &str),
     wa: &Window,
     wb: &Window,
-    (wider, widen_b, bound_b): (&mut Window, impl FnOnce(&mut Window), Option<BoundB<'_>>),
+    (widen_b, bound_b): (WidenB<'_>, Option<BoundB<'_>>),
     ra: Range<usize>,
     rb: Range<usize>,
     opts: &MatchOptions,
@@ -1231,10 +1246,15 @@ fn verify_region(
     if inner {
         return passage(wb, narrow);
     }
+    // b's widened window: its units found once, for the bound and the
+    // window.
+    let (wider, piece, units_b, rb_doc) = widen_b;
+    let around = Window::units_around(units_b, rb_doc, WIDEN_TOKENS);
     // The flank test below, on key bytes, before b's widened window is
     // tokenized: when it fails, so does the test.
-    if let Some((b, lists)) = bound_b {
+    if let Some((kb, lists)) = bound_b {
         let a = (wa, &ua, &narrow.0);
+        let b = (texts.1, units_b, kb, around);
         if !widened_flanks_may_extend(a, (wb, &ub, &narrow.1), b, lists) {
             return passage(wb, narrow);
         }
@@ -1242,7 +1262,7 @@ fn verify_region(
     // Widening needs the units beyond b's window: tokenize them now (most
     // candidates fail or stay inside before this).
     let wb_narrow = wb;
-    widen_b(wider);
+    wider.widen(wb_narrow, piece, texts.1, units_b, around);
     let wb = &*wider;
     let shift = |r: &Range<usize>| {
         let by = wb_narrow.first_token - wb.first_token;
@@ -1291,14 +1311,15 @@ fn widen_region(units: &[Range<usize>], len: usize, r: &Range<usize>) -> Range<u
 /// cuts where tokens end), else no bound is given. On the 20,000-document
 /// corpus 161,114 passages are widened and 116,051 of them stop at the
 /// flank test; 77,338 of those now stop here, before their widened window
-/// is tokenized (and the flank test run on the keys).
+/// is tokenized (and the flank test run on the keys). `(u0, u1)` are the
+/// units of b's widened window ([`Window::units_around`] with
+/// [`WIDEN_TOKENS`]).
 fn widened_flanks_may_extend(
     (wa, ua, na): (&Window, &Range<usize>, &Range<usize>),
     (wb, ub, nb): (&Window, &Range<usize>, &Range<usize>),
-    (text_b, units_b, kb, rb): (&str, &[UnitStart], &[u8], &Range<usize>),
+    (text_b, units_b, kb, (u0, u1)): (&str, &[UnitStart], &[u8], UnitsAround),
     lists: &mut BoundLists,
 ) -> bool {
-    let (u0, u1) = Window::units_around(units_b, rb, WIDEN_TOKENS);
     let (b0, b1) = (units_b[u0].byte as usize, units_b[u1].byte as usize);
     let clean = |at: usize| at == 0 || at == text_b.len() || ends_tokens_before(text_b, at);
     if ![b0, b1, wb.bytes.start, wb.bytes.end]
@@ -3203,7 +3224,8 @@ mod tests {
             for s in 0..whole.tokens.len() - 2 {
                 let r = s..s + 2;
                 let narrow = Window::around(&text, &units, &r, 0);
-                wider.widen(&narrow, &mut Vec::new(), &text, &units, &r, WIDEN_TOKENS);
+                let around = Window::units_around(&units, &r, WIDEN_TOKENS);
+                wider.widen(&narrow, &mut Vec::new(), &text, &units, around);
                 assert_eq!(
                     wider,
                     Window::around(&text, &units, &r, WIDEN_TOKENS),
@@ -3301,7 +3323,8 @@ mod tests {
             // the text at its edges (the tokens of the pieces, or the
             // window filled whole).
             let narrow = Window::around(&text, &units, &r, 0);
-            reused.widen(&narrow, &mut Vec::new(), &text, &units, &r, pad);
+            let around = Window::units_around(&units, &r, pad);
+            reused.widen(&narrow, &mut Vec::new(), &text, &units, around);
             prop_assert_eq!(&reused, &w);
             // Always: units cover the window's own tokens, in order.
             prop_assert_eq!(w.units.first().map(|u| u.start), Some(0));
@@ -3413,8 +3436,10 @@ mod tests {
         let wa = Window::around(a, &starts[0], &(0..12), 0);
         let mut lists = BoundLists::default();
         let b = (texts[1].as_str(), &starts[1], kb.doc(1).unwrap());
-        assert!(!may_share(&wa, &(0..9), b, &(0..7), &mut lists));
-        assert!(may_share(&wa, &(0..9), b, &(7..16), &mut lists));
+        let rb = |r: Range<usize>| (r.clone(), Window::units_around(&starts[1], &r, 0));
+        let (no, yes) = (rb(0..7), rb(7..16));
+        assert!(!may_share(&wa, &(0..9), b, (&no.0, no.1), &mut lists));
+        assert!(may_share(&wa, &(0..9), b, (&yes.0, yes.1), &mut lists));
     }
 
     proptest! {
@@ -3449,7 +3474,8 @@ mod tests {
             let keys_b = keys_b.unwrap();
             let mut lists = BoundLists::default();
             let b = (texts[1].as_str(), ub_s, keys_b);
-            let may = may_share(&wa, &ra, b, &rb, &mut lists);
+            let around = Window::units_around(ub_s, &rb, 0);
+            let may = may_share(&wa, &ra, b, (&rb, around), &mut lists);
             prop_assert!(lists.counts.iter().all(|&c| c == 0));
             // The filter as `verify_region` applies it.
             let wb = Window::around(&texts[1], ub_s, &rb, 0);
@@ -3532,7 +3558,8 @@ mod tests {
             };
             let (na, nb) = (within(&ua, cuts.0, cuts.1), within(&ub, cuts.2, cuts.3));
             let mut lists = BoundLists::default();
-            let b = (texts[1].as_str(), &units_b[..], kb.doc(1).unwrap(), &rb);
+            let around = Window::units_around(units_b, &rb, WIDEN_TOKENS);
+            let b = (texts[1].as_str(), &units_b[..], kb.doc(1).unwrap(), around);
             let coarse = widened_flanks_may_extend((&wa, &ua, &na), (&wb, &ub, &nb), b, &mut lists);
             prop_assert!(lists.seen.iter().all(|&c| c == (0, 0)));
             // What `verify_region` does after tokenizing the widened window.
