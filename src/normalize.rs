@@ -725,6 +725,23 @@ impl Sink for Spans<'_> {
     }
 }
 
+/// Tokens moved `by` bytes, appended to `out`.
+struct Moved<'o> {
+    out: &'o mut Vec<Token>,
+    by: usize,
+}
+
+impl Sink for Moved<'_> {
+    #[inline(always)]
+    fn token(&mut self, span: Span, hash: u64, number: bool) {
+        self.out.push(Token {
+            span: Span::new(span.start + self.by, span.end + self.by),
+            hash,
+            number,
+        });
+    }
+}
+
 /// The tokenizer's state between characters, on bytes.
 struct Tokenizer<'o, B, S> {
     out: &'o mut S,
@@ -827,6 +844,15 @@ pub fn tokenize_into(text: &str, out: &mut Vec<Token>) {
 pub fn tokenize_keyed_into(text: &str, out: &mut Vec<Token>) {
     out.clear();
     tokenize_with::<FastHash, _>(text, out);
+}
+
+/// The tokens of [`tokenize_keyed_into`], each moved `by` bytes (`text`
+/// is a slice starting there), appended to `out`: verification's windows
+/// hold their tokens' spans in document bytes, which were moved in a pass
+/// of their own. A property test checks them against
+/// [`tokenize_keyed_into`]'s.
+pub fn tokenize_keyed_moved_into(text: &str, by: usize, out: &mut Vec<Token>) {
+    tokenize_with::<FastHash, _>(text, &mut Moved { out, by });
 }
 
 /// The byte spans of the tokens of `text` that [`tokenize_into`] cuts,
@@ -1508,6 +1534,27 @@ mod tests {
             want.extend(keyed.iter().map(|t| Span::new(t.span.start + by, t.span.end + by)));
             tokenize_spans_into(&s, by, &mut spans);
             prop_assert_eq!(spans, want, "text {:?}", s);
+        }
+
+        /// The keyed tokens moved are the keyed tokenizer's, appended to
+        /// what the list held.
+        #[test]
+        fn moved_keyed_tokens_equal_keyed_tokens(
+            s in prop_oneof![any::<String>(), mixed_strategy(), arabic_run_strategy(), text_strategy()],
+            by in 0usize..1000,
+            held in 0usize..3,
+        ) {
+            let mut keyed = Vec::new();
+            tokenize_keyed_into(&s, &mut keyed);
+            let old = Token { span: Span::new(0, 1), hash: 7, number: true };
+            let mut tokens = vec![old; held];
+            tokenize_keyed_moved_into(&s, by, &mut tokens);
+            let mut want = vec![old; held];
+            want.extend(keyed.iter().map(|t| Token {
+                span: Span::new(t.span.start + by, t.span.end + by),
+                ..*t
+            }));
+            prop_assert_eq!(&tokens, &want, "text {:?}", s);
         }
 
         /// Runs of Arabic letters (hashed from the text itself while they

@@ -822,10 +822,13 @@ impl Window {
         // The window's tokens are counted in advance (the document's units
         // say how many), so the list grows at most once.
         let expected = units[u1].token as usize - first_token;
-        let tokens = &mut self.tokens;
+        let (tokens, keys) = (&mut self.tokens, &mut self.keys);
         tokens.clear();
+        keys.clear();
         tokens.reserve(expected);
-        normalize::tokenize_keyed_into(slice, tokens);
+        keys.reserve(expected);
+        normalize::tokenize_keyed_moved_into(slice, b0, tokens);
+        keys.extend(tokens.iter().map(|t| t.hash));
         if tokens.len() == expected {
             unit_ranges(&units[u0..=u1], &mut self.units);
         } else {
@@ -834,13 +837,15 @@ impl Window {
             // slice's tokens are not the document's there, so it gets
             // units of its own (off by a token at that edge, never out of
             // its bounds).
-            self.units = segment::units(&segment::breaks(slice, tokens));
+            let in_slice: Vec<Token> = tokens
+                .iter()
+                .map(|t| Token {
+                    span: Span::new(t.span.start - b0, t.span.end - b0),
+                    ..*t
+                })
+                .collect();
+            self.units = segment::units(&segment::breaks(slice, &in_slice));
         }
-        for t in tokens.iter_mut() {
-            t.span = Span::new(t.span.start + b0, t.span.end + b0);
-        }
-        self.keys.clear();
-        self.keys.extend(tokens.iter().map(|t| t.hash));
         self.first_token = first_token;
         self.bytes = b0..b1;
     }
@@ -858,12 +863,10 @@ impl Window {
     /// or mark before the cut ends any token and leaves nothing pending,
     /// except `.` and `,`, which may join digits (a letter or digit before
     /// it might go on past the cut: "x㎡" is the tokens "xm", "2").
-    /// Otherwise the window is filled whole. `piece` is a list for the
-    /// pieces' tokens, reused.
+    /// Otherwise the window is filled whole.
     fn widen(
         &mut self,
         narrow: &Window,
-        piece: &mut Vec<Token>,
         text: &str,
         units: &[UnitStart],
         around: UnitsAround,
@@ -883,13 +886,10 @@ impl Window {
         keys.clear();
         tokens.reserve(expected);
         keys.reserve(expected);
-        let mut push = |at: Range<usize>, tokens: &mut Vec<Token>, keys: &mut Vec<u64>| {
-            normalize::tokenize_keyed_into(&text[at.clone()], piece);
-            tokens.extend(piece.iter().map(|t| Token {
-                span: Span::new(t.span.start + at.start, t.span.end + at.start),
-                ..*t
-            }));
-            keys.extend(piece.iter().map(|t| t.hash));
+        let push = |at: Range<usize>, tokens: &mut Vec<Token>, keys: &mut Vec<u64>| {
+            let from = tokens.len();
+            normalize::tokenize_keyed_moved_into(&text[at.clone()], at.start, tokens);
+            keys.extend(tokens[from..].iter().map(|t| t.hash));
         };
         push(b0..inner.start, tokens, keys);
         tokens.extend_from_slice(&narrow.tokens);
@@ -1032,8 +1032,6 @@ fn verify_group(
     let mut out: Vec<Matched> = Vec::new();
     // b's windows, refilled for each region.
     let (mut wb, mut wider) = (Window::default(), Window::default());
-    // The tokens of a widened window's pieces (`Window::widen`).
-    let mut piece = Vec::new();
     // Lists for the bounds on key bytes.
     let mut lists = BoundLists::default();
     // Each document b's merged regions and passages, in lists reused.
@@ -1101,7 +1099,7 @@ fn verify_group(
                 texts,
                 &wa,
                 &wb,
-                ((&mut wider, &mut piece, units_b, &rb), bound_b),
+                ((&mut wider, units_b, &rb), bound_b),
                 wa.local(&ra),
                 wb.local(&rb),
                 opts,
@@ -1137,15 +1135,9 @@ fn verify_group(
     out
 }
 
-/// What widening reads of document b: the window it fills, the list for
-/// its pieces' tokens ([`Window::widen`]), b's unit starts and the
-/// candidate's region of b.
-type WidenB<'a> = (
-    &'a mut Window,
-    &'a mut Vec<Token>,
-    &'a [UnitStart],
-    &'a Range<usize>,
-);
+/// What widening reads of document b: the window it fills, b's unit
+/// starts and the candidate's region of b.
+type WidenB<'a> = (&'a mut Window, &'a [UnitStart], &'a Range<usize>);
 
 /// Document b's key bytes, for the bounds on them, and their lists.
 type BoundB<'a> = (&'a [u8], &'a mut BoundLists);
@@ -1248,7 +1240,7 @@ fn verify_region(
     }
     // b's widened window: its units found once, for the bound and the
     // window.
-    let (wider, piece, units_b, rb_doc) = widen_b;
+    let (wider, units_b, rb_doc) = widen_b;
     let around = Window::units_around(units_b, rb_doc, WIDEN_TOKENS);
     // The flank test below, on key bytes, before b's widened window is
     // tokenized: when it fails, so does the test.
@@ -1262,7 +1254,7 @@ fn verify_region(
     // Widening needs the units beyond b's window: tokenize them now (most
     // candidates fail or stay inside before this).
     let wb_narrow = wb;
-    wider.widen(wb_narrow, piece, texts.1, units_b, around);
+    wider.widen(wb_narrow, texts.1, units_b, around);
     let wb = &*wider;
     let shift = |r: &Range<usize>| {
         let by = wb_narrow.first_token - wb.first_token;
@@ -3225,7 +3217,7 @@ mod tests {
                 let r = s..s + 2;
                 let narrow = Window::around(&text, &units, &r, 0);
                 let around = Window::units_around(&units, &r, WIDEN_TOKENS);
-                wider.widen(&narrow, &mut Vec::new(), &text, &units, around);
+                wider.widen(&narrow, &text, &units, around);
                 assert_eq!(
                     wider,
                     Window::around(&text, &units, &r, WIDEN_TOKENS),
@@ -3324,7 +3316,7 @@ mod tests {
             // window filled whole).
             let narrow = Window::around(&text, &units, &r, 0);
             let around = Window::units_around(&units, &r, pad);
-            reused.widen(&narrow, &mut Vec::new(), &text, &units, around);
+            reused.widen(&narrow, &text, &units, around);
             prop_assert_eq!(&reused, &w);
             // Always: units cover the window's own tokens, in order.
             prop_assert_eq!(w.units.first().map(|u| u.start), Some(0));
