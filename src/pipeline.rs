@@ -749,7 +749,7 @@ pub const LONG_PASSAGE: usize = 20;
 /// only, not with fingerprints' feature hashes).
 ///
 /// Verification tokenizes about a million windows on a 20,000-document
-/// corpus: a window is refilled in place ([`Window::fill`]) so that its
+/// corpus: a window is refilled in place ([`Window::fill_units`]) so that its
 /// lists are allocated once per document a, not three times per window.
 #[derive(Debug, Default, PartialEq)]
 struct Window {
@@ -766,6 +766,7 @@ impl Window {
     /// side of them (what widening a passage needs). `units` are the
     /// document's unit starts and its end, so a window's units are the
     /// whole document's: the same wherever the window starts.
+    #[cfg(test)]
     fn around(text: &str, units: &[UnitStart], r: &Range<usize>, pad: usize) -> Window {
         let mut w = Window::default();
         w.fill(text, units, r, pad);
@@ -808,6 +809,7 @@ impl Window {
 
     /// Makes this window the one [`Window::around`] gives, reusing its
     /// lists.
+    #[cfg(test)]
     fn fill(&mut self, text: &str, units: &[UnitStart], r: &Range<usize>, pad: usize) {
         self.fill_units(text, units, Window::units_around(units, r, pad));
     }
@@ -1039,8 +1041,7 @@ fn verify_group(
     // Document a is tokenized once for all its candidates; each b only
     // around its region.
     let units_a = &unit_starts[a_doc.index()];
-    let all = 0..units_a.last().map_or(0, |u| u.token as usize);
-    let wa = Window::around(text_a, units_a, &all, 0);
+    let wa = window_of_a(text_a, units_a, group);
     // The first candidate of each document b. Its window's text is
     // fetched into the cache one document b ahead, its unit list two, its
     // entries in the corpus and in `unit_starts` three (each step needs the
@@ -1138,6 +1139,31 @@ fn verify_group(
 /// What widening reads of document b: the window it fills, b's unit
 /// starts and the candidate's region of b.
 type WidenB<'a> = (&'a mut Window, &'a [UnitStart], &'a Range<usize>);
+
+/// Document a's window for its group of candidates: the units around all
+/// their regions of a with [`WIDEN_TOKENS`] on either side (all that
+/// verifying, widening and trimming them reads, in windows of the
+/// document's units), when its edges are cuts where tokens end
+/// ([`ends_tokens_before`]: its tokens are then the document's there);
+/// else the whole document. On the 20,000-document corpus it holds 3.4%
+/// fewer tokens than the whole documents (10% on the 4,000-document one).
+fn window_of_a(text: &str, units: &[UnitStart], group: &[Candidate]) -> Window {
+    let all = 0..units.last().map_or(0, |u| u.token as usize);
+    let lo = group.iter().map(|c| c.a.start as usize).min();
+    let hi = group.iter().map(|c| c.a.end as usize).max();
+    let clean = |at: usize| at == 0 || at == text.len() || ends_tokens_before(text, at);
+    let around = match (lo, hi) {
+        (Some(lo), Some(hi)) if lo < hi => {
+            let (u0, u1) = Window::units_around(units, &(lo..hi), WIDEN_TOKENS);
+            let edges = [units[u0].byte as usize, units[u1].byte as usize];
+            edges.into_iter().all(clean).then_some((u0, u1))
+        }
+        _ => None,
+    };
+    let mut w = Window::default();
+    w.fill_units(text, units, around.unwrap_or_else(|| Window::units_around(units, &all, 0)));
+    w
+}
 
 /// Document b's key bytes, for the bounds on them, and their lists.
 type BoundB<'a> = (&'a [u8], &'a mut BoundLists);
@@ -3275,6 +3301,64 @@ mod tests {
             }
             if right > 0 {
                 prop_assert!(flank_may_extend(&xa, &xb));
+            }
+        }
+
+        /// Document a's window for a group is a stretch of the whole
+        /// document's window, even where a character makes two tokens at a
+        /// unit cut ("㎡"), and every region of the group is verified and
+        /// widened in it as in the whole document's: the same tokens, keys
+        /// and units, the same widened regions.
+        #[test]
+        fn the_window_of_a_is_the_whole_documents_where_verified(
+            words in proptest::collection::vec(
+                proptest::sample::select(&["وقال", "الجيش", "1,200", "Putin", "said", "bei", "½", "ﷺ", "㎡", "."][..]),
+                1..160,
+            ),
+            seps in proptest::collection::vec(
+                proptest::sample::select(&[" ", ". ", "، ", "\n\n", "؟ ", ", ", "", ".", "؟"][..]),
+                160,
+            ),
+            regions in proptest::collection::vec((0usize..300, 1usize..40), 1..4),
+        ) {
+            let text: String = words.iter().zip(&seps).flat_map(|(w, s)| [*w, *s]).collect();
+            let (mut toks, mut breaks) = (Vec::new(), Vec::new());
+            let units = fingerprint_doc(DocId(0), &text, &mut toks, &mut breaks).units;
+            let n = units.last().map_or(0, |u| u.token as usize);
+            prop_assume!(n > 0);
+            let group: Vec<Candidate> = regions
+                .iter()
+                .map(|&(s, l)| Candidate {
+                    a_doc: 0,
+                    b_doc: 1,
+                    a: (s % n) as u32..(s % n + l).min(n) as u32,
+                    b: 0..1,
+                    seeds: 1,
+                    hamming: 0,
+                })
+                .collect();
+            let wa = window_of_a(&text, &units, &group);
+            let whole = Window::around(&text, &units, &(0..n), 0);
+            let (first, last) = (wa.first_token, wa.first_token + wa.tokens.len());
+            prop_assert_eq!(&wa.tokens[..], &whole.tokens[first..last]);
+            prop_assert_eq!(&wa.keys[..], &whole.keys[first..last]);
+            let inside: Vec<Range<usize>> = whole
+                .units
+                .iter()
+                .filter(|u| u.start >= first && u.end <= last)
+                .map(|u| u.start - first..u.end - first)
+                .collect();
+            prop_assert_eq!(&wa.units, &inside);
+            for c in &group {
+                let r = c.a.start as usize..c.a.end as usize;
+                let (la, lw) = (wa.local(&r), whole.local(&r));
+                prop_assert_eq!(la.start + first..la.end + first, lw.clone());
+                let ua = extend_to_units(&wa.units, la.start as u32..la.end as u32);
+                let uw = extend_to_units(&whole.units, lw.start as u32..lw.end as u32);
+                prop_assert_eq!(ua.start + first..ua.end + first, uw.clone());
+                let wide_a = widen_region(&wa.units, wa.tokens.len(), &ua);
+                let wide_w = widen_region(&whole.units, whole.tokens.len(), &uw);
+                prop_assert_eq!(wide_a.start + first..wide_a.end + first, wide_w);
             }
         }
 
