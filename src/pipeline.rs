@@ -3635,7 +3635,7 @@ mod tests {
             let (na, nb) = (within(&ua, cuts.0, cuts.1), within(&ub, cuts.2, cuts.3));
             let mut lists = BoundLists::default();
             let around = Window::units_around(units_b, &rb, WIDEN_TOKENS);
-            let b = (texts[1].as_str(), &units_b[..], kb.doc(1).unwrap(), around);
+            let b = (texts[1].as_str(), units_b, kb.doc(1).unwrap(), around);
             let coarse = widened_flanks_may_extend((&wa, &ua, &na), (&wb, &ub, &nb), b, &mut lists);
             prop_assert!(lists.seen.iter().all(|&c| c == (0, 0)));
             // What `verify_region` does after tokenizing the widened window.
