@@ -3254,6 +3254,22 @@ mod tests {
         assert!(cuts_inside > 0);
     }
 
+    /// Texts of up to `n` words (Arabic, English, numbers, "½ ﷺ ㎡") with
+    /// separators that do and do not end tokens, for the windows' tests.
+    fn window_text(n: usize) -> impl Strategy<Value = String> {
+        let words = proptest::collection::vec(
+            proptest::sample::select(&["وقال", "الجيش", "1,200", "Putin", "said", "bei", "½", "ﷺ", "㎡", "."][..]),
+            1..n,
+        );
+        let seps = proptest::collection::vec(
+            proptest::sample::select(&[" ", ". ", "، ", "\n\n", "؟ ", ", ", "", ".", "؟"][..]),
+            n,
+        );
+        (words, seps).prop_map(|(words, seps)| {
+            words.iter().zip(&seps).flat_map(|(w, s)| [*w, *s]).collect()
+        })
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
         /// The filter never hides an extension that trimming keeps: when
@@ -3311,17 +3327,9 @@ mod tests {
         /// and units, the same widened regions.
         #[test]
         fn the_window_of_a_is_the_whole_documents_where_verified(
-            words in proptest::collection::vec(
-                proptest::sample::select(&["وقال", "الجيش", "1,200", "Putin", "said", "bei", "½", "ﷺ", "㎡", "."][..]),
-                1..160,
-            ),
-            seps in proptest::collection::vec(
-                proptest::sample::select(&[" ", ". ", "، ", "\n\n", "؟ ", ", ", "", ".", "؟"][..]),
-                160,
-            ),
+            text in window_text(160),
             regions in proptest::collection::vec((0usize..300, 1usize..40), 1..4),
         ) {
-            let text: String = words.iter().zip(&seps).flat_map(|(w, s)| [*w, *s]).collect();
             let (mut toks, mut breaks) = (Vec::new(), Vec::new());
             let units = fingerprint_doc(DocId(0), &text, &mut toks, &mut breaks).units;
             let n = units.last().map_or(0, |u| u.token as usize);
@@ -3367,19 +3375,11 @@ mod tests {
         /// region, widened by `pad` tokens), wherever it starts.
         #[test]
         fn a_window_is_the_whole_documents_units(
-            words in proptest::collection::vec(
-                proptest::sample::select(&["وقال", "الجيش", "1,200", "Putin", "said", "bei", "½", "ﷺ", "㎡", "."][..]),
-                1..120,
-            ),
-            seps in proptest::collection::vec(
-                proptest::sample::select(&[" ", ". ", "، ", "\n\n", "؟ ", ", ", "", ".", "؟"][..]),
-                120,
-            ),
+            text in window_text(120),
             start in 0usize..200,
             len in 1usize..60,
             pad in proptest::sample::select(&[0usize, 3, WIDEN_TOKENS][..]),
         ) {
-            let text: String = words.iter().zip(&seps).flat_map(|(w, s)| [*w, *s]).collect();
             let (mut toks, mut breaks) = (Vec::new(), Vec::new());
             let units = fingerprint_doc(DocId(0), &text, &mut toks, &mut breaks).units;
             let whole = tokenize_doc(&text);
