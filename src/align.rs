@@ -7,7 +7,7 @@
 //! original text, so reports can show the words as written.
 
 use crate::document::Span;
-use crate::normalize::{Token, tokenize, tokenize_keyed_into};
+use crate::normalize::{Token, tokenize, tokenize_spans_into};
 use serde::Serialize;
 use std::ops::Range;
 
@@ -249,21 +249,28 @@ impl Alignment {
         if let Some(held) = self.held(side_a) {
             return held.to_vec();
         }
-        // Only the spans are wanted: the tokenizer with the faster hash
-        // cuts the same tokens (contradictions ask for both sides of every
-        // pair they compare).
-        let mut tokens = Vec::new();
-        tokenize_keyed_into(passage.slice(text), &mut tokens);
-        let spans: Vec<Span> = tokens
-            .iter()
-            .map(|t| Span::new(t.span.start + passage.start, t.span.end + passage.start))
-            .collect();
+        let spans = self.passage_spans(side_a, text, passage);
         debug_assert_eq!(
             spans.len(),
-            if side_a { self.a_len() } else { self.b_len() },
+            self.side_len(side_a),
             "passage {passage:?} does not tokenize to the tokens aligned"
         );
         spans
+    }
+
+    /// The token spans of `passage` of `text`, tokenized. Only the spans
+    /// are wanted (contradictions ask for both sides of every pair they
+    /// compare): the tokenizer that hashes nothing writes them into one
+    /// list of the side's length.
+    fn passage_spans(&self, side_a: bool, text: &str, passage: Span) -> Vec<Span> {
+        let mut spans = Vec::with_capacity(self.side_len(side_a));
+        tokenize_spans_into(passage.slice(text), passage.start, &mut spans);
+        spans
+    }
+
+    /// Number of tokens of side a (or b).
+    fn side_len(&self, side_a: bool) -> usize {
+        if side_a { self.a_len() } else { self.b_len() }
     }
 
     /// The spans of one side, if held.
@@ -318,10 +325,7 @@ impl Alignment {
         if self.held(side_a).is_some() {
             return;
         }
-        let spans: Vec<Span> = passage_tokens(text, passage)
-            .iter()
-            .map(|t| t.span)
-            .collect();
+        let spans = self.passage_spans(side_a, text, passage);
         self.hold(side_a, spans);
     }
 

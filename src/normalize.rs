@@ -511,6 +511,9 @@ trait BlockHash: Copy {
     /// Whether finished hashes of short tokens are worth caching
     /// ([`HashCache`]).
     const CACHED: bool;
+    /// Whether tokens are hashed at all ([`NoHash`] says no: the stream
+    /// then does nothing, and the compiler drops what feeds it).
+    const HASHED: bool = true;
     fn new() -> Self;
     fn compress(&mut self, m: u64);
     fn finish(self) -> u64;
@@ -562,6 +565,26 @@ impl BlockHash for FastHash {
     }
 }
 
+/// No hash, for [`tokenize_spans_into`]: the tokenizer cuts the same
+/// tokens and every token's hash is 0.
+#[derive(Clone, Copy)]
+struct NoHash;
+
+impl BlockHash for NoHash {
+    const CACHED: bool = false;
+    const HASHED: bool = false;
+    #[inline(always)]
+    fn new() -> Self {
+        NoHash
+    }
+    #[inline(always)]
+    fn compress(&mut self, _: u64) {}
+    #[inline(always)]
+    fn finish(self) -> u64 {
+        0
+    }
+}
+
 /// A block hash of a byte string fed a few bytes at a time, finished as
 /// the `simhash` crate's feature hash pads a string: the bytes, a 0xff
 /// marker, and the length byte ending the last block. With [`Sip24`] it
@@ -591,6 +614,9 @@ impl<B: BlockHash> Stream<B> {
     /// bytes of `v` are 0).
     #[inline(always)]
     fn push(&mut self, v: u64, n: u32) {
+        if !B::HASHED {
+            return;
+        }
         self.tail |= v << (8 * self.ntail);
         self.len += n as usize;
         let room = 8 - self.ntail;
@@ -625,6 +651,9 @@ impl<B: BlockHash> Stream<B> {
     /// then the length byte ends the last block.
     #[inline]
     fn finish(self) -> u64 {
+        if !B::HASHED {
+            return 0;
+        }
         if self.ntail == 7 {
             return Self::finish_two_blocks(self.s, self.tail, self.len);
         }
@@ -669,9 +698,53 @@ thread_local! {
     static HASH_CACHE: std::cell::RefCell<HashCache> = std::cell::RefCell::new(HashCache::new());
 }
 
-/// The tokenizer's state between characters, on bytes.
-struct Tokenizer<'o, B> {
+/// Where the tokenizer puts the tokens it cuts.
+trait Sink {
+    fn token(&mut self, span: Span, hash: u64, number: bool);
+}
+
+impl Sink for Vec<Token> {
+    #[inline(always)]
+    fn token(&mut self, span: Span, hash: u64, number: bool) {
+        self.push(Token { span, hash, number });
+    }
+}
+
+/// Token spans only, moved `by` bytes (the text tokenized is a slice of a
+/// larger one starting there), appended to `out`.
+struct Spans<'o> {
+    out: &'o mut Vec<Span>,
+    by: usize,
+}
+
+impl Sink for Spans<'_> {
+    #[inline(always)]
+    fn token(&mut self, span: Span, _: u64, _: bool) {
+        self.out
+            .push(Span::new(span.start + self.by, span.end + self.by));
+    }
+}
+
+/// Tokens moved `by` bytes, appended to `out`.
+struct Moved<'o> {
     out: &'o mut Vec<Token>,
+    by: usize,
+}
+
+impl Sink for Moved<'_> {
+    #[inline(always)]
+    fn token(&mut self, span: Span, hash: u64, number: bool) {
+        self.out.push(Token {
+            span: Span::new(span.start + self.by, span.end + self.by),
+            hash,
+            number,
+        });
+    }
+}
+
+/// The tokenizer's state between characters, on bytes.
+struct Tokenizer<'o, B, S> {
+    out: &'o mut S,
     cache: &'o mut HashCache,
     /// The hash of the folded bytes of the token being built.
     hash: Stream<B>,
@@ -686,17 +759,15 @@ struct Tokenizer<'o, B> {
     end: usize,
 }
 
-impl<B: BlockHash> Tokenizer<'_, B> {
+impl<B: BlockHash, S: Sink> Tokenizer<'_, B, S> {
     /// Ends the token being built. With no token, no separator is pending,
     /// so there is nothing to do.
     #[inline]
     fn flush(&mut self) {
         if self.cur != NONE {
-            self.out.push(Token {
-                span: Span::new(self.start, self.end),
-                hash: self.hash.finish_cached(self.cache),
-                number: self.cur == DIGIT,
-            });
+            let hash = self.hash.finish_cached(self.cache);
+            self.out
+                .token(Span::new(self.start, self.end), hash, self.cur == DIGIT);
             self.cur = NONE;
             self.pending_sep = 0;
         }
@@ -759,7 +830,8 @@ impl<B: BlockHash> Tokenizer<'_, B> {
 /// through [`fold_char`]. Property tests check that the tokens and hashes
 /// equal those of the plain per-character implementation.
 pub fn tokenize_into(text: &str, out: &mut Vec<Token>) {
-    tokenize_with::<Sip24>(text, out);
+    out.clear();
+    tokenize_with::<Sip24, _>(text, out);
 }
 
 /// Tokens of `text` as [`tokenize_into`] gives them, but each token's
@@ -770,15 +842,33 @@ pub fn tokenize_into(text: &str, out: &mut Vec<Token>) {
 /// corpus full of shared formulae). A property test checks that both
 /// hashes tell the same tokens apart.
 pub fn tokenize_keyed_into(text: &str, out: &mut Vec<Token>) {
-    tokenize_with::<FastHash>(text, out);
-}
-
-fn tokenize_with<B: BlockHash>(text: &str, out: &mut Vec<Token>) {
-    HASH_CACHE.with(|cache| tokenize_cached::<B>(text, out, &mut cache.borrow_mut()));
-}
-
-fn tokenize_cached<B: BlockHash>(text: &str, out: &mut Vec<Token>, cache: &mut HashCache) {
     out.clear();
+    tokenize_with::<FastHash, _>(text, out);
+}
+
+/// The tokens of [`tokenize_keyed_into`], each moved `by` bytes (`text`
+/// is a slice starting there), appended to `out`: verification's windows
+/// hold their tokens' spans in document bytes, which were moved in a pass
+/// of their own. A property test checks them against
+/// [`tokenize_keyed_into`]'s.
+pub fn tokenize_keyed_moved_into(text: &str, by: usize, out: &mut Vec<Token>) {
+    tokenize_with::<FastHash, _>(text, &mut Moved { out, by });
+}
+
+/// The byte spans of the tokens of `text` that [`tokenize_into`] cuts,
+/// each moved `by` bytes (`text` is a slice starting there), appended to
+/// `out`: the same tokenizer, with nothing hashed (for the token spans of
+/// a passage, which reports and claims ask for again and again). A
+/// property test checks them against [`tokenize_keyed_into`]'s.
+pub fn tokenize_spans_into(text: &str, by: usize, out: &mut Vec<Span>) {
+    tokenize_with::<NoHash, _>(text, &mut Spans { out, by });
+}
+
+fn tokenize_with<B: BlockHash, S: Sink>(text: &str, out: &mut S) {
+    HASH_CACHE.with(|cache| tokenize_cached::<B, S>(text, out, &mut cache.borrow_mut()));
+}
+
+fn tokenize_cached<B: BlockHash, S: Sink>(text: &str, out: &mut S, cache: &mut HashCache) {
     let tables = fold_tables();
     // The tables the loop reads, as locals: not loaded again through the
     // static for every token.
@@ -888,11 +978,8 @@ fn tokenize_cached<B: BlockHash>(text: &str, out: &mut Vec<Token>, cache: &mut H
             if j < b.len() && ASCII_CLASS[usize::from(b[j])] == OTHER {
                 // An ASCII space or mark ends the word (what `feed` does
                 // with it), and then does nothing: skip it.
-                tk.out.push(Token {
-                    span: Span::new(tk.start, j),
-                    hash: h.finish_cached(tk.cache),
-                    number: false,
-                });
+                let hash = h.finish_cached(tk.cache);
+                tk.out.token(Span::new(tk.start, j), hash, false);
                 tk.cur = NONE;
                 i = j + 1;
             } else {
@@ -915,8 +1002,8 @@ fn tokenize_cached<B: BlockHash>(text: &str, out: &mut Vec<Token>, cache: &mut H
 /// start a word run; returns its end. Not inlined: the loop over words
 /// keeps its registers.
 #[inline(never)]
-fn tokenize_other<B: BlockHash>(
-    tk: &mut Tokenizer<'_, B>,
+fn tokenize_other<B: BlockHash, S: Sink>(
+    tk: &mut Tokenizer<'_, B, S>,
     tables: &FoldTables,
     text: &str,
     i: usize,
@@ -985,7 +1072,7 @@ fn two_byte(x: u8, y: u8) -> usize {
 }
 
 /// The general path of [`tokenize_into`] for one character.
-fn tokenize_slow<B: BlockHash>(tk: &mut Tokenizer<'_, B>, i: usize, next_end: usize, c: char) {
+fn tokenize_slow<B: BlockHash, S: Sink>(tk: &mut Tokenizer<'_, B, S>, i: usize, next_end: usize, c: char) {
     let mut folded = [char::from(0); 8];
     let mut n = 0;
     fold_char(c, &mut |f| {
@@ -1428,6 +1515,46 @@ mod tests {
         #[test]
         fn keyed_fast_path_equals_reference_any_unicode(s in any::<String>()) {
             prop_assert_eq!(tokenize_keyed(&s), reference::tokenize_keyed(&s), "text {:?}", s);
+        }
+
+        /// The tokenizer that hashes nothing cuts the keyed tokenizer's
+        /// tokens, moved as asked and appended to what the list held: on
+        /// any Unicode, on Arabic and English with punctuation, digits and
+        /// marks, and on Arabic runs cut anywhere.
+        #[test]
+        fn spans_equal_keyed_spans(
+            s in prop_oneof![any::<String>(), mixed_strategy(), arabic_run_strategy(), text_strategy()],
+            by in 0usize..1000,
+            held in 0usize..3,
+        ) {
+            let mut keyed = Vec::new();
+            tokenize_keyed_into(&s, &mut keyed);
+            let mut want: Vec<Span> = (0..held).map(|k| Span::new(k, k + 1)).collect();
+            let mut spans = want.clone();
+            want.extend(keyed.iter().map(|t| Span::new(t.span.start + by, t.span.end + by)));
+            tokenize_spans_into(&s, by, &mut spans);
+            prop_assert_eq!(spans, want, "text {:?}", s);
+        }
+
+        /// The keyed tokens moved are the keyed tokenizer's, appended to
+        /// what the list held.
+        #[test]
+        fn moved_keyed_tokens_equal_keyed_tokens(
+            s in prop_oneof![any::<String>(), mixed_strategy(), arabic_run_strategy(), text_strategy()],
+            by in 0usize..1000,
+            held in 0usize..3,
+        ) {
+            let mut keyed = Vec::new();
+            tokenize_keyed_into(&s, &mut keyed);
+            let old = Token { span: Span::new(0, 1), hash: 7, number: true };
+            let mut tokens = vec![old; held];
+            tokenize_keyed_moved_into(&s, by, &mut tokens);
+            let mut want = vec![old; held];
+            want.extend(keyed.iter().map(|t| Token {
+                span: Span::new(t.span.start + by, t.span.end + by),
+                ..*t
+            }));
+            prop_assert_eq!(&tokens, &want, "text {:?}", s);
         }
 
         /// Runs of Arabic letters (hashed from the text itself while they
