@@ -2060,13 +2060,59 @@ impl Timings {
 
     fn lap(&self, phase: &str, detail: &str) {
         if self.on {
+            let wall = self.start.elapsed().as_micros() as u64;
+            let cpu = match process_cpu_micros() {
+                Some(cpu) => {
+                    let (w0, c0) = (
+                        LAST_LAP.0.swap(wall, Relaxed),
+                        LAST_LAP.1.swap(cpu, Relaxed),
+                    );
+                    let (w, c) = (wall.saturating_sub(w0), cpu.saturating_sub(c0));
+                    format!(
+                        ", CPU {} ms in {} ms ({:.2} cores)",
+                        c / 1000,
+                        w / 1000,
+                        c as f64 / w.max(1) as f64
+                    )
+                }
+                None => String::new(),
+            };
             eprintln!(
-                "crosscheck: timing: {phase} done at {} ms ({detail}){}",
-                self.start.elapsed().as_millis(),
+                "crosscheck: timing: {phase} done at {} ms ({detail}){cpu}{}",
+                wall / 1000,
                 peak_rss()
             );
         }
     }
+}
+
+/// Wall and process CPU time (µs) at the last timing line, for each phase's
+/// CPU over its wall time: how many cores it kept busy.
+static LAST_LAP: (AtomicU64, AtomicU64) = (AtomicU64::new(0), AtomicU64::new(0));
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+
+/// The process's user + system CPU time so far, in µs (`getrusage`; Linux
+/// on 64-bit targets only, else `None`).
+fn process_cpu_micros() -> Option<u64> {
+    #[cfg(all(target_os = "linux", target_pointer_width = "64"))]
+    {
+        unsafe extern "C" {
+            fn getrusage(who: i32, usage: *mut [i64; 18]) -> i32;
+        }
+        const RUSAGE_SELF: i32 = 0;
+        // struct rusage: two timevals (user, system: seconds, µs), then 14
+        // longs.
+        let mut usage = [0i64; 18];
+        // SAFETY: `usage` is as large as `struct rusage` on this target and
+        // getrusage only writes into it.
+        if unsafe { getrusage(RUSAGE_SELF, &mut usage) } != 0 {
+            return None;
+        }
+        let micros = (usage[0] + usage[2]) * 1_000_000 + usage[1] + usage[3];
+        u64::try_from(micros).ok()
+    }
+    #[cfg(not(all(target_os = "linux", target_pointer_width = "64")))]
+    None
 }
 
 /// Gives the memory a finished phase freed back to the system. glibc keeps
@@ -2625,6 +2671,25 @@ mod tests {
     use crate::document::Document;
     use crate::normalize::Token;
     use proptest::prelude::*;
+
+    /// The timing lines' CPU clock reads the process's own time: it grows by
+    /// about what a thread spins, not by nothing and not by seconds.
+    #[test]
+    #[cfg(all(target_os = "linux", target_pointer_width = "64"))]
+    fn process_cpu_time_grows_with_work() {
+        let before = process_cpu_micros().expect("getrusage on Linux");
+        let spin = std::time::Instant::now();
+        let mut x = 1u64;
+        while spin.elapsed() < std::time::Duration::from_millis(30) {
+            x = std::hint::black_box(x.wrapping_mul(6364136223846793005).wrapping_add(1));
+        }
+        let after = process_cpu_micros().expect("getrusage on Linux");
+        let used = after - before;
+        assert!(
+            (5_000..20_000_000).contains(&used),
+            "{used} µs for a 30 ms spin"
+        );
+    }
 
     proptest! {
         /// Pairs held as `HeldPairs`, sorted by their 32-bit passages,
