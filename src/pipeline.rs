@@ -687,8 +687,7 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
         let verify = || {
             let t = Instant::now();
             // Grouped by document a (tokenized once).
-            let groups: Vec<&[Candidate]> =
-                cands.chunk_by(|x, y| x.a_doc == y.a_doc).collect();
+            let groups: Vec<&[Candidate]> = cands.chunk_by(|x, y| x.a_doc == y.a_doc).collect();
             let found: Vec<Matched> = groups
                 .par_iter()
                 .flat_map_iter(|group| verify_group(corpus, prints, group, opts))
@@ -1848,13 +1847,35 @@ const DOC_BATCH: usize = 512;
 /// threads' pages from going back to the system (a list of quotations or
 /// the claims of each document: 20 MB on the generated corpus). `keep`
 /// copies what it holds.
+///
+/// This thread copies a batch while the pool makes the next one (the
+/// pool's threads were idle while it copied: on the generated corpus a
+/// tenth of the claims phase's two cores).
 fn in_batches<T: Send>(docs: usize, make: impl Fn(usize) -> T + Sync, mut keep: impl FnMut(T)) {
-    for lo in (0..docs).step_by(DOC_BATCH) {
-        let made: Vec<T> = (lo..(lo + DOC_BATCH).min(docs))
+    let batch = |lo: usize| -> Vec<T> {
+        (lo..(lo + DOC_BATCH).min(docs))
             .into_par_iter()
             .map(&make)
-            .collect();
-        made.into_iter().for_each(&mut keep);
+            .collect()
+    };
+    let mut starts = (0..docs).step_by(DOC_BATCH);
+    let mut made: Option<Vec<T>> = None;
+    loop {
+        let lo = starts.next();
+        if lo.is_none() && made.is_none() {
+            break;
+        }
+        made = std::thread::scope(|scope| {
+            let batch = &batch;
+            let making = lo.map(|lo| scope.spawn(move || batch(lo)));
+            if let Some(done) = made.take() {
+                done.into_iter().for_each(&mut keep);
+            }
+            making.map(|m| {
+                m.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+        });
     }
 }
 
