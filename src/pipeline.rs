@@ -239,6 +239,8 @@ struct DocPrint {
     /// Where each sentence unit starts, and the end: verification
     /// tokenizes just the units around a candidate.
     units: Vec<UnitStart>,
+    /// Its tokens' key bytes ([`KeyBytes`]).
+    key_bytes: Vec<u8>,
     /// Sentences (for the statistics).
     sentences: usize,
 }
@@ -294,20 +296,27 @@ impl std::ops::Index<usize> for UnitStarts {
     }
 }
 
-/// One byte of each token's verification key (the top 8 bits of its
-/// [`normalize::tokenize_keyed_into`] hash), for every document, so that
-/// verification can bound the words a candidate's regions share before it
-/// tokenizes document b's window ([`may_share`]). On the 20,000-document
-/// corpus 456,513 of 990,304 candidate regions fail the shared-word filter,
-/// their b windows 19.6 million tokens (more than half of the tokens of
-/// b's windows); the bound over these bytes rejects 396,146 of them
-/// (about 17 million tokens; 2,387 regions have a window edge inside a
-/// token and get no bound) at a byte a token (8.5 MB). Made after the index phase
-/// (its 110 MB peak holds none of it), in blocks of about
+/// One byte of each token's feature hash (its top 8 bits, [`key_byte`]),
+/// for every document, so that verification can bound the words a
+/// candidate's regions share before it tokenizes document b's window
+/// ([`may_share`]). On the 20,000-document corpus 456,513 of 990,304
+/// candidate regions fail the shared-word filter, their b windows 19.6
+/// million tokens (more than half of the tokens of b's windows); the bound
+/// over these bytes rejects 396,146 of them (about 17 million tokens; 2,387
+/// regions have a window edge inside a token and get no bound) at a byte a
+/// token (8.5 MB).
+///
+/// Taken from the tokens fingerprinting hashes anyway ([`fingerprint_doc`]):
+/// made after the index phase from a second tokenization of every document
+/// (with the keyed hash of verification), they cost 1.9 G of c20k's 41 G
+/// instructions. A byte of the feature hash is a byte of the normalized
+/// token, as the keyed hash is: tokens with equal keys have equal bytes, so
+/// counting equal bytes still bounds the words the keys share from above,
+/// provided both sides count these bytes (document a's too, not its
+/// window's keys). Held from fingerprinting on, in blocks of about
 /// [`KEY_BLOCK`] tokens, each dropped once verification has passed its
 /// documents (a candidate's document b comes after its document a, and
-/// shards of documents a are verified in order): the verification
-/// phase's own peak is at its last shards, which hold few of them.
+/// shards of documents a are verified in order).
 #[derive(Debug, Default)]
 struct KeyBytes {
     /// Block `k` holds documents `first[k]..first[k + 1]` (`None` once
@@ -318,76 +327,62 @@ struct KeyBytes {
     /// all blocks; `base[k]` is where block `k` starts in it.
     at: Vec<u32>,
     base: Vec<u32>,
-    /// Documents whose keyed tokens did not number as their units say (none
-    /// is known; they get no bound).
-    odd: Vec<u32>,
+    /// The block being filled ([`KeyBytes::push`]) and the size at which
+    /// it is closed.
+    open: Vec<u8>,
+    block: usize,
 }
 
 /// Tokens of a [`KeyBytes`] block, about (whole documents): a block of a
 /// MiB is mapped on its own and given back when dropped.
 const KEY_BLOCK: usize = 1 << 20;
 
-/// The key byte of a token key.
+/// The key byte of a token's feature hash.
 #[inline(always)]
-fn key_byte(key: u64) -> u8 {
-    (key >> 56) as u8
+fn key_byte(hash: u64) -> u8 {
+    (hash >> 56) as u8
 }
 
 impl KeyBytes {
-    /// Tokenizes every document (in parallel, a block of documents a task)
-    /// and keeps its key bytes, in blocks of `block` tokens or a little
-    /// more ([`KEY_BLOCK`]).
-    fn new(corpus: &Corpus, unit_starts: &UnitStarts, block: usize) -> KeyBytes {
-        let docs = corpus.len();
-        let count = |d: usize| unit_starts[d].last().map_or(0, |u| u.token as usize);
+    /// No document yet; blocks of `block` bytes or a little more
+    /// ([`KEY_BLOCK`]).
+    fn new(docs: usize, block: usize) -> KeyBytes {
         let mut at = Vec::with_capacity(docs + 1);
-        let (mut first, mut base) = (vec![0u32], vec![0u32]);
-        let mut total = 0usize;
         at.push(0);
-        for d in 0..docs {
-            total += count(d);
-            at.push(u32::try_from(total).expect("fewer than 2^32 tokens"));
-            if total - *base.last().expect("a block") as usize >= block && d + 1 < docs {
-                first.push(d as u32 + 1);
-                base.push(total as u32);
-            }
-        }
-        first.push(docs as u32);
-        let ranges: Vec<Range<usize>> = first
-            .windows(2)
-            .map(|w| w[0] as usize..w[1] as usize)
-            .collect();
-        let made: Vec<(Box<[u8]>, Vec<u32>)> = ranges
-            .par_iter()
-            .map_init(Vec::new, |toks, r| {
-                let len = (at[r.end] - at[r.start]) as usize;
-                let mut bytes = Vec::with_capacity(len);
-                let mut odd = Vec::new();
-                for d in r.clone() {
-                    normalize::tokenize_keyed_into(&corpus.docs[d].text, toks);
-                    let n = count(d);
-                    if toks.len() != n {
-                        odd.push(d as u32);
-                    }
-                    bytes.extend(toks.iter().take(n).map(|t| key_byte(t.hash)));
-                    bytes.resize(at[d + 1] as usize - at[r.start] as usize, 0);
-                }
-                (bytes.into_boxed_slice(), odd)
-            })
-            .collect();
-        let mut odd = Vec::new();
-        let mut blocks = Vec::with_capacity(made.len());
-        for (b, o) in made {
-            blocks.push(Some(b));
-            odd.extend(o);
-        }
         KeyBytes {
-            blocks,
-            first,
+            blocks: Vec::new(),
+            first: vec![0],
             at,
-            base,
-            odd,
+            base: vec![0],
+            open: Vec::new(),
+            block,
         }
+    }
+
+    /// Appends the next document's key bytes (a block is closed before
+    /// the first document that finds it full).
+    fn push(&mut self, bytes: &[u8]) {
+        let total = *self.at.last().expect("a start") as usize;
+        if self.open.len() >= self.block {
+            self.close();
+            self.first.push(self.at.len() as u32 - 1);
+            self.base.push(total as u32);
+        }
+        self.open.extend_from_slice(bytes);
+        let end = u32::try_from(total + bytes.len()).expect("fewer than 2^32 tokens");
+        self.at.push(end);
+    }
+
+    /// Closes the block being filled.
+    fn close(&mut self) {
+        let open = std::mem::take(&mut self.open);
+        self.blocks.push(Some(open.into_boxed_slice()));
+    }
+
+    /// Closes the last block: every document has been pushed.
+    fn finish(&mut self) {
+        self.close();
+        self.first.push(self.at.len() as u32 - 1);
     }
 
     /// Document `d`'s key bytes, unless its block was dropped.
@@ -397,9 +392,6 @@ impl KeyBytes {
             .partition_point(|&f| f as usize <= d)
             .checked_sub(1)?;
         let block = self.blocks.get(k)?.as_deref()?;
-        if self.odd.binary_search(&(d as u32)).is_ok() {
-            return None;
-        }
         let base = self.base[k];
         block.get((self.at[d] - base) as usize..(self.at[d + 1] - base) as usize)
     }
@@ -450,6 +442,7 @@ fn fingerprint_doc(
     DocPrint {
         records,
         units,
+        key_bytes: tokens.iter().map(|t| key_byte(t.hash)).collect(),
         sentences,
     }
 }
@@ -609,6 +602,7 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
     // held twice).
     let mut records: Vec<ChunkRecord> = Vec::new();
     let mut unit_starts = UnitStarts::with_docs(corpus.len());
+    let mut key_bytes = KeyBytes::new(corpus.len(), KEY_BLOCK);
     let mut passages = 0;
     for (b, batch) in corpus.docs.chunks(FINGERPRINT_BATCH).enumerate() {
         let per_doc: Vec<DocPrint> = batch
@@ -625,9 +619,11 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
         for d in per_doc {
             records.extend(d.records);
             unit_starts.push(&d.units);
+            key_bytes.push(&d.key_bytes);
             passages += d.sentences;
         }
     }
+    key_bytes.finish();
     unit_starts.list.shrink_to_fit();
     stats.passages = passages;
     let lap = |phase: &str, detail: String| timings.lap(phase, &detail);
@@ -658,8 +654,6 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
     // The block index's lists of pairs found were freed by the threads
     // that made them.
     release_free_memory();
-    // Every document's key bytes, for the bound before b's windows.
-    let mut key_bytes = KeyBytes::new(corpus, &unit_starts, KEY_BLOCK);
     let shards = seeding.shards(corpus.len(), candidates::SHARD_SEEDS);
     let (mut seeding_time, mut verify_time) = (Duration::ZERO, Duration::ZERO);
     // The pairs verified so far, 40 bytes each, their steps in one list.
@@ -937,15 +931,16 @@ fn ends_tokens_before(text: &str, at: usize) -> bool {
 
 /// Whether the shared-word filter of [`verify_region`] may pass the
 /// regions of document a's window `wa` around tokens `ra` and of document b
-/// around tokens `rb`, judged from b's key bytes `kb` ([`KeyBytes`])
-/// before b's window is tokenized: `false` only when `verify_region` would
-/// fail them at the filter. Keys that share a byte are counted as one word,
-/// so the count is at least the words the keys share; it is the keys'
-/// when b's window is the document's tokens there (its edges are cuts
-/// where tokens end, [`ends_tokens_before`]), else no bound is given.
-/// `lists` are reused.
+/// around tokens `rb`, judged from the key bytes ([`KeyBytes`]) of a's
+/// window, `ka` (document a's: its window is the whole document), and of
+/// b, `kb`, before b's window is tokenized: `false` only when
+/// `verify_region` would fail them at the filter. Tokens that share a byte
+/// are counted as one word, so the count is at least the words their keys
+/// share; it is the keys' when b's window is the document's tokens there
+/// (its edges are cuts where tokens end, [`ends_tokens_before`]), else no
+/// bound is given. `lists` are reused.
 fn may_share(
-    wa: &Window,
+    (wa, ka): (&Window, &[u8]),
     ra: &Range<usize>,
     (text_b, units_b, kb): (&str, &[UnitStart], &[u8]),
     rb: &Range<usize>,
@@ -971,9 +966,9 @@ fn may_share(
     }
     let ua = extend_to_units(&wa.units, la.start as u32..la.end as u32);
     let ub = extend_to_units(units, lb.start as u32..lb.end as u32);
-    let (ka, kb) = (&wa.keys[ua.clone()], &kb[first + ub.start..first + ub.end]);
-    for &k in ka {
-        counts[usize::from(key_byte(k))] += 1;
+    let (ka, kb) = (&ka[ua.clone()], &kb[first + ub.start..first + ub.end]);
+    for &x in ka {
+        counts[usize::from(x)] += 1;
     }
     let mut shared = 0;
     for &x in kb {
@@ -981,8 +976,8 @@ fn may_share(
         shared += usize::from(*c > 0);
         *c = c.saturating_sub(1);
     }
-    for &k in ka {
-        counts[usize::from(key_byte(k))] = 0;
+    for &x in ka {
+        counts[usize::from(x)] = 0;
     }
     !fails_shared_words(shared, ua.len(), ub.len())
 }
@@ -1034,6 +1029,10 @@ fn verify_group(
     let units_a = &unit_starts[a_doc.index()];
     let all = 0..units_a.last().map_or(0, |u| u.token as usize);
     let wa = Window::around(text_a, units_a, &all, 0);
+    // a's key bytes are its window's: the window is the whole document,
+    // tokenized from its first token, so its tokens are the document's when
+    // they number as many (else no bound is given; none is known).
+    let keys_a = key_bytes.doc(a_doc.index()).filter(|k| k.len() == wa.tokens.len());
     // The first candidate of each document b. Its window's text is
     // fetched into the cache one document b ahead, its unit list two, its
     // entries in the corpus and in `unit_starts` three (each step needs the
@@ -1075,11 +1074,11 @@ fn verify_group(
         merge_regions(&mut merged);
         found.clear();
         let units_b = &unit_starts[b_doc.index()];
-        let keys_b = key_bytes.doc(b_doc.index());
+        let keys = keys_a.zip(key_bytes.doc(b_doc.index()));
         for (ra, rb, hamming) in merged.iter().cloned() {
-            if let Some(kb) = keys_b {
+            if let Some((ka, kb)) = keys {
                 let b = (text_b.as_str(), units_b, kb);
-                if !may_share(&wa, &ra, b, &rb, &mut lists) {
+                if !may_share((&wa, ka), &ra, b, &rb, &mut lists) {
                     continue;
                 }
             }
@@ -1087,7 +1086,7 @@ fn verify_group(
             let widen_b =
                 |w: &mut Window| w.widen(&wb, &mut piece, text_b, units_b, &rb, WIDEN_TOKENS);
             let texts = (text_a.as_str(), text_b.as_str());
-            let bound_b = keys_b.map(|kb| ((text_b.as_str(), units_b, kb, &rb), &mut lists));
+            let bound_b = keys.map(|(ka, kb)| (ka, (text_b.as_str(), units_b, kb, &rb), &mut lists));
             let Some(m) = verify_region(
                 texts,
                 &wa,
@@ -1128,9 +1127,11 @@ fn verify_group(
     out
 }
 
-/// Document b as the bounds on key bytes read it (its text, unit starts,
-/// key bytes and the candidate's region of it) and their lists.
+/// What the bounds on key bytes read: document a's key bytes, document b
+/// (its text, unit starts, key bytes and the candidate's region of it),
+/// and their lists.
 type BoundB<'a> = (
+    &'a [u8],
     (&'a str, &'a [UnitStart], &'a [u8], &'a Range<usize>),
     &'a mut BoundLists,
 );
@@ -1233,8 +1234,8 @@ fn verify_region(
     }
     // The flank test below, on key bytes, before b's widened window is
     // tokenized: when it fails, so does the test.
-    if let Some((b, lists)) = bound_b {
-        let a = (wa, &ua, &narrow.0);
+    if let Some((ka, b, lists)) = bound_b {
+        let a = (wa, ka, &ua, &narrow.0);
         if !widened_flanks_may_extend(a, (wb, &ub, &narrow.1), b, lists) {
             return passage(wb, narrow);
         }
@@ -1283,17 +1284,18 @@ fn widen_region(units: &[Range<usize>], len: usize, r: &Range<usize>) -> Range<u
 /// Whether the flank test of [`verify_region`] ([`flanks_may_extend`]
 /// over b's widened window) may pass, judged from b's key bytes before
 /// that window is tokenized: `false` only when it fails. `wb` is b's
-/// narrow window (around document tokens `rb`), `ua`/`ub` the regions
-/// aligned in the windows and `na`/`nb` the narrow passage. The flanks are
-/// compared by key bytes ([`flank_bytes_may_extend`]), which share every
-/// word the keys share; b's widened flanks are the document's key bytes
+/// narrow window (around document tokens `rb`), `ka` a's key bytes (its
+/// window's tokens'), `ua`/`ub` the regions aligned in the windows and
+/// `na`/`nb` the narrow passage. The flanks are compared by key bytes
+/// ([`flank_bytes_may_extend`]), which share every word the keys share;
+/// b's widened flanks are the document's key bytes
 /// when both of b's windows are the document's tokens (their edges are
 /// cuts where tokens end), else no bound is given. On the 20,000-document
 /// corpus 161,114 passages are widened and 116,051 of them stop at the
 /// flank test; 77,338 of those now stop here, before their widened window
 /// is tokenized (and the flank test run on the keys).
 fn widened_flanks_may_extend(
-    (wa, ua, na): (&Window, &Range<usize>, &Range<usize>),
+    (wa, ka, ua, na): (&Window, &[u8], &Range<usize>, &Range<usize>),
     (wb, ub, nb): (&Window, &Range<usize>, &Range<usize>),
     (text_b, units_b, kb, rb): (&str, &[UnitStart], &[u8], &Range<usize>),
     lists: &mut BoundLists,
@@ -1323,13 +1325,10 @@ fn widened_flanks_may_extend(
         seen,
         ..
     } = lists;
-    let bytes = |out: &mut Vec<u8>, k: &[u64]| {
-        out.clear();
-        out.extend(k.iter().map(|&k| key_byte(k)));
-    };
-    bytes(la, &wa.keys[wa_r.start..na.start]);
-    la.reverse();
-    bytes(xa, &wa.keys[na.end..wa_r.end]);
+    la.clear();
+    la.extend(ka[wa_r.start..na.start].iter().rev());
+    xa.clear();
+    xa.extend_from_slice(&ka[na.end..wa_r.end]);
     lb.clear();
     lb.extend(kb[first + wb_r.start..first + nb.start].iter().rev());
     xb.clear();
