@@ -631,6 +631,10 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
     // 2. Group equal fingerprints (the records sorted in place; 8 bytes a
     // chunk from here on, the records given back as they are grouped);
     // find near ones with the block index.
+    // The batches' lists were freed by the threads that made them: give
+    // their pages back before the index phase, which holds the key bytes
+    // too (c20k: 3 MB).
+    release_free_memory();
     index::sort_records(&mut records);
     let (mut fps, mut grouped) = ChunkGroups::from_sorted(records);
     let mut near = index::near_pairs(&fps, opts.max_hamming);
