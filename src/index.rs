@@ -336,7 +336,7 @@ const BUCKET_BITS: u32 = 16;
 /// the 20,000-document generated corpus) was the peak of its index phase,
 /// where the key bytes verification reads are held too
 /// (`pipeline::KeyBytes`). Each part reads the list once more.
-const TABLE_PARTS: usize = 4;
+const TABLE_PARTS: usize = 2;
 
 /// Every pair of `fps` (sorted, distinct) within Hamming distance 1..=k.
 /// k = 0 returns nothing: exact matches are the equal runs of the caller's
@@ -392,13 +392,15 @@ pub fn near_pairs(fps: &[u64], k: u32) -> Vec<NearPair> {
             } else {
                 table.clear();
                 table.resize(at[buckets.end] as usize - lo, 0);
-                let mut fill = at[buckets.clone()].to_vec();
+                // Where each bucket's next fingerprint goes in the table.
+                let mut fill: Vec<u32> = (at[buckets.clone()].iter())
+                    .map(|&a| a - lo as u32)
+                    .collect();
                 for &f in fps {
-                    if let Some(b) = bucket(f).checked_sub(buckets.start)
-                        && let Some(next) = fill.get_mut(b)
-                    {
-                        table[*next as usize - lo] = f;
-                        *next += 1;
+                    let b = bucket(f).wrapping_sub(buckets.start);
+                    if b < fill.len() {
+                        table[fill[b] as usize] = f;
+                        fill[b] += 1;
                     }
                 }
                 &table

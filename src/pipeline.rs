@@ -622,6 +622,10 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
             key_bytes.push(&d.key_bytes);
             passages += d.sentences;
         }
+        // The batch's lists were freed by the threads that made them: give
+        // their pages back before the next batch's (c20k: the phase's peak,
+        // at its end, 116 → 113 MB; the key bytes are held from here on).
+        release_free_memory();
     }
     key_bytes.finish();
     unit_starts.list.shrink_to_fit();
@@ -631,10 +635,6 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
     // 2. Group equal fingerprints (the records sorted in place; 8 bytes a
     // chunk from here on, the records given back as they are grouped);
     // find near ones with the block index.
-    // The batches' lists were freed by the threads that made them: give
-    // their pages back before the index phase, which holds the key bytes
-    // too (c20k: 3 MB).
-    release_free_memory();
     index::sort_records(&mut records);
     let (mut fps, mut grouped) = ChunkGroups::from_sorted(records);
     let mut near = index::near_pairs(&fps, opts.max_hamming);
@@ -3336,16 +3336,14 @@ mod tests {
         }
     }
 
-    /// The unit starts of every document of `texts`, as `find_pairs` keeps
-    /// them, and the corpus.
     /// Two documents of `words` joined by `seps`, cut at word `split`
     /// (taken modulo the words, so each gets one), printed: their texts,
-    /// corpus, unit starts and token counts.
+    /// key bytes, unit starts and token counts.
     fn two_printed(
         words: &[&str],
         seps: &[&str],
         split: usize,
-    ) -> (Vec<String>, Corpus, UnitStarts, Vec<usize>) {
+    ) -> (Vec<String>, KeyBytes, UnitStarts, Vec<usize>) {
         let split = split % (words.len() - 1) + 1;
         let text = |w: &[&str], s: &[&str]| -> String {
             w.iter().zip(s).flat_map(|(w, s)| [*w, *s]).collect()
@@ -3354,28 +3352,32 @@ mod tests {
             text(&words[..split], &seps[..split]),
             text(&words[split..], &seps[split..]),
         ];
-        let (corpus, starts_of) = printed(&texts);
+        let (starts_of, kb) = printed(&texts, KEY_BLOCK);
         let n = (0..2)
             .map(|d| starts_of[d].last().map_or(0, |u| u.token as usize))
             .collect();
-        (texts, corpus, starts_of, n)
+        (texts, kb, starts_of, n)
     }
 
-    fn printed(texts: &[String]) -> (Corpus, UnitStarts) {
-        let corpus = Corpus {
-            docs: (texts.iter())
-                .map(|t| Document {
-                    text: t.clone(),
-                    ..Document::default()
-                })
-                .collect(),
-        };
+    /// The unit starts and key bytes (in blocks of `block` bytes) of every
+    /// document of `texts`, as `find_pairs` keeps them.
+    fn printed(texts: &[String], block: usize) -> (UnitStarts, KeyBytes) {
         let mut starts = UnitStarts::with_docs(texts.len());
+        let mut kb = KeyBytes::new(texts.len(), block);
         let (mut toks, mut breaks) = (Vec::new(), Vec::new());
         for (d, t) in texts.iter().enumerate() {
-            starts.push(&fingerprint_doc(DocId(d as u32), t, &mut toks, &mut breaks).units);
+            let print = fingerprint_doc(DocId(d as u32), t, &mut toks, &mut breaks);
+            starts.push(&print.units);
+            kb.push(&print.key_bytes);
         }
-        (corpus, starts)
+        kb.finish();
+        (starts, kb)
+    }
+
+    /// Document a's key bytes as `verify_group` reads them beside its
+    /// window `wa` (the whole document).
+    fn bytes_of_a<'k>(kb: &'k KeyBytes, wa: &Window) -> Option<&'k [u8]> {
+        kb.doc(0).filter(|k| k.len() == wa.tokens.len())
     }
 
     #[test]
@@ -3383,14 +3385,24 @@ mod tests {
         let texts: Vec<String> = (0..9)
             .map(|d| "word said Putin 1,200 وقال. ".repeat(d * 3))
             .collect();
-        let (corpus, starts) = printed(&texts);
-        let mut kb = KeyBytes::new(&corpus, &starts, 40);
+        let (starts, mut kb) = printed(&texts, 40);
         assert!(kb.blocks.len() > 2, "{} blocks", kb.blocks.len());
+        // Every block but the last holds at least `block` bytes, and whole
+        // documents.
+        for k in 0..kb.blocks.len() {
+            let (d0, d1) = (kb.first[k] as usize, kb.first[k + 1] as usize);
+            assert!(d0 < d1 || texts.is_empty(), "block {k}");
+            let len = kb.blocks[k].as_ref().unwrap().len();
+            assert_eq!(len, (kb.at[d1] - kb.at[d0]) as usize, "block {k}");
+            assert!(len >= 40 || k + 1 == kb.blocks.len(), "block {k}");
+        }
         for (d, t) in texts.iter().enumerate() {
-            let mut keyed = Vec::new();
-            normalize::tokenize_keyed_into(t, &mut keyed);
-            let bytes: Vec<u8> = keyed.iter().map(|t| key_byte(t.hash)).collect();
+            let bytes: Vec<u8> = normalize::tokenize(t)
+                .iter()
+                .map(|t| key_byte(t.hash))
+                .collect();
             assert_eq!(kb.doc(d), Some(&bytes[..]), "document {d}");
+            assert_eq!(bytes.len(), starts[d].last().unwrap().token as usize);
         }
         kb.drop_before(5);
         for d in 0..texts.len() {
@@ -3402,6 +3414,62 @@ mod tests {
         assert!(kb.doc(0).is_none());
     }
 
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+        /// The key bytes, taken from the feature hashes of fingerprinting,
+        /// are one byte of each token as verification keys it: tokens with
+        /// equal keys have equal bytes (spellings that fold alike
+        /// included), so equal bytes bound the words the keys share. Both
+        /// sides read them by the document's token numbers: the whole
+        /// document's window (a's) has the document's tokens wherever the
+        /// bounds take its bytes, and every window is the document's tokens
+        /// when its edges are cuts where tokens end.
+        #[test]
+        fn equal_keys_have_equal_key_bytes(
+            words in proptest::collection::vec(
+                proptest::sample::select(&["said", "Said", "SAID", "café", "cafe", "وقال", "وقـال", "قال", "1,200", "1200", "½", "ﷺ", "㎡", "m2", ".", "x"][..]),
+                1..120,
+            ),
+            seps in proptest::collection::vec(
+                proptest::sample::select(&[" ", ". ", "، ", "\n\n", "؟ ", ", ", "", ".", "؟"][..]),
+                120,
+            ),
+            lead in proptest::sample::select(&["", " ", ".", ",", "\n", "- "][..]),
+            start in 0usize..200,
+            len in 1usize..60,
+        ) {
+            let text: String = std::iter::once(lead)
+                .chain(words.iter().zip(&seps).flat_map(|(w, s)| [*w, *s]))
+                .collect();
+            let (starts, kb) = printed(std::slice::from_ref(&text), KEY_BLOCK);
+            let bytes = kb.doc(0).unwrap();
+            let mut keyed = Vec::new();
+            normalize::tokenize_keyed_into(&text, &mut keyed);
+            prop_assert_eq!(keyed.len(), bytes.len());
+            for (i, x) in keyed.iter().enumerate() {
+                for (j, y) in keyed.iter().enumerate().skip(i + 1) {
+                    if x.hash == y.hash {
+                        prop_assert_eq!(bytes[i], bytes[j], "tokens {} and {} of {:?}", i, j, text);
+                    }
+                }
+            }
+            let n = bytes.len();
+            prop_assume!(n > 0);
+            let spans = |t: &[Token]| t.iter().map(|t| t.span).collect::<Vec<Span>>();
+            let wa = Window::around(&text, &starts[0], &(0..n), 0);
+            if bytes_of_a(&kb, &wa).is_some() {
+                prop_assert_eq!(spans(&wa.tokens), spans(&keyed));
+            }
+            let r = start % n..(start % n + len).min(n);
+            let w = Window::around(&text, &starts[0], &r, 0);
+            let clean = |at: usize| at == 0 || at == text.len() || ends_tokens_before(&text, at);
+            if clean(w.bytes.start) && clean(w.bytes.end) {
+                let at = w.first_token;
+                prop_assert_eq!(spans(&w.tokens), spans(&keyed[at..at + w.tokens.len()]));
+            }
+        }
+    }
+
     /// The bound rejects a region of b that shares no word with a's, and
     /// admits one that copies it, without tokenizing b.
     #[test]
@@ -3411,13 +3479,13 @@ mod tests {
             a.to_string(),
             format!("Rain fell all week over the hills. {a}"),
         ];
-        let (corpus, starts) = printed(&texts);
-        let kb = KeyBytes::new(&corpus, &starts, KEY_BLOCK);
+        let (starts, kb) = printed(&texts, KEY_BLOCK);
         let wa = Window::around(a, &starts[0], &(0..12), 0);
+        let a = (&wa, bytes_of_a(&kb, &wa).unwrap());
         let mut lists = BoundLists::default();
         let b = (texts[1].as_str(), &starts[1], kb.doc(1).unwrap());
-        assert!(!may_share(&wa, &(0..9), b, &(0..7), &mut lists));
-        assert!(may_share(&wa, &(0..9), b, &(7..16), &mut lists));
+        assert!(!may_share(a, &(0..9), b, &(0..7), &mut lists));
+        assert!(may_share(a, &(0..9), b, &(7..16), &mut lists));
     }
 
     proptest! {
@@ -3440,11 +3508,12 @@ mod tests {
             starts in (0usize..200, 0usize..200),
             lens in (1usize..60, 1usize..60),
         ) {
-            let (texts, corpus, starts_of, n) = two_printed(&words, &seps, split);
+            let (texts, kb, starts_of, n) = two_printed(&words, &seps, split);
             prop_assume!(n[0] > 0 && n[1] > 0);
-            let kb = KeyBytes::new(&corpus, &starts_of, KEY_BLOCK);
             let (ua_s, ub_s) = (&starts_of[0], &starts_of[1]);
             let wa = Window::around(&texts[0], ua_s, &(0..n[0]), 0);
+            let keys_a = bytes_of_a(&kb, &wa);
+            prop_assume!(keys_a.is_some());
             let ra = starts.0 % n[0]..(starts.0 % n[0] + lens.0).min(n[0]);
             let rb = starts.1 % n[1]..(starts.1 % n[1] + lens.1).min(n[1]);
             let keys_b = kb.doc(1);
@@ -3452,7 +3521,7 @@ mod tests {
             let keys_b = keys_b.unwrap();
             let mut lists = BoundLists::default();
             let b = (texts[1].as_str(), ub_s, keys_b);
-            let may = may_share(&wa, &ra, b, &rb, &mut lists);
+            let may = may_share((&wa, keys_a.unwrap()), &ra, b, &rb, &mut lists);
             prop_assert!(lists.counts.iter().all(|&c| c == 0));
             // The filter as `verify_region` applies it.
             let wb = Window::around(&texts[1], ub_s, &rb, 0);
@@ -3469,9 +3538,10 @@ mod tests {
             let (b0, b1) = (wb.bytes.start, wb.bytes.end);
             let clean = |at: usize| at == 0 || at == texts[1].len() || ends_tokens_before(&texts[1], at);
             if clean(b0) && clean(b1) {
-                let bytes: Vec<u8> = wb.keys.iter().map(|&k| key_byte(k)).collect();
+                let spans = |t: &[Token]| t.iter().map(|t| t.span).collect::<Vec<Span>>();
+                let doc = normalize::tokenize(&texts[1]);
                 let at = wb.first_token;
-                prop_assert_eq!(&bytes[..], &keys_b[at..at + bytes.len()]);
+                prop_assert_eq!(spans(&wb.tokens), spans(&doc[at..at + wb.tokens.len()]));
             }
         }
     }
@@ -3515,12 +3585,13 @@ mod tests {
             lens in (1usize..60, 1usize..60),
             cuts in (0usize..100, 0usize..100, 0usize..100, 0usize..100),
         ) {
-            let (texts, corpus, starts_of, n) = two_printed(&words, &seps, split);
+            let (texts, kb, starts_of, n) = two_printed(&words, &seps, split);
             prop_assume!(n[0] > 0 && n[1] > 0);
-            let kb = KeyBytes::new(&corpus, &starts_of, KEY_BLOCK);
             prop_assume!(kb.doc(1).is_some());
             let units_b = &starts_of[1];
             let wa = Window::around(&texts[0], &starts_of[0], &(0..n[0]), 0);
+            let keys_a = bytes_of_a(&kb, &wa);
+            prop_assume!(keys_a.is_some());
             let ra = starts.0 % n[0]..(starts.0 % n[0] + lens.0).min(n[0]);
             let rb = starts.1 % n[1]..(starts.1 % n[1] + lens.1).min(n[1]);
             let wb = Window::around(&texts[1], units_b, &rb, 0);
@@ -3536,7 +3607,8 @@ mod tests {
             let (na, nb) = (within(&ua, cuts.0, cuts.1), within(&ub, cuts.2, cuts.3));
             let mut lists = BoundLists::default();
             let b = (texts[1].as_str(), &units_b[..], kb.doc(1).unwrap(), &rb);
-            let coarse = widened_flanks_may_extend((&wa, &ua, &na), (&wb, &ub, &nb), b, &mut lists);
+            let a = (&wa, keys_a.unwrap(), &ua, &na);
+            let coarse = widened_flanks_may_extend(a, (&wb, &ub, &nb), b, &mut lists);
             prop_assert!(lists.seen.iter().all(|&c| c == (0, 0)));
             // What `verify_region` does after tokenizing the widened window.
             let wider = Window::around(&texts[1], units_b, &rb, WIDEN_TOKENS);
