@@ -3606,7 +3606,7 @@ mod tests {
             };
             let (na, nb) = (within(&ua, cuts.0, cuts.1), within(&ub, cuts.2, cuts.3));
             let mut lists = BoundLists::default();
-            let b = (texts[1].as_str(), &units_b[..], kb.doc(1).unwrap(), &rb);
+            let b = (texts[1].as_str(), units_b, kb.doc(1).unwrap(), &rb);
             let a = (&wa, keys_a.unwrap(), &ua, &na);
             let coarse = widened_flanks_may_extend(a, (&wb, &ub, &nb), b, &mut lists);
             prop_assert!(lists.seen.iter().all(|&c| c == (0, 0)));
