@@ -1039,7 +1039,9 @@ fn verify_group(
     // a's key bytes are its window's: the window is the whole document,
     // tokenized from its first token, so its tokens are the document's when
     // they number as many (else no bound is given; none is known).
-    let keys_a = key_bytes.doc(a_doc.index()).filter(|k| k.len() == wa.tokens.len());
+    let keys_a = key_bytes
+        .doc(a_doc.index())
+        .filter(|k| k.len() == wa.tokens.len());
     // The first candidate of each document b. Its window's text is
     // fetched into the cache one document b ahead, its unit list two, its
     // entries in the corpus and in `unit_starts` three (each step needs the
@@ -1093,7 +1095,8 @@ fn verify_group(
             let widen_b =
                 |w: &mut Window| w.widen(&wb, &mut piece, text_b, units_b, &rb, WIDEN_TOKENS);
             let texts = (text_a.as_str(), text_b.as_str());
-            let bound_b = keys.map(|(ka, kb)| (ka, (text_b.as_str(), units_b, kb, &rb), &mut lists));
+            let bound_b =
+                keys.map(|(ka, kb)| (ka, (text_b.as_str(), units_b, kb, &rb), &mut lists));
             let Some(m) = verify_region(
                 texts,
                 &wa,
