@@ -334,6 +334,16 @@ fn block_value(fp: u64, (start, width): (u32, u32)) -> u64 {
 /// rest within each bucket).
 const BUCKET_BITS: u32 = 16;
 
+/// Parts of a block's buckets that [`near_pairs`] places and scans one at a
+/// time, in a table of a part's fingerprints: the whole list's (6.4 MB on
+/// the 20,000-document generated corpus) was the peak of its index phase,
+/// where the key bytes verification reads are held too
+/// (`pipeline::KeyBytes`): 117–118 MB with it, 114 MB with halves, under
+/// the run's peak. Each part reads the list once more (+24 million
+/// instructions there; the top block, whose buckets are the list's own
+/// order, needs no table).
+const TABLE_PARTS: usize = 2;
+
 /// Every pair of `fps` (sorted, distinct) within Hamming distance 1..=k.
 /// k = 0 returns nothing: exact matches are the equal runs of the caller's
 /// sorted records.
@@ -359,8 +369,8 @@ pub fn near_pairs(fps: &[u64], k: u32) -> Vec<NearPair> {
     u32::try_from(fps.len()).expect("fewer than 2^32 fingerprints");
     let index_of = |f: u64| fps.binary_search(&f).expect("a fingerprint of the list") as u32;
     // One table at a time (the tables of two blocks at once were 23 MB of
-    // SaudiNewsNet's index phase), in one allocation.
-    let mut table: Vec<u64> = vec![0; fps.len()];
+    // SaudiNewsNet's index phase), of a part of the buckets at a time.
+    let mut table: Vec<u64> = Vec::new();
     let mut out: Vec<NearPair> = Vec::new();
     for (bi, &block) in bl.iter().enumerate() {
         let (start, width) = block;
@@ -375,41 +385,58 @@ pub fn near_pairs(fps: &[u64], k: u32) -> Vec<NearPair> {
         for v in 0..1 << bits {
             at[v + 1] += at[v];
         }
-        let mut fill = at.clone();
-        for &f in fps {
-            let b = bucket(f);
-            table[fill[b] as usize] = f;
-            fill[b] += 1;
-        }
-        drop(fill);
         // Buckets in pieces of about equal size, scanned in parallel.
         let pieces = bucket_pieces(&at, 64);
         let parts = other_parts(block, k);
-        let (table, at, parts) = (&table, &at, &parts);
-        out.par_extend(pieces.par_iter().flat_map_iter(|r| {
-            let mut found = Vec::new();
-            for v in r.clone() {
-                let bucket = &table[at[v] as usize..at[v + 1] as usize];
-                if width > bits {
-                    // The rest of the block (it has to be equal too): by
-                    // block value, then fingerprint.
-                    let mut sorted = bucket.to_vec();
-                    sorted.sort_unstable_by_key(|&f| (block_value(f, block), f));
-                    for run in
-                        sorted.chunk_by(|&f, &g| block_value(f, block) == block_value(g, block))
-                    {
-                        scan_run(run, k, &bl[..bi], parts, &mut found);
+        // The top block's buckets are the list's own order.
+        let in_order = start + width == 64;
+        for part in pieces.chunks(pieces.len().div_ceil(TABLE_PARTS)) {
+            let buckets = part[0].start..part[part.len() - 1].end;
+            let lo = at[buckets.start] as usize;
+            let placed: &[u64] = if in_order {
+                &fps[lo..at[buckets.end] as usize]
+            } else {
+                table.clear();
+                table.resize(at[buckets.end] as usize - lo, 0);
+                // Where each bucket's next fingerprint goes in the table.
+                let mut fill: Vec<u32> = (at[buckets.clone()].iter())
+                    .map(|&a| a - lo as u32)
+                    .collect();
+                for &f in fps {
+                    let b = bucket(f).wrapping_sub(buckets.start);
+                    if b < fill.len() {
+                        table[fill[b] as usize] = f;
+                        fill[b] += 1;
                     }
-                } else {
-                    scan_run(bucket, k, &bl[..bi], parts, &mut found);
                 }
-            }
-            found.into_iter().map(|(f, g, d)| NearPair {
-                a: index_of(f),
-                b: index_of(g),
-                distance: d,
-            })
-        }));
+                &table
+            };
+            let (at, parts) = (&at, &parts);
+            out.par_extend(part.par_iter().flat_map_iter(|r| {
+                let mut found = Vec::new();
+                for v in r.clone() {
+                    let bucket = &placed[at[v] as usize - lo..at[v + 1] as usize - lo];
+                    if width > bits {
+                        // The rest of the block (it has to be equal too): by
+                        // block value, then fingerprint.
+                        let mut sorted = bucket.to_vec();
+                        sorted.sort_unstable_by_key(|&f| (block_value(f, block), f));
+                        for run in
+                            sorted.chunk_by(|&f, &g| block_value(f, block) == block_value(g, block))
+                        {
+                            scan_run(run, k, &bl[..bi], parts, &mut found);
+                        }
+                    } else {
+                        scan_run(bucket, k, &bl[..bi], parts, &mut found);
+                    }
+                }
+                found.into_iter().map(|(f, g, d)| NearPair {
+                    a: index_of(f),
+                    b: index_of(g),
+                    distance: d,
+                })
+            }));
+        }
     }
     out.par_sort_unstable();
     out

@@ -1072,7 +1072,12 @@ fn two_byte(x: u8, y: u8) -> usize {
 }
 
 /// The general path of [`tokenize_into`] for one character.
-fn tokenize_slow<B: BlockHash, S: Sink>(tk: &mut Tokenizer<'_, B, S>, i: usize, next_end: usize, c: char) {
+fn tokenize_slow<B: BlockHash, S: Sink>(
+    tk: &mut Tokenizer<'_, B, S>,
+    i: usize,
+    next_end: usize,
+    c: char,
+) {
     let mut folded = [char::from(0); 8];
     let mut n = 0;
     fold_char(c, &mut |f| {

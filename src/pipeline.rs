@@ -239,6 +239,8 @@ struct DocPrint {
     /// Where each sentence unit starts, and the end: verification
     /// tokenizes just the units around a candidate.
     units: Vec<UnitStart>,
+    /// Its tokens' key bytes ([`KeyBytes`]).
+    key_bytes: Vec<u8>,
     /// Sentences (for the statistics).
     sentences: usize,
 }
@@ -294,20 +296,30 @@ impl std::ops::Index<usize> for UnitStarts {
     }
 }
 
-/// One byte of each token's verification key (the top 8 bits of its
-/// [`normalize::tokenize_keyed_into`] hash), for every document, so that
-/// verification can bound the words a candidate's regions share before it
-/// tokenizes document b's window ([`may_share`]). On the 20,000-document
-/// corpus 456,513 of 990,304 candidate regions fail the shared-word filter,
-/// their b windows 19.6 million tokens (more than half of the tokens of
-/// b's windows); the bound over these bytes rejects 396,146 of them
-/// (about 17 million tokens; 2,387 regions have a window edge inside a
-/// token and get no bound) at a byte a token (8.5 MB). Made after the index phase
-/// (its 110 MB peak holds none of it), in blocks of about
+/// One byte of each token's feature hash (its top 8 bits, [`key_byte`]),
+/// for every document, so that verification can bound the words a
+/// candidate's regions share before it tokenizes document b's window
+/// ([`may_share`]). On the 20,000-document corpus 456,513 of 990,304
+/// candidate regions fail the shared-word filter, their b windows 19.6
+/// million tokens (more than half of the tokens of b's windows); the bound
+/// over these bytes rejects 396,146 of them (about 17 million tokens; 2,387
+/// regions have a window edge inside a token and get no bound) at a byte a
+/// token (8.5 MB).
+///
+/// Taken from the tokens fingerprinting hashes anyway ([`fingerprint_doc`]):
+/// made after the index phase from a second tokenization of every document
+/// (with the keyed hash of verification), they cost 1.9 G of c20k's 41 G
+/// instructions. A byte of the feature hash is a byte of the normalized
+/// token, as the keyed hash is: tokens with equal keys have equal bytes, so
+/// counting equal bytes still bounds the words the keys share from above,
+/// provided both sides count these bytes (document a's too, not its
+/// window's keys). Held from fingerprinting on, in blocks of about
 /// [`KEY_BLOCK`] tokens, each dropped once verification has passed its
 /// documents (a candidate's document b comes after its document a, and
-/// shards of documents a are verified in order): the verification
-/// phase's own peak is at its last shards, which hold few of them.
+/// shards of documents a are verified in order). Through the index phase
+/// too, whose peak was 110 MB on c20k: with the fingerprinting batches'
+/// freed lists given back and `index::near_pairs`'s table halved, it is
+/// 114 MB, under the quotation pairs' 116 (the run's peak, as before).
 #[derive(Debug, Default)]
 struct KeyBytes {
     /// Block `k` holds documents `first[k]..first[k + 1]` (`None` once
@@ -318,76 +330,62 @@ struct KeyBytes {
     /// all blocks; `base[k]` is where block `k` starts in it.
     at: Vec<u32>,
     base: Vec<u32>,
-    /// Documents whose keyed tokens did not number as their units say (none
-    /// is known; they get no bound).
-    odd: Vec<u32>,
+    /// The block being filled ([`KeyBytes::push`]) and the size at which
+    /// it is closed.
+    open: Vec<u8>,
+    block: usize,
 }
 
 /// Tokens of a [`KeyBytes`] block, about (whole documents): a block of a
 /// MiB is mapped on its own and given back when dropped.
 const KEY_BLOCK: usize = 1 << 20;
 
-/// The key byte of a token key.
+/// The key byte of a token's feature hash.
 #[inline(always)]
-fn key_byte(key: u64) -> u8 {
-    (key >> 56) as u8
+fn key_byte(hash: u64) -> u8 {
+    (hash >> 56) as u8
 }
 
 impl KeyBytes {
-    /// Tokenizes every document (in parallel, a block of documents a task)
-    /// and keeps its key bytes, in blocks of `block` tokens or a little
-    /// more ([`KEY_BLOCK`]).
-    fn new(corpus: &Corpus, unit_starts: &UnitStarts, block: usize) -> KeyBytes {
-        let docs = corpus.len();
-        let count = |d: usize| unit_starts[d].last().map_or(0, |u| u.token as usize);
+    /// No document yet; blocks of `block` bytes or a little more
+    /// ([`KEY_BLOCK`]).
+    fn new(docs: usize, block: usize) -> KeyBytes {
         let mut at = Vec::with_capacity(docs + 1);
-        let (mut first, mut base) = (vec![0u32], vec![0u32]);
-        let mut total = 0usize;
         at.push(0);
-        for d in 0..docs {
-            total += count(d);
-            at.push(u32::try_from(total).expect("fewer than 2^32 tokens"));
-            if total - *base.last().expect("a block") as usize >= block && d + 1 < docs {
-                first.push(d as u32 + 1);
-                base.push(total as u32);
-            }
-        }
-        first.push(docs as u32);
-        let ranges: Vec<Range<usize>> = first
-            .windows(2)
-            .map(|w| w[0] as usize..w[1] as usize)
-            .collect();
-        let made: Vec<(Box<[u8]>, Vec<u32>)> = ranges
-            .par_iter()
-            .map_init(Vec::new, |toks, r| {
-                let len = (at[r.end] - at[r.start]) as usize;
-                let mut bytes = Vec::with_capacity(len);
-                let mut odd = Vec::new();
-                for d in r.clone() {
-                    normalize::tokenize_keyed_into(&corpus.docs[d].text, toks);
-                    let n = count(d);
-                    if toks.len() != n {
-                        odd.push(d as u32);
-                    }
-                    bytes.extend(toks.iter().take(n).map(|t| key_byte(t.hash)));
-                    bytes.resize(at[d + 1] as usize - at[r.start] as usize, 0);
-                }
-                (bytes.into_boxed_slice(), odd)
-            })
-            .collect();
-        let mut odd = Vec::new();
-        let mut blocks = Vec::with_capacity(made.len());
-        for (b, o) in made {
-            blocks.push(Some(b));
-            odd.extend(o);
-        }
         KeyBytes {
-            blocks,
-            first,
+            blocks: Vec::new(),
+            first: vec![0],
             at,
-            base,
-            odd,
+            base: vec![0],
+            open: Vec::new(),
+            block,
         }
+    }
+
+    /// Appends the next document's key bytes (a block is closed before
+    /// the first document that finds it full).
+    fn push(&mut self, bytes: &[u8]) {
+        let total = *self.at.last().expect("a start") as usize;
+        if self.open.len() >= self.block {
+            self.close();
+            self.first.push(self.at.len() as u32 - 1);
+            self.base.push(total as u32);
+        }
+        self.open.extend_from_slice(bytes);
+        let end = u32::try_from(total + bytes.len()).expect("fewer than 2^32 tokens");
+        self.at.push(end);
+    }
+
+    /// Closes the block being filled.
+    fn close(&mut self) {
+        let open = std::mem::take(&mut self.open);
+        self.blocks.push(Some(open.into_boxed_slice()));
+    }
+
+    /// Closes the last block: every document has been pushed.
+    fn finish(&mut self) {
+        self.close();
+        self.first.push(self.at.len() as u32 - 1);
     }
 
     /// Document `d`'s key bytes, unless its block was dropped.
@@ -397,9 +395,6 @@ impl KeyBytes {
             .partition_point(|&f| f as usize <= d)
             .checked_sub(1)?;
         let block = self.blocks.get(k)?.as_deref()?;
-        if self.odd.binary_search(&(d as u32)).is_ok() {
-            return None;
-        }
         let base = self.base[k];
         block.get((self.at[d] - base) as usize..(self.at[d + 1] - base) as usize)
     }
@@ -450,6 +445,7 @@ fn fingerprint_doc(
     DocPrint {
         records,
         units,
+        key_bytes: tokens.iter().map(|t| key_byte(t.hash)).collect(),
         sentences,
     }
 }
@@ -609,6 +605,7 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
     // held twice).
     let mut records: Vec<ChunkRecord> = Vec::new();
     let mut unit_starts = UnitStarts::with_docs(corpus.len());
+    let mut key_bytes = KeyBytes::new(corpus.len(), KEY_BLOCK);
     let mut passages = 0;
     for (b, batch) in corpus.docs.chunks(FINGERPRINT_BATCH).enumerate() {
         let per_doc: Vec<DocPrint> = batch
@@ -625,9 +622,15 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
         for d in per_doc {
             records.extend(d.records);
             unit_starts.push(&d.units);
+            key_bytes.push(&d.key_bytes);
             passages += d.sentences;
         }
+        // The batch's lists were freed by the threads that made them: give
+        // their pages back before the next batch's (c20k: the phase's peak,
+        // at its end, 116 → 113 MB; the key bytes are held from here on).
+        release_free_memory();
     }
+    key_bytes.finish();
     unit_starts.list.shrink_to_fit();
     stats.passages = passages;
     let lap = |phase: &str, detail: String| timings.lap(phase, &detail);
@@ -658,8 +661,6 @@ pub fn find_pairs(corpus: &Corpus, opts: &MatchOptions, stats: &mut Stats) -> Ve
     // The block index's lists of pairs found were freed by the threads
     // that made them.
     release_free_memory();
-    // Every document's key bytes, for the bound before b's windows.
-    let mut key_bytes = KeyBytes::new(corpus, &unit_starts, KEY_BLOCK);
     let shards = seeding.shards(corpus.len(), candidates::SHARD_SEEDS);
     let (mut seeding_time, mut verify_time) = (Duration::ZERO, Duration::ZERO);
     // The pairs verified so far, 40 bytes each, their steps in one list.
@@ -829,6 +830,23 @@ impl Window {
         self.fill_units(text, units, Window::units_around(units, r, pad));
     }
 
+    /// The key bytes `k` of the window's document ([`KeyBytes`]) over the
+    /// window's tokens, when they number as the document's unit starts
+    /// `units` say between the window's edges (a window of whole units cut
+    /// where tokens end, or of the whole document, holds the document's
+    /// tokens there); else `None`.
+    fn doc_key_bytes<'k>(&self, units: &[UnitStart], k: &'k [u8]) -> Option<&'k [u8]> {
+        let end = self.first_token + self.tokens.len();
+        let at = units.partition_point(|u| (u.byte as usize) < self.bytes.end);
+        let edge = units
+            .get(at)
+            .filter(|u| u.byte as usize == self.bytes.end)?;
+        if edge.token as usize != end {
+            return None;
+        }
+        k.get(self.first_token..end)
+    }
+
     /// [`Window::fill`] with the window's units, `Window::units_around`'s
     /// answer for its region and pad.
     fn fill_units(&mut self, text: &str, units: &[UnitStart], (u0, u1): UnitsAround) {
@@ -881,13 +899,7 @@ impl Window {
     /// except `.` and `,`, which may join digits (a letter or digit before
     /// it might go on past the cut: "x㎡" is the tokens "xm", "2").
     /// Otherwise the window is filled whole.
-    fn widen(
-        &mut self,
-        narrow: &Window,
-        text: &str,
-        units: &[UnitStart],
-        around: UnitsAround,
-    ) {
+    fn widen(&mut self, narrow: &Window, text: &str, units: &[UnitStart], around: UnitsAround) {
         let (u0, u1) = around;
         let (b0, b1) = (units[u0].byte as usize, units[u1].byte as usize);
         let inner = narrow.bytes.clone();
@@ -963,16 +975,17 @@ fn ends_tokens_before(text: &str, at: usize) -> bool {
 
 /// Whether the shared-word filter of [`verify_region`] may pass the
 /// regions of document a's window `wa` around tokens `ra` and of document b
-/// around tokens `rb`, judged from b's key bytes `kb` ([`KeyBytes`])
+/// around tokens `rb`, judged from the key bytes ([`KeyBytes`]) of a's
+/// window, `ka` (document a's over its window's tokens), and of b, `kb`,
 /// before b's window is tokenized: `false` only when `verify_region` would
-/// fail them at the filter. Keys that share a byte are counted as one word,
-/// so the count is at least the words the keys share; it is the keys'
-/// when b's window is the document's tokens there (its edges are cuts
-/// where tokens end, [`ends_tokens_before`]), else no bound is given.
+/// fail them at the filter. Tokens that share a byte are counted as one
+/// word, so the count is at least the words their keys share; it is the
+/// keys' when b's window is the document's tokens there (its edges are
+/// cuts where tokens end, [`ends_tokens_before`]), else no bound is given.
 /// `(u0, u1)` are the units of b's window around `rb`
 /// ([`Window::units_around`], unpadded). `lists` are reused.
 fn may_share(
-    wa: &Window,
+    (wa, ka): (&Window, &[u8]),
     ra: &Range<usize>,
     (text_b, units_b, kb): (&str, &[UnitStart], &[u8]),
     (rb, (u0, u1)): (&Range<usize>, UnitsAround),
@@ -997,9 +1010,9 @@ fn may_share(
     }
     let ua = extend_to_units(&wa.units, la.start as u32..la.end as u32);
     let ub = extend_to_units(units, lb.start as u32..lb.end as u32);
-    let (ka, kb) = (&wa.keys[ua.clone()], &kb[first + ub.start..first + ub.end]);
-    for &k in ka {
-        counts[usize::from(key_byte(k))] += 1;
+    let (ka, kb) = (&ka[ua.clone()], &kb[first + ub.start..first + ub.end]);
+    for &x in ka {
+        counts[usize::from(x)] += 1;
     }
     let mut shared = 0;
     for &x in kb {
@@ -1007,8 +1020,8 @@ fn may_share(
         shared += usize::from(*c > 0);
         *c = c.saturating_sub(1);
     }
-    for &k in ka {
-        counts[usize::from(key_byte(k))] = 0;
+    for &x in ka {
+        counts[usize::from(x)] = 0;
     }
     !fails_shared_words(shared, ua.len(), ub.len())
 }
@@ -1057,6 +1070,13 @@ fn verify_group(
     // around its region.
     let units_a = &unit_starts[a_doc.index()];
     let wa = window_of_a(text_a, units_a, group);
+    // a's key bytes over its window's tokens: the window's tokens are the
+    // document's from its first token (whole units cut where tokens end, or
+    // the whole document), when they number as its units say (else no bound
+    // is given; none is known).
+    let keys_a = key_bytes
+        .doc(a_doc.index())
+        .and_then(|k| wa.doc_key_bytes(units_a, k));
     // The first candidate of each document b. Its window's text is
     // fetched into the cache one document b ahead, its unit list two, its
     // entries in the corpus and in `unit_starts` three (each step needs the
@@ -1098,19 +1118,19 @@ fn verify_group(
         merge_regions(&mut merged);
         found.clear();
         let units_b = &unit_starts[b_doc.index()];
-        let keys_b = key_bytes.doc(b_doc.index());
+        let keys = keys_a.zip(key_bytes.doc(b_doc.index()));
         for (ra, rb, hamming) in merged.iter().cloned() {
             // b's window around the region: its units found once.
             let around = Window::units_around(units_b, &rb, 0);
-            if let Some(kb) = keys_b {
+            if let Some((ka, kb)) = keys {
                 let b = (text_b.as_str(), units_b, kb);
-                if !may_share(&wa, &ra, b, (&rb, around), &mut lists) {
+                if !may_share((&wa, ka), &ra, b, (&rb, around), &mut lists) {
                     continue;
                 }
             }
             wb.fill_units(text_b, units_b, around);
             let texts = (text_a.as_str(), text_b.as_str());
-            let bound_b = keys_b.map(|kb| (kb, &mut lists));
+            let bound_b = keys.map(|(ka, kb)| (ka, kb, &mut lists));
             let Some(m) = verify_region(
                 texts,
                 &wa,
@@ -1176,12 +1196,17 @@ fn window_of_a(text: &str, units: &[UnitStart], group: &[Candidate]) -> Window {
         _ => None,
     };
     let mut w = Window::default();
-    w.fill_units(text, units, around.unwrap_or_else(|| Window::units_around(units, &all, 0)));
+    w.fill_units(
+        text,
+        units,
+        around.unwrap_or_else(|| Window::units_around(units, &all, 0)),
+    );
     w
 }
 
-/// Document b's key bytes, for the bounds on them, and their lists.
-type BoundB<'a> = (&'a [u8], &'a mut BoundLists);
+/// What the bounds on key bytes read: document a's key bytes over its
+/// window's tokens, document b's, and their lists.
+type BoundB<'a> = (&'a [u8], &'a [u8], &'a mut BoundLists);
 
 /// A candidate region of a document pair: tokens of a, tokens of b, the
 /// smallest Hamming distance of its seeds.
@@ -1285,8 +1310,8 @@ fn verify_region(
     let around = Window::units_around(units_b, rb_doc, WIDEN_TOKENS);
     // The flank test below, on key bytes, before b's widened window is
     // tokenized: when it fails, so does the test.
-    if let Some((kb, lists)) = bound_b {
-        let a = (wa, &ua, &narrow.0);
+    if let Some((ka, kb, lists)) = bound_b {
+        let a = (wa, ka, &ua, &narrow.0);
         let b = (texts.1, units_b, kb, around);
         if !widened_flanks_may_extend(a, (wb, &ub, &narrow.1), b, lists) {
             return passage(wb, narrow);
@@ -1336,10 +1361,11 @@ fn widen_region(units: &[Range<usize>], len: usize, r: &Range<usize>) -> Range<u
 /// Whether the flank test of [`verify_region`] ([`flanks_may_extend`]
 /// over b's widened window) may pass, judged from b's key bytes before
 /// that window is tokenized: `false` only when it fails. `wb` is b's
-/// narrow window (around document tokens `rb`), `ua`/`ub` the regions
-/// aligned in the windows and `na`/`nb` the narrow passage. The flanks are
-/// compared by key bytes ([`flank_bytes_may_extend`]), which share every
-/// word the keys share; b's widened flanks are the document's key bytes
+/// narrow window (around document tokens `rb`), `ka` a's key bytes (its
+/// window's tokens'), `ua`/`ub` the regions aligned in the windows and
+/// `na`/`nb` the narrow passage. The flanks are compared by key bytes
+/// ([`flank_bytes_may_extend`]), which share every word the keys share;
+/// b's widened flanks are the document's key bytes
 /// when both of b's windows are the document's tokens (their edges are
 /// cuts where tokens end), else no bound is given. On the 20,000-document
 /// corpus 161,114 passages are widened and 116,051 of them stop at the
@@ -1348,7 +1374,7 @@ fn widen_region(units: &[Range<usize>], len: usize, r: &Range<usize>) -> Range<u
 /// units of b's widened window ([`Window::units_around`] with
 /// [`WIDEN_TOKENS`]).
 fn widened_flanks_may_extend(
-    (wa, ua, na): (&Window, &Range<usize>, &Range<usize>),
+    (wa, ka, ua, na): (&Window, &[u8], &Range<usize>, &Range<usize>),
     (wb, ub, nb): (&Window, &Range<usize>, &Range<usize>),
     (text_b, units_b, kb, (u0, u1)): (&str, &[UnitStart], &[u8], UnitsAround),
     lists: &mut BoundLists,
@@ -1377,13 +1403,10 @@ fn widened_flanks_may_extend(
         seen,
         ..
     } = lists;
-    let bytes = |out: &mut Vec<u8>, k: &[u64]| {
-        out.clear();
-        out.extend(k.iter().map(|&k| key_byte(k)));
-    };
-    bytes(la, &wa.keys[wa_r.start..na.start]);
-    la.reverse();
-    bytes(xa, &wa.keys[na.end..wa_r.end]);
+    la.clear();
+    la.extend(ka[wa_r.start..na.start].iter().rev());
+    xa.clear();
+    xa.extend_from_slice(&ka[na.end..wa_r.end]);
     lb.clear();
     lb.extend(kb[first + wb_r.start..first + nb.start].iter().rev());
     xb.clear();
@@ -3360,7 +3383,20 @@ mod tests {
     /// separators that do and do not end tokens, for the windows' tests.
     fn window_text(n: usize) -> impl Strategy<Value = String> {
         let words = proptest::collection::vec(
-            proptest::sample::select(&["وقال", "الجيش", "1,200", "Putin", "said", "bei", "½", "ﷺ", "㎡", "."][..]),
+            proptest::sample::select(
+                &[
+                    "وقال",
+                    "الجيش",
+                    "1,200",
+                    "Putin",
+                    "said",
+                    "bei",
+                    "½",
+                    "ﷺ",
+                    "㎡",
+                    ".",
+                ][..],
+            ),
             1..n,
         );
         let seps = proptest::collection::vec(
@@ -3368,7 +3404,11 @@ mod tests {
             n,
         );
         (words, seps).prop_map(|(words, seps)| {
-            words.iter().zip(&seps).flat_map(|(w, s)| [*w, *s]).collect()
+            words
+                .iter()
+                .zip(&seps)
+                .flat_map(|(w, s)| [*w, *s])
+                .collect()
         })
     }
 
@@ -3534,16 +3574,14 @@ mod tests {
         }
     }
 
-    /// The unit starts of every document of `texts`, as `find_pairs` keeps
-    /// them, and the corpus.
     /// Two documents of `words` joined by `seps`, cut at word `split`
     /// (taken modulo the words, so each gets one), printed: their texts,
-    /// corpus, unit starts and token counts.
+    /// key bytes, unit starts and token counts.
     fn two_printed(
         words: &[&str],
         seps: &[&str],
         split: usize,
-    ) -> (Vec<String>, Corpus, UnitStarts, Vec<usize>) {
+    ) -> (Vec<String>, KeyBytes, UnitStarts, Vec<usize>) {
         let split = split % (words.len() - 1) + 1;
         let text = |w: &[&str], s: &[&str]| -> String {
             w.iter().zip(s).flat_map(|(w, s)| [*w, *s]).collect()
@@ -3552,28 +3590,32 @@ mod tests {
             text(&words[..split], &seps[..split]),
             text(&words[split..], &seps[split..]),
         ];
-        let (corpus, starts_of) = printed(&texts);
+        let (starts_of, kb) = printed(&texts, KEY_BLOCK);
         let n = (0..2)
             .map(|d| starts_of[d].last().map_or(0, |u| u.token as usize))
             .collect();
-        (texts, corpus, starts_of, n)
+        (texts, kb, starts_of, n)
     }
 
-    fn printed(texts: &[String]) -> (Corpus, UnitStarts) {
-        let corpus = Corpus {
-            docs: (texts.iter())
-                .map(|t| Document {
-                    text: t.clone(),
-                    ..Document::default()
-                })
-                .collect(),
-        };
+    /// The unit starts and key bytes (in blocks of `block` bytes) of every
+    /// document of `texts`, as `find_pairs` keeps them.
+    fn printed(texts: &[String], block: usize) -> (UnitStarts, KeyBytes) {
         let mut starts = UnitStarts::with_docs(texts.len());
+        let mut kb = KeyBytes::new(texts.len(), block);
         let (mut toks, mut breaks) = (Vec::new(), Vec::new());
         for (d, t) in texts.iter().enumerate() {
-            starts.push(&fingerprint_doc(DocId(d as u32), t, &mut toks, &mut breaks).units);
+            let print = fingerprint_doc(DocId(d as u32), t, &mut toks, &mut breaks);
+            starts.push(&print.units);
+            kb.push(&print.key_bytes);
         }
-        (corpus, starts)
+        kb.finish();
+        (starts, kb)
+    }
+
+    /// Document a's key bytes as `verify_group` reads them beside its
+    /// window `wa`.
+    fn bytes_of_a<'k>(kb: &'k KeyBytes, starts: &[UnitStart], wa: &Window) -> Option<&'k [u8]> {
+        kb.doc(0).and_then(|k| wa.doc_key_bytes(starts, k))
     }
 
     #[test]
@@ -3581,14 +3623,24 @@ mod tests {
         let texts: Vec<String> = (0..9)
             .map(|d| "word said Putin 1,200 وقال. ".repeat(d * 3))
             .collect();
-        let (corpus, starts) = printed(&texts);
-        let mut kb = KeyBytes::new(&corpus, &starts, 40);
+        let (starts, mut kb) = printed(&texts, 40);
         assert!(kb.blocks.len() > 2, "{} blocks", kb.blocks.len());
+        // Every block but the last holds at least `block` bytes, and whole
+        // documents.
+        for k in 0..kb.blocks.len() {
+            let (d0, d1) = (kb.first[k] as usize, kb.first[k + 1] as usize);
+            assert!(d0 < d1 || texts.is_empty(), "block {k}");
+            let len = kb.blocks[k].as_ref().unwrap().len();
+            assert_eq!(len, (kb.at[d1] - kb.at[d0]) as usize, "block {k}");
+            assert!(len >= 40 || k + 1 == kb.blocks.len(), "block {k}");
+        }
         for (d, t) in texts.iter().enumerate() {
-            let mut keyed = Vec::new();
-            normalize::tokenize_keyed_into(t, &mut keyed);
-            let bytes: Vec<u8> = keyed.iter().map(|t| key_byte(t.hash)).collect();
+            let bytes: Vec<u8> = normalize::tokenize(t)
+                .iter()
+                .map(|t| key_byte(t.hash))
+                .collect();
             assert_eq!(kb.doc(d), Some(&bytes[..]), "document {d}");
+            assert_eq!(bytes.len(), starts[d].last().unwrap().token as usize);
         }
         kb.drop_before(5);
         for d in 0..texts.len() {
@@ -3600,6 +3652,62 @@ mod tests {
         assert!(kb.doc(0).is_none());
     }
 
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+        /// The key bytes, taken from the feature hashes of fingerprinting,
+        /// are one byte of each token as verification keys it: tokens with
+        /// equal keys have equal bytes (spellings that fold alike
+        /// included), so equal bytes bound the words the keys share. Both
+        /// sides read them by the document's token numbers: the whole
+        /// document's window (a's) has the document's tokens wherever the
+        /// bounds take its bytes, and every window is the document's tokens
+        /// when its edges are cuts where tokens end.
+        #[test]
+        fn equal_keys_have_equal_key_bytes(
+            words in proptest::collection::vec(
+                proptest::sample::select(&["said", "Said", "SAID", "café", "cafe", "وقال", "وقـال", "قال", "1,200", "1200", "½", "ﷺ", "㎡", "m2", ".", "x"][..]),
+                1..120,
+            ),
+            seps in proptest::collection::vec(
+                proptest::sample::select(&[" ", ". ", "، ", "\n\n", "؟ ", ", ", "", ".", "؟"][..]),
+                120,
+            ),
+            lead in proptest::sample::select(&["", " ", ".", ",", "\n", "- "][..]),
+            start in 0usize..200,
+            len in 1usize..60,
+        ) {
+            let text: String = std::iter::once(lead)
+                .chain(words.iter().zip(&seps).flat_map(|(w, s)| [*w, *s]))
+                .collect();
+            let (starts, kb) = printed(std::slice::from_ref(&text), KEY_BLOCK);
+            let bytes = kb.doc(0).unwrap();
+            let mut keyed = Vec::new();
+            normalize::tokenize_keyed_into(&text, &mut keyed);
+            prop_assert_eq!(keyed.len(), bytes.len());
+            for (i, x) in keyed.iter().enumerate() {
+                for (j, y) in keyed.iter().enumerate().skip(i + 1) {
+                    if x.hash == y.hash {
+                        prop_assert_eq!(bytes[i], bytes[j], "tokens {} and {} of {:?}", i, j, text);
+                    }
+                }
+            }
+            let n = bytes.len();
+            prop_assume!(n > 0);
+            let spans = |t: &[Token]| t.iter().map(|t| t.span).collect::<Vec<Span>>();
+            let wa = Window::around(&text, &starts[0], &(0..n), 0);
+            if bytes_of_a(&kb, &starts[0], &wa).is_some() {
+                prop_assert_eq!(spans(&wa.tokens), spans(&keyed));
+            }
+            let r = start % n..(start % n + len).min(n);
+            let w = Window::around(&text, &starts[0], &r, 0);
+            let clean = |at: usize| at == 0 || at == text.len() || ends_tokens_before(&text, at);
+            if clean(w.bytes.start) && clean(w.bytes.end) {
+                let at = w.first_token;
+                prop_assert_eq!(spans(&w.tokens), spans(&keyed[at..at + w.tokens.len()]));
+            }
+        }
+    }
+
     /// The bound rejects a region of b that shares no word with a's, and
     /// admits one that copies it, without tokenizing b.
     #[test]
@@ -3609,15 +3717,15 @@ mod tests {
             a.to_string(),
             format!("Rain fell all week over the hills. {a}"),
         ];
-        let (corpus, starts) = printed(&texts);
-        let kb = KeyBytes::new(&corpus, &starts, KEY_BLOCK);
+        let (starts, kb) = printed(&texts, KEY_BLOCK);
         let wa = Window::around(a, &starts[0], &(0..12), 0);
+        let a = (&wa, bytes_of_a(&kb, &starts[0], &wa).unwrap());
         let mut lists = BoundLists::default();
         let b = (texts[1].as_str(), &starts[1], kb.doc(1).unwrap());
         let rb = |r: Range<usize>| (r.clone(), Window::units_around(&starts[1], &r, 0));
         let (no, yes) = (rb(0..7), rb(7..16));
-        assert!(!may_share(&wa, &(0..9), b, (&no.0, no.1), &mut lists));
-        assert!(may_share(&wa, &(0..9), b, (&yes.0, yes.1), &mut lists));
+        assert!(!may_share(a, &(0..9), b, (&no.0, no.1), &mut lists));
+        assert!(may_share(a, &(0..9), b, (&yes.0, yes.1), &mut lists));
     }
 
     proptest! {
@@ -3640,11 +3748,12 @@ mod tests {
             starts in (0usize..200, 0usize..200),
             lens in (1usize..60, 1usize..60),
         ) {
-            let (texts, corpus, starts_of, n) = two_printed(&words, &seps, split);
+            let (texts, kb, starts_of, n) = two_printed(&words, &seps, split);
             prop_assume!(n[0] > 0 && n[1] > 0);
-            let kb = KeyBytes::new(&corpus, &starts_of, KEY_BLOCK);
             let (ua_s, ub_s) = (&starts_of[0], &starts_of[1]);
             let wa = Window::around(&texts[0], ua_s, &(0..n[0]), 0);
+            let keys_a = bytes_of_a(&kb, ua_s, &wa);
+            prop_assume!(keys_a.is_some());
             let ra = starts.0 % n[0]..(starts.0 % n[0] + lens.0).min(n[0]);
             let rb = starts.1 % n[1]..(starts.1 % n[1] + lens.1).min(n[1]);
             let keys_b = kb.doc(1);
@@ -3653,7 +3762,7 @@ mod tests {
             let mut lists = BoundLists::default();
             let b = (texts[1].as_str(), ub_s, keys_b);
             let around = Window::units_around(ub_s, &rb, 0);
-            let may = may_share(&wa, &ra, b, (&rb, around), &mut lists);
+            let may = may_share((&wa, keys_a.unwrap()), &ra, b, (&rb, around), &mut lists);
             prop_assert!(lists.counts.iter().all(|&c| c == 0));
             // The filter as `verify_region` applies it.
             let wb = Window::around(&texts[1], ub_s, &rb, 0);
@@ -3670,9 +3779,10 @@ mod tests {
             let (b0, b1) = (wb.bytes.start, wb.bytes.end);
             let clean = |at: usize| at == 0 || at == texts[1].len() || ends_tokens_before(&texts[1], at);
             if clean(b0) && clean(b1) {
-                let bytes: Vec<u8> = wb.keys.iter().map(|&k| key_byte(k)).collect();
+                let spans = |t: &[Token]| t.iter().map(|t| t.span).collect::<Vec<Span>>();
+                let doc = normalize::tokenize(&texts[1]);
                 let at = wb.first_token;
-                prop_assert_eq!(&bytes[..], &keys_b[at..at + bytes.len()]);
+                prop_assert_eq!(spans(&wb.tokens), spans(&doc[at..at + wb.tokens.len()]));
             }
         }
     }
@@ -3716,12 +3826,13 @@ mod tests {
             lens in (1usize..60, 1usize..60),
             cuts in (0usize..100, 0usize..100, 0usize..100, 0usize..100),
         ) {
-            let (texts, corpus, starts_of, n) = two_printed(&words, &seps, split);
+            let (texts, kb, starts_of, n) = two_printed(&words, &seps, split);
             prop_assume!(n[0] > 0 && n[1] > 0);
-            let kb = KeyBytes::new(&corpus, &starts_of, KEY_BLOCK);
             prop_assume!(kb.doc(1).is_some());
             let units_b = &starts_of[1];
             let wa = Window::around(&texts[0], &starts_of[0], &(0..n[0]), 0);
+            let keys_a = bytes_of_a(&kb, &starts_of[0], &wa);
+            prop_assume!(keys_a.is_some());
             let ra = starts.0 % n[0]..(starts.0 % n[0] + lens.0).min(n[0]);
             let rb = starts.1 % n[1]..(starts.1 % n[1] + lens.1).min(n[1]);
             let wb = Window::around(&texts[1], units_b, &rb, 0);
@@ -3738,7 +3849,8 @@ mod tests {
             let mut lists = BoundLists::default();
             let around = Window::units_around(units_b, &rb, WIDEN_TOKENS);
             let b = (texts[1].as_str(), units_b, kb.doc(1).unwrap(), around);
-            let coarse = widened_flanks_may_extend((&wa, &ua, &na), (&wb, &ub, &nb), b, &mut lists);
+            let a = (&wa, keys_a.unwrap(), &ua, &na);
+            let coarse = widened_flanks_may_extend(a, (&wb, &ub, &nb), b, &mut lists);
             prop_assert!(lists.seen.iter().all(|&c| c == (0, 0)));
             // What `verify_region` does after tokenizing the widened window.
             let wider = Window::around(&texts[1], units_b, &rb, WIDEN_TOKENS);
