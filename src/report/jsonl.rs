@@ -218,6 +218,18 @@ impl UEscape {
 /// point above DEL starts), or `bytes.len()`. Eight bytes at a time:
 /// passages are mostly Arabic letters, two bytes each, none of them here.
 fn next_special(bytes: &[u8], mut from: usize) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let mut blocks = bytes[from..].chunks_exact(16);
+        for block in &mut blocks {
+            // SAFETY: SSE2 is part of x86-64 itself (the target's baseline).
+            let hits = unsafe { special_bytes_sse2(block.try_into().expect("sixteen bytes")) };
+            if hits != 0 {
+                return from + hits.trailing_zeros() as usize;
+            }
+            from += 16;
+        }
+    }
     let mut words = bytes[from..].chunks_exact(8);
     for word in &mut words {
         let hits = special_bytes(u64::from_le_bytes(word.try_into().expect("eight bytes")));
@@ -242,6 +254,27 @@ fn special_bytes(x: u64) -> u64 {
     let backslash = zero(x ^ ONES * u64::from(b'\\'));
     let del = zero(x ^ ONES * 0x7f);
     (control | lead | quote | backslash | del) & ONES * 0x80
+}
+
+/// One bit for each byte of `block` that [`next_special`] stops at, with
+/// SSE2 (which every x86-64 processor has): sixteen bytes in about as many
+/// instructions as [`special_bytes`] takes for eight.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+fn special_bytes_sse2(block: &[u8; 16]) -> u32 {
+    use std::arch::x86_64::*;
+    let half = |i: usize| i64::from_le_bytes(block[i..i + 8].try_into().expect("eight bytes"));
+    let x = _mm_set_epi64x(half(8), half(0));
+    let is = |v: __m128i, b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
+    // At most 0x1f: the byte's unsigned maximum with 0x1f is 0x1f.
+    let control = is(_mm_max_epu8(x, _mm_set1_epi8(0x1f)), 0x1f);
+    // 0xc2 and 0xe2 differ in one bit.
+    let lead = is(_mm_or_si128(x, _mm_set1_epi8(0x20)), 0xe2);
+    let hits = _mm_or_si128(
+        _mm_or_si128(control, lead),
+        _mm_or_si128(_mm_or_si128(is(x, b'"'), is(x, b'\\')), is(x, 0x7f)),
+    );
+    _mm_movemask_epi8(hits) as u32
 }
 
 /// The bytes [`next_special`] stops at, for the last few of a string.
