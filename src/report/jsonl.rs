@@ -245,15 +245,18 @@ fn next_special(bytes: &[u8], mut from: usize) -> usize {
 /// The high bit of each byte of `x` that [`next_special`] stops at, and
 /// perhaps of bytes after the first such (a borrow), never of one before.
 fn special_bytes(x: u64) -> u64 {
-    const ONES: u64 = u64::MAX / 255;
-    let zero = |v: u64| v.wrapping_sub(ONES) & !v;
-    let control = x.wrapping_sub(ONES * 0x20) & !x;
+    /// `b` in every byte.
+    const fn all(b: u8) -> u64 {
+        u64::from_le_bytes([b; 8])
+    }
+    let zero = |v: u64| v.wrapping_sub(all(1)) & !v;
+    let control = x.wrapping_sub(all(0x20)) & !x;
     // 0xc2 and 0xe2 differ in one bit.
-    let lead = zero((x | ONES * 0x20) ^ ONES * 0xe2);
-    let quote = zero(x ^ ONES * u64::from(b'"'));
-    let backslash = zero(x ^ ONES * u64::from(b'\\'));
-    let del = zero(x ^ ONES * 0x7f);
-    (control | lead | quote | backslash | del) & ONES * 0x80
+    let lead = zero((x | all(0x20)) ^ all(0xe2));
+    let quote = zero(x ^ all(b'"'));
+    let backslash = zero(x ^ all(b'\\'));
+    let del = zero(x ^ all(0x7f));
+    (control | lead | quote | backslash | del) & all(0x80)
 }
 
 /// One bit for each byte of `block` that [`next_special`] stops at, with
