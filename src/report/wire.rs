@@ -19,6 +19,7 @@ pub struct WirePassage<'a> {
     /// One past the last byte.
     pub end: usize,
     /// The original text `start..end`.
+    #[serde(serialize_with = "super::jsonl::serialize_text")]
     pub text: &'a str,
     /// The document's source, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -29,6 +30,7 @@ pub struct WirePassage<'a> {
 #[derive(Serialize)]
 pub struct WireFindingSide<'a> {
     /// The original text of the claim.
+    #[serde(serialize_with = "super::jsonl::serialize_text")]
     pub text: &'a str,
     /// First byte.
     pub start: usize,
@@ -52,6 +54,7 @@ pub struct WireFinding<'a> {
     /// Side b.
     pub b: WireFindingSide<'a>,
     /// One line for people.
+    #[serde(serialize_with = "super::jsonl::serialize_text")]
     pub message: &'a str,
 }
 
