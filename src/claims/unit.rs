@@ -304,6 +304,9 @@ pub fn unit_at(toks: &[Token], i: usize) -> Option<(Unit, usize)> {
 /// Arabic article and prepositions attached to a unit word.
 const PREFIXES: [&str; 5] = ["ال", "بال", "لل", "ب", "ل"];
 
+/// The bits [`heads_of`] may set: bit 0 and bits 1 to 5 (`PREFIXES`).
+pub(super) const HEAD_BITS: u8 = (2 << PREFIXES.len()) - 1;
+
 /// Which forms of a token's folded word are the first word of some unit
 /// form: bit 0 the word itself, bit `1 + k` the word without `PREFIXES[k]`
 /// (a word token, at least two letters left). Computed once per token:
