@@ -431,8 +431,9 @@ pub fn currency_before(text: &str, toks: &[Token], i: usize) -> Option<(&'static
     None
 }
 
-/// A qualifier before token `i`: its key and first token.
-pub fn qualifier_before(toks: &[Token], i: usize) -> Option<(&'static str, usize)> {
+/// The qualifier phrases split into words (once), with their keys, in
+/// the order [`qualifier_before`] tries them.
+fn qualifier_phrases() -> &'static [(Vec<&'static str>, &'static str)] {
     const Q: &[(&str, &str)] = &[
         ("more than", "more_than"),
         ("over", "more_than"),
@@ -491,21 +492,32 @@ pub fn qualifier_before(toks: &[Token], i: usize) -> Option<(&'static str, usize
         ("ما دون", "less_than"),
         ("بالضبط", "exactly"),
     ];
-    // The phrases split into words once.
     type Phrases = Vec<(Vec<&'static str>, &'static str)>;
     static SPLIT: OnceLock<Phrases> = OnceLock::new();
-    let split = SPLIT.get_or_init(|| {
+    SPLIT.get_or_init(|| {
         Q.iter()
             .map(|&(phrase, key)| (phrase.split(' ').collect(), key))
             .collect()
-    });
-    for (words, key) in split {
+    })
+}
+
+/// A qualifier before token `i`: its key and first token.
+pub fn qualifier_before(toks: &[Token], i: usize) -> Option<(&'static str, usize)> {
+    for (words, key) in qualifier_phrases() {
         let (words, key) = (words.as_slice(), *key);
         let n = words.len();
         if i < n {
             continue;
         }
         let ts = &toks[i - n..i];
+        // The last word first, which rejects most phrases at one
+        // comparison (a one-word phrase's may carry a prefix): comparing
+        // the phrases' words in order tried four prefixes on each first
+        // word.
+        let last = &ts[n - 1].norm;
+        if n == 1 && !last.ends_with(words[0]) || n > 1 && *last != words[n - 1] {
+            continue;
+        }
         if ts.iter().skip(1).any(|t| t.newline_before) || toks[i].newline_before {
             continue;
         }
@@ -557,6 +569,52 @@ mod tests {
         assert_eq!(unit_at(&t, 0).unwrap().0.key, "km");
         let t = tokenize("أولاده");
         assert_eq!(noun_before(&t[0]).unwrap().key, "child");
+    }
+
+    /// `qualifier_before` before its last-word test: each phrase's words
+    /// in order.
+    fn qualifier_before_reference(toks: &[Token], i: usize) -> Option<(&'static str, usize)> {
+        for (words, key) in qualifier_phrases() {
+            let (words, key) = (words.as_slice(), *key);
+            let n = words.len();
+            if i < n {
+                continue;
+            }
+            let ts = &toks[i - n..i];
+            if ts.iter().skip(1).any(|t| t.newline_before) || toks[i].newline_before {
+                continue;
+            }
+            let matches = words.iter().zip(ts).enumerate().all(|(k, (w, t))| {
+                t.norm == *w
+                    || (k == 0
+                        && ["ب", "و", "ل", "ف"]
+                            .iter()
+                            .any(|p| t.norm.strip_prefix(p) == Some(*w)))
+            });
+            if matches {
+                return Some((key, i - n));
+            }
+        }
+        None
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn qualifiers_are_the_references(words in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "more", "than", "over", "no", "less", "fewer", "as", "many", "much", "up", "to",
+                "at", "least", "most", "about", "اكثر", "من", "ما", "لا", "يقل", "عن", "يزيد",
+                "علي", "بنحو", "ونحو", "لنحو", "فحوالي", "حوالي", "قرابه", "يقرب", "الي",
+                "يصل", "وبالضبط", "\n", "5", "x",
+            ]),
+            1..8,
+        )) {
+            let text = words.join(" ");
+            let t = tokenize(&text);
+            for i in 0..t.len() {
+                proptest::prop_assert_eq!(qualifier_before(&t, i), qualifier_before_reference(&t, i));
+            }
+        }
     }
 
     #[test]
