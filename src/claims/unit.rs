@@ -504,35 +504,42 @@ fn qualifier_phrases() -> &'static [(Vec<&'static str>, &'static str)] {
 /// A qualifier before token `i`: its key and first token.
 pub fn qualifier_before(toks: &[Token], i: usize) -> Option<(&'static str, usize)> {
     for (words, key) in qualifier_phrases() {
-        let (words, key) = (words.as_slice(), *key);
         let n = words.len();
-        if i < n {
-            continue;
-        }
-        let ts = &toks[i - n..i];
         // The last word first, which rejects most phrases at one
         // comparison (a one-word phrase's may carry a prefix): comparing
         // the phrases' words in order tried four prefixes on each first
         // word.
-        let last = &ts[n - 1].norm;
+        let Some(last) = i.checked_sub(1).map(|l| &toks[l].norm) else {
+            continue;
+        };
         if n == 1 && !last.ends_with(words[0]) || n > 1 && *last != words[n - 1] {
             continue;
         }
-        if ts.iter().skip(1).any(|t| t.newline_before) || toks[i].newline_before {
-            continue;
-        }
-        let matches = words.iter().zip(ts).enumerate().all(|(k, (w, t))| {
-            t.norm == *w
-                || (k == 0
-                    && ["ب", "و", "ل", "ف"]
-                        .iter()
-                        .any(|p| t.norm.strip_prefix(p) == Some(*w)))
-        });
-        if matches {
+        if phrase_before(toks, i, words) {
             return Some((key, i - n));
         }
     }
     None
+}
+
+/// Whether the words of phrase `words` are the tokens before token `i`
+/// (the first may carry an attached ب, و, ل or ف), on one line with it.
+fn phrase_before(toks: &[Token], i: usize, words: &[&str]) -> bool {
+    let n = words.len();
+    if i < n {
+        return false;
+    }
+    let ts = &toks[i - n..i];
+    if ts.iter().skip(1).any(|t| t.newline_before) || toks[i].newline_before {
+        return false;
+    }
+    words.iter().zip(ts).enumerate().all(|(k, (w, t))| {
+        t.norm == *w
+            || (k == 0
+                && ["ب", "و", "ل", "ف"]
+                    .iter()
+                    .any(|p| t.norm.strip_prefix(p) == Some(*w)))
+    })
 }
 
 /// A percent sign or phrase at token `i`: the token after it.
@@ -574,28 +581,10 @@ mod tests {
     /// `qualifier_before` before its last-word test: each phrase's words
     /// in order.
     fn qualifier_before_reference(toks: &[Token], i: usize) -> Option<(&'static str, usize)> {
-        for (words, key) in qualifier_phrases() {
-            let (words, key) = (words.as_slice(), *key);
-            let n = words.len();
-            if i < n {
-                continue;
-            }
-            let ts = &toks[i - n..i];
-            if ts.iter().skip(1).any(|t| t.newline_before) || toks[i].newline_before {
-                continue;
-            }
-            let matches = words.iter().zip(ts).enumerate().all(|(k, (w, t))| {
-                t.norm == *w
-                    || (k == 0
-                        && ["ب", "و", "ل", "ف"]
-                            .iter()
-                            .any(|p| t.norm.strip_prefix(p) == Some(*w)))
-            });
-            if matches {
-                return Some((key, i - n));
-            }
-        }
-        None
+        qualifier_phrases()
+            .iter()
+            .find(|(words, _)| phrase_before(toks, i, words))
+            .map(|(words, key)| (*key, i - words.len()))
     }
 
     proptest::proptest! {
