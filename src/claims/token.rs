@@ -153,8 +153,8 @@ impl Token {
 ///
 /// 16,384 slots of 48 bytes (768 KiB a thread): 8,192 missed one word in
 /// eight (c20k: 726,000 of 5.9 million, each answered for ~500
-/// instructions); 16,384 cost c20k 0.2 G instructions less for 0.85 MB more
-/// peak, 32,768 0.09 G less again for 1.5 MB more.
+/// instructions); 16,384 cost c4k 19 M instructions less for 0.85 MB more
+/// c20k peak, 32,768 12 M less again (c20k 0.09 G) for 1.5 MB more.
 fn word_info(norm: &str) -> (Option<Found>, u8, bool) {
     const SLOTS_LOG: u32 = 14;
     /// `Slot::key`'s byte that holds the unit heads, with [`INERT`] set
