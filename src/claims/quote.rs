@@ -432,8 +432,15 @@ pub fn quote_spans(text: &str) -> Vec<Span> {
             continue;
         };
         let end = body + rel + close.len_utf8();
+        // Two letters at least: read up to the second (counting them all
+        // read every quote whole, 0.14 G instructions of c20k's 41).
         let inner = text[body..body + rel].trim();
-        if inner.chars().filter(|&c| super::token::is_alpha(c)).count() < 2 {
+        if inner
+            .chars()
+            .filter(|&c| super::token::is_alpha(c))
+            .nth(1)
+            .is_none()
+        {
             continue;
         }
         out.push(Span::new(start, end));

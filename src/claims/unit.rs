@@ -304,6 +304,9 @@ pub fn unit_at(toks: &[Token], i: usize) -> Option<(Unit, usize)> {
 /// Arabic article and prepositions attached to a unit word.
 const PREFIXES: [&str; 5] = ["ال", "بال", "لل", "ب", "ل"];
 
+/// The bits [`heads_of`] may set: bit 0 and bits 1 to 5 (`PREFIXES`).
+pub(super) const HEAD_BITS: u8 = (2 << PREFIXES.len()) - 1;
+
 /// Which forms of a token's folded word are the first word of some unit
 /// form: bit 0 the word itself, bit `1 + k` the word without `PREFIXES[k]`
 /// (a word token, at least two letters left). Computed once per token:
@@ -428,8 +431,9 @@ pub fn currency_before(text: &str, toks: &[Token], i: usize) -> Option<(&'static
     None
 }
 
-/// A qualifier before token `i`: its key and first token.
-pub fn qualifier_before(toks: &[Token], i: usize) -> Option<(&'static str, usize)> {
+/// The qualifier phrases split into words (once), with their keys, in
+/// the order [`qualifier_before`] tries them.
+fn qualifier_phrases() -> &'static [(Vec<&'static str>, &'static str)] {
     const Q: &[(&str, &str)] = &[
         ("more than", "more_than"),
         ("over", "more_than"),
@@ -488,36 +492,54 @@ pub fn qualifier_before(toks: &[Token], i: usize) -> Option<(&'static str, usize
         ("ما دون", "less_than"),
         ("بالضبط", "exactly"),
     ];
-    // The phrases split into words once.
     type Phrases = Vec<(Vec<&'static str>, &'static str)>;
     static SPLIT: OnceLock<Phrases> = OnceLock::new();
-    let split = SPLIT.get_or_init(|| {
+    SPLIT.get_or_init(|| {
         Q.iter()
             .map(|&(phrase, key)| (phrase.split(' ').collect(), key))
             .collect()
-    });
-    for (words, key) in split {
-        let (words, key) = (words.as_slice(), *key);
+    })
+}
+
+/// A qualifier before token `i`: its key and first token.
+pub fn qualifier_before(toks: &[Token], i: usize) -> Option<(&'static str, usize)> {
+    for (words, key) in qualifier_phrases() {
         let n = words.len();
-        if i < n {
+        // The last word first, which rejects most phrases at one
+        // comparison (a one-word phrase's may carry a prefix): comparing
+        // the phrases' words in order tried four prefixes on each first
+        // word.
+        let Some(last) = i.checked_sub(1).map(|l| &toks[l].norm) else {
+            continue;
+        };
+        if n == 1 && !last.ends_with(words[0]) || n > 1 && *last != words[n - 1] {
             continue;
         }
-        let ts = &toks[i - n..i];
-        if ts.iter().skip(1).any(|t| t.newline_before) || toks[i].newline_before {
-            continue;
-        }
-        let matches = words.iter().zip(ts).enumerate().all(|(k, (w, t))| {
-            t.norm == *w
-                || (k == 0
-                    && ["ب", "و", "ل", "ف"]
-                        .iter()
-                        .any(|p| t.norm.strip_prefix(p) == Some(*w)))
-        });
-        if matches {
+        if phrase_before(toks, i, words) {
             return Some((key, i - n));
         }
     }
     None
+}
+
+/// Whether the words of phrase `words` are the tokens before token `i`
+/// (the first may carry an attached ب, و, ل or ف), on one line with it.
+fn phrase_before(toks: &[Token], i: usize, words: &[&str]) -> bool {
+    let n = words.len();
+    if i < n {
+        return false;
+    }
+    let ts = &toks[i - n..i];
+    if ts.iter().skip(1).any(|t| t.newline_before) || toks[i].newline_before {
+        return false;
+    }
+    words.iter().zip(ts).enumerate().all(|(k, (w, t))| {
+        t.norm == *w
+            || (k == 0
+                && ["ب", "و", "ل", "ف"]
+                    .iter()
+                    .any(|p| t.norm.strip_prefix(p) == Some(*w)))
+    })
 }
 
 /// A percent sign or phrase at token `i`: the token after it.
@@ -554,6 +576,34 @@ mod tests {
         assert_eq!(unit_at(&t, 0).unwrap().0.key, "km");
         let t = tokenize("أولاده");
         assert_eq!(noun_before(&t[0]).unwrap().key, "child");
+    }
+
+    /// `qualifier_before` before its last-word test: each phrase's words
+    /// in order.
+    fn qualifier_before_reference(toks: &[Token], i: usize) -> Option<(&'static str, usize)> {
+        qualifier_phrases()
+            .iter()
+            .find(|(words, _)| phrase_before(toks, i, words))
+            .map(|(words, key)| (*key, i - words.len()))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn qualifiers_are_the_references(words in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "more", "than", "over", "no", "less", "fewer", "as", "many", "much", "up", "to",
+                "at", "least", "most", "about", "اكثر", "من", "ما", "لا", "يقل", "عن", "يزيد",
+                "علي", "بنحو", "ونحو", "لنحو", "فحوالي", "حوالي", "قرابه", "يقرب", "الي",
+                "يصل", "وبالضبط", "\n", "5", "x",
+            ]),
+            1..8,
+        )) {
+            let text = words.join(" ");
+            let t = tokenize(&text);
+            for i in 0..t.len() {
+                proptest::prop_assert_eq!(qualifier_before(&t, i), qualifier_before_reference(&t, i));
+            }
+        }
     }
 
     #[test]

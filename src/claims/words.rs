@@ -17,7 +17,8 @@ use std::sync::OnceLock;
 pub struct WordHasher(u64);
 
 impl WordHasher {
-    const K: u64 = 0x517c_c1b7_2722_0a95;
+    /// The multiplier of its mixing.
+    pub const K: u64 = 0x517c_c1b7_2722_0a95;
 
     #[inline]
     fn mix(&mut self, x: u64) {
