@@ -3492,13 +3492,7 @@ mod tests {
             let (first, last) = (wa.first_token, wa.first_token + wa.tokens.len());
             prop_assert_eq!(&wa.tokens[..], &whole.tokens[first..last]);
             prop_assert_eq!(&wa.keys[..], &whole.keys[first..last]);
-            let inside: Vec<Range<usize>> = whole
-                .units
-                .iter()
-                .filter(|u| u.start >= first && u.end <= last)
-                .map(|u| u.start - first..u.end - first)
-                .collect();
-            prop_assert_eq!(&wa.units, &inside);
+            prop_assert_eq!(&wa.units, &units_within(&whole.units, first..last));
             for c in &group {
                 let r = c.a.start as usize..c.a.end as usize;
                 let (la, lw) = (wa.local(&r), whole.local(&r));
@@ -3560,13 +3554,7 @@ mod tests {
             normalize::tokenize_keyed_into(&text, &mut keyed);
             prop_assert_eq!(&w.tokens[..], &keyed[first..last]);
             prop_assert!(w.keys.iter().zip(&w.tokens).all(|(k, t)| *k == t.hash));
-            let doc_units: Vec<Range<usize>> = whole
-                .units
-                .iter()
-                .filter(|u| u.start >= first && u.end <= last)
-                .map(|u| u.start - first..u.end - first)
-                .collect();
-            prop_assert_eq!(&w.units, &doc_units);
+            prop_assert_eq!(&w.units, &units_within(&whole.units, first..last));
             // Whole units, and `pad` tokens of them beyond the region's.
             let covering = extend_to_units(&whole.units, r.start as u32..r.end as u32);
             prop_assert!(first <= covering.start.saturating_sub(pad));
@@ -3610,6 +3598,16 @@ mod tests {
         }
         kb.finish();
         (starts, kb)
+    }
+
+    /// The units among `units` (token ranges) that lie within tokens `r`,
+    /// as ranges from `r.start` (what a window of those tokens holds).
+    fn units_within(units: &[Range<usize>], r: Range<usize>) -> Vec<Range<usize>> {
+        units
+            .iter()
+            .filter(|u| u.start >= r.start && u.end <= r.end)
+            .map(|u| u.start - r.start..u.end - r.start)
+            .collect()
     }
 
     /// Document a's key bytes as `verify_group` reads them beside its

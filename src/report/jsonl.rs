@@ -201,7 +201,14 @@ fn escape<E>(s: &str, mut put: impl FnMut(&str) -> Result<(), E>) -> Result<(), 
 fn u_escape(c: char) -> UEscape {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let c = c as usize;
-    UEscape([b'\\', b'u', HEX[c >> 12 & 15], HEX[c >> 8 & 15], HEX[c >> 4 & 15], HEX[c & 15]])
+    UEscape([
+        b'\\',
+        b'u',
+        HEX[c >> 12 & 15],
+        HEX[c >> 8 & 15],
+        HEX[c >> 4 & 15],
+        HEX[c & 15],
+    ])
 }
 
 /// The six ASCII bytes of a `\uXXXX` escape.
@@ -239,7 +246,10 @@ fn next_special(bytes: &[u8], mut from: usize) -> usize {
         from += 8;
     }
     let rest = words.remainder();
-    from + rest.iter().position(|&b| SPECIAL[usize::from(b)]).unwrap_or(rest.len())
+    from + rest
+        .iter()
+        .position(|&b| SPECIAL[usize::from(b)])
+        .unwrap_or(rest.len())
 }
 
 /// The high bit of each byte of `x` that [`next_special`] stops at, and
@@ -380,7 +390,10 @@ mod tests {
     /// lanes above it, so the first hit, not a later one, must be taken.
     #[test]
     fn every_special_byte_at_every_offset() {
-        let specials = ["\0", "\u{1}", "\u{1f}", "\"", "\\", "\u{7f}", "\u{85}", "\u{a0}", "\u{2028}", "\u{2019}", "_", "|", " "];
+        let specials = [
+            "\0", "\u{1}", "\u{1f}", "\"", "\\", "\u{7f}", "\u{85}", "\u{a0}", "\u{2028}",
+            "\u{2019}", "_", "|", " ",
+        ];
         for len in 0..20 {
             for at in 0..=len {
                 for a in specials {
