@@ -118,74 +118,6 @@ fn later_docs(list: &[u32], i: usize, next_doc: u32) -> usize {
     i + 1 + list[i + 1..].partition_point(|&y| y < next_doc)
 }
 
-/// Sorts `v` by buckets: `bucket` (below `buckets`, and never lower for a
-/// later element of the order `then` sorts a bucket into) puts each element
-/// in place by swaps (an in-place MSD radix step, "American flag" sort: no
-/// second list, where a scatter's would be the postings' 9 MB again at the
-/// phase's peak), then `then` sorts the buckets in parallel. Given a
-/// bucket monotone in `then`'s order, the result is that of sorting `v`
-/// whole; the buckets are small and cache-local, cheaper than rayon's
-/// `par_sort_unstable` over the whole list (c20k: 37.27 G instructions to
-/// 36.60 G, the postings' and the shards' pairs' sorts both).
-fn bucket_sort<T: Copy + Send>(
-    v: &mut [T],
-    buckets: usize,
-    bucket: impl Fn(&T) -> usize,
-    then: impl Fn(&mut [T]) + Sync,
-) {
-    assert!(u32::try_from(v.len()).is_ok(), "fewer than 2^32 elements");
-    // next[b]: where bucket b's next element goes; ends[b]: where it ends
-    // (4 bytes a bucket: the scratch is at the phase's peak too).
-    let mut next = vec![0u32; buckets + 1];
-    for x in v.iter() {
-        next[bucket(x) + 1] += 1;
-    }
-    for b in 1..=buckets {
-        next[b] += next[b - 1];
-    }
-    let ends: Vec<u32> = next[1..].to_vec();
-    for b in 0..buckets {
-        while next[b] < ends[b] {
-            let mut x = v[next[b] as usize];
-            let mut t = bucket(&x);
-            while t != b {
-                std::mem::swap(&mut x, &mut v[next[t] as usize]);
-                next[t] += 1;
-                t = bucket(&x);
-            }
-            v[next[b] as usize] = x;
-            next[b] += 1;
-        }
-    }
-    drop(next);
-    sort_buckets(v, 0, &ends, &then);
-}
-
-/// Applies `then` to the buckets of `v` (which starts at `start`) that
-/// end at `ends`, halves of the buckets in parallel.
-fn sort_buckets<T: Send>(v: &mut [T], start: u32, ends: &[u32], then: &(impl Fn(&mut [T]) + Sync)) {
-    if v.len() <= 1 {
-        return;
-    }
-    if let [_] = ends {
-        then(v);
-        return;
-    }
-    let (left, right) = ends.split_at(ends.len() / 2);
-    let mid = *left.last().expect("two buckets or more");
-    let (a, b) = v.split_at_mut((mid - start) as usize);
-    rayon::join(
-        || sort_buckets(a, start, left, then),
-        || sort_buckets(b, mid, right, then),
-    );
-}
-
-/// Bits of buckets [`bucket_sort`] makes of `len` elements: 32 to 64 an
-/// average bucket, at most 2^16 buckets.
-fn bucket_bits(len: usize) -> u32 {
-    (usize::BITS - (len / 64).leading_zeros()).clamp(1, 16)
-}
-
 /// Bits of a run's hash that say in which pass it is indexed: the runs
 /// are indexed a part at a time ([`PASSES`] parts), so that the postings
 /// (12 bytes a run) of only one part are held at once.
@@ -418,15 +350,7 @@ where
             early = Vec::new();
             crate::pipeline::release_free_memory();
         }
-        // By the run's hash bits below the pass's, then the buckets each
-        // by (run, quotation): the same order as sorting by (run, quotation).
-        let bits = bucket_bits(postings.len());
-        bucket_sort(
-            &mut postings,
-            1 << bits,
-            |p| ((p.shingle << PASS_BITS) >> (64 - bits)) as usize,
-            |part| part.sort_unstable_by_key(|p| (p.shingle, p.quote)),
-        );
+        postings.par_sort_unstable_by_key(|p| (p.shingle, p.quote));
         let lists = || {
             postings
                 .chunk_by(|x, y| ({ x.shingle }) == ({ y.shingle }))
@@ -492,18 +416,7 @@ where
             .flat_map_iter(|list| pairs_in(list, &first, lower.clone()))
             .map(|(x, y)| u64::from(x) << 32 | u64::from(y))
             .collect();
-        // By lower quotation (a shard's are consecutive numbers), then
-        // each bucket's pairs whole.
-        let span = u64::from(lower.end - lower.start).max(1);
-        let shift = 64 - (span - 1).leading_zeros();
-        let shift = shift.saturating_sub(bucket_bits(pairs.len()));
-        let base = u64::from(lower.start);
-        bucket_sort(
-            &mut pairs,
-            (((span - 1) >> shift) + 1) as usize,
-            |&p| (((p >> 32) - base) >> shift) as usize,
-            |part| part.sort_unstable(),
-        );
+        pairs.par_sort_unstable();
         pairs.dedup();
         proposed += pairs.len();
         // Pairs the quotations' measures rule out need no keys.
@@ -672,26 +585,6 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// Bucketed by top bits (of a hash, or of a pair's lower number
-        /// from an offset, as the pairs are), then each bucket sorted, is
-        /// sorted whole.
-        #[test]
-        fn bucket_sort_is_sort_unstable(
-            mut v in proptest::collection::vec(proptest::num::u64::ANY, 0..600),
-            small in proptest::collection::vec((0u64..40, 0u64..5), 0..600),
-            bits in 1u32..6,
-        ) {
-            let mut want = v.clone();
-            want.sort_unstable();
-            bucket_sort(&mut v, 1 << bits, |&x| (x >> (64 - bits)) as usize, |p| p.sort_unstable());
-            proptest::prop_assert_eq!(&v, &want);
-            let mut pairs: Vec<u64> = small.iter().map(|&(x, y)| (x + 7) << 32 | y).collect();
-            let mut want = pairs.clone();
-            want.sort_unstable();
-            bucket_sort(&mut pairs, (39 >> bits) + 1, |&p| (((p >> 32) - 7) >> bits) as usize, |p| p.sort_unstable());
-            proptest::prop_assert_eq!(&pairs, &want);
-        }
-
         /// The postings, made and filtered shard by shard, give exactly the
         /// pairs counted plainly, and `keep` sees the right quotations.
         #[test]
