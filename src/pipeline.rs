@@ -1920,24 +1920,45 @@ fn in_batches<T: Send>(docs: usize, make: impl Fn(usize) -> T + Sync, mut keep: 
             .map(&make)
             .collect()
     };
-    let mut starts = (0..docs).step_by(DOC_BATCH);
-    let mut made: Option<Vec<T>> = None;
+    let kept = overlapped((0..docs).step_by(DOC_BATCH), batch, |made| {
+        made.into_iter().for_each(&mut keep);
+        Ok::<(), std::convert::Infallible>(())
+    });
+    match kept {
+        Ok(()) => {}
+        Err(never) => match never {},
+    }
+}
+
+/// Makes each input's output with `make` (on a scoped thread, which hands
+/// the work to the pool) while this thread hands the output before it to
+/// `keep`, in order: the pool is not idle while `keep` runs. The first
+/// error of `keep` ends the loop (after the output being made is done)
+/// and is returned; a panic in `make` is resumed here.
+fn overlapped<I: Send, O: Send, E>(
+    inputs: impl Iterator<Item = I>,
+    make: impl Fn(I) -> O + Sync,
+    mut keep: impl FnMut(O) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut inputs = inputs.fuse();
+    let mut made: Option<O> = None;
     loop {
-        let lo = starts.next();
-        if lo.is_none() && made.is_none() {
-            break;
+        let input = inputs.next();
+        if input.is_none() && made.is_none() {
+            return Ok(());
         }
-        made = std::thread::scope(|scope| {
-            let batch = &batch;
-            let making = lo.map(|lo| scope.spawn(move || batch(lo)));
-            if let Some(done) = made.take() {
-                done.into_iter().for_each(&mut keep);
-            }
-            making.map(|m| {
+        let (next, kept) = std::thread::scope(|scope| {
+            let make = &make;
+            let making = input.map(|x| scope.spawn(move || make(x)));
+            let kept = made.take().map_or(Ok(()), &mut keep);
+            let next = making.map(|m| {
                 m.join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
+            });
+            (next, kept)
         });
+        kept?;
+        made = next;
     }
 }
 
@@ -2092,28 +2113,20 @@ fn check_in_batches<E>(
     // Each batch is compared by the pool while this thread hands the batch
     // before it to `sink`: writing c20k's report took 0.13 s of this
     // thread with the pool idle (the comparisons 0.18 s).
-    let mut compared: Option<Vec<PairResult>> = None;
-    loop {
+    let batches = std::iter::from_fn(|| {
         let batch: Vec<Matched> = pairs.by_ref().take(batch_size).collect();
-        if batch.is_empty() && compared.is_none() {
-            break;
-        }
-        let (results, sunk) = std::thread::scope(|scope| {
-            let comparing = scope.spawn(|| {
-                batch
-                    .into_par_iter()
-                    .map(&compare)
-                    .collect::<Vec<PairResult>>()
-            });
-            let sunk = compared.take().map_or(Ok(()), |done| sink(&corpus, done));
-            match comparing.join() {
-                Ok(results) => (results, sunk),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        });
-        sunk?;
-        compared = (!results.is_empty()).then_some(results);
-    }
+        (!batch.is_empty()).then_some(batch)
+    });
+    overlapped(
+        batches,
+        |batch| {
+            batch
+                .into_par_iter()
+                .map(&compare)
+                .collect::<Vec<PairResult>>()
+        },
+        |results| sink(&corpus, results),
+    )?;
     drop(whole);
     drop(claims);
     lap("contradictions");
@@ -2770,6 +2783,36 @@ mod tests {
     use crate::document::Document;
     use crate::normalize::Token;
     use proptest::prelude::*;
+
+    /// `overlapped` hands every output to `keep` once, in the inputs'
+    /// order, and stops at `keep`'s first error (returning it).
+    #[test]
+    fn overlapped_keeps_outputs_in_order_and_stops_at_an_error() {
+        let mut seen = Vec::new();
+        let all = overlapped(
+            0..50,
+            |x: i32| x * x,
+            |y| {
+                seen.push(y);
+                Ok::<(), ()>(())
+            },
+        );
+        assert_eq!(all, Ok(()));
+        assert_eq!(seen, (0..50).map(|x| x * x).collect::<Vec<_>>());
+        let mut seen = Vec::new();
+        let stopped = overlapped(
+            0..50,
+            |x: i32| x,
+            |y| {
+                seen.push(y);
+                if y == 7 { Err(y) } else { Ok(()) }
+            },
+        );
+        assert_eq!(stopped, Err(7));
+        assert_eq!(seen, (0..=7).collect::<Vec<_>>());
+        let none = overlapped(std::iter::empty::<i32>(), |x| x, |_| Err::<(), ()>(()));
+        assert_eq!(none, Ok(()));
+    }
 
     /// The timing lines' CPU clock reads the process's own time: it grows by
     /// about what a thread spins, not by nothing and not by seconds.
