@@ -145,67 +145,105 @@ impl Token {
 
 /// The number-word lookup ([`words::lookup`]) and the unit heads
 /// (`unit::heads_of`) of a word token's folded form `norm`, from a cache
-/// each thread keeps across documents: a direct-mapped table of the
-/// words last seen, keyed by the whole folded form (words longer than
-/// its keys are answered directly). Both answers depend on the form
-/// alone; most word tokens of news are frequent words, and a hash and a
-/// comparison cost less than the endings filters and hashes of the two.
+/// each thread keeps across documents ([`WordCache`]).
+fn word_info(norm: &str) -> (Option<Found>, u8, bool) {
+    with_word_cache(|c| c.get(norm))
+}
+
+/// Fills the word answers ([`Token::fill_word_info`]) of every word token
+/// of `toks` not yet filled, with one access to the thread's cache: the
+/// scans ask [`Token::inert`] of nearly every token of their ranges, and
+/// a token at a time the access (the thread-local key, the `RefCell`, the
+/// closure's call) cost more than the cache's answer (c4k: 120 of the 200
+/// instructions of each of 950,000 answers).
+pub fn fill_words(toks: &[Token]) {
+    with_word_cache(|c| {
+        for t in toks {
+            if t.kind == Tok::Word && t.unit_heads.get() == UNKNOWN {
+                let (lex, heads, inert) = c.get(&t.norm);
+                let _ = t.lex.set(lex);
+                t.unit_heads.set(heads);
+                t.inert_word.set(inert);
+            }
+        }
+    })
+}
+
+/// A cache of word answers: a direct-mapped table of the words last
+/// seen, keyed by the whole folded form (words longer than its keys are
+/// answered directly). Both answers depend on the form alone; most word
+/// tokens of news are frequent words, and a hash and a comparison cost
+/// less than the endings filters and hashes of the two.
 ///
 /// 16,384 slots of 48 bytes (768 KiB a thread): 8,192 missed one word in
 /// eight (c20k: 726,000 of 5.9 million, each answered for ~500
 /// instructions); 16,384 cost c4k 19 M instructions less for 0.85 MB more
 /// c20k peak, 32,768 12 M less again (c20k 0.09 G) for 1.5 MB more.
-fn word_info(norm: &str) -> (Option<Found>, u8, bool) {
-    const SLOTS_LOG: u32 = 14;
-    /// `Slot::key`'s byte that holds the unit heads, with [`INERT`] set
-    /// when the form is inert (a flag of its own made the slot 56 bytes).
-    const HEADS_SHIFT: u32 = 56;
-    /// The heads' bit that holds whether the form is inert: the unit
-    /// heads use bits 0 to 5 (the word and its five `unit::PREFIXES`).
-    const INERT: u8 = 0x80;
-    #[derive(Clone, Copy)]
-    struct Slot {
-        /// [`packed_key`] of the word, with its heads in the top byte.
-        key: [u64; 3],
-        lex: Option<Found>,
-    }
-    const _: () = assert!(std::mem::size_of::<Slot>() == 48);
-    const _: () = assert!(super::unit::HEAD_BITS & INERT == 0);
+struct WordCache(Vec<Slot>);
+
+#[derive(Clone, Copy)]
+struct Slot {
+    /// [`packed_key`] of the word, with its heads in the top byte.
+    key: [u64; 3],
+    lex: Option<Found>,
+}
+const _: () = assert!(std::mem::size_of::<Slot>() == 48);
+const _: () = assert!(super::unit::HEAD_BITS & WordCache::INERT == 0);
+
+/// `f` with this thread's [`WordCache`] (made on first use).
+fn with_word_cache<R>(f: impl FnOnce(&mut WordCache) -> R) -> R {
     thread_local! {
-        static CACHE: std::cell::RefCell<Vec<Slot>> = const { std::cell::RefCell::new(Vec::new()) };
+        static CACHE: std::cell::RefCell<WordCache> = const { std::cell::RefCell::new(WordCache(Vec::new())) };
     }
-    let b = norm.as_bytes();
-    if b.is_empty() || b.len() > KEY {
-        return word_info_direct(norm);
-    }
-    let key = packed_key(b);
-    let h = key.iter().fold(0u64, |h, &w| {
-        (h.rotate_left(5) ^ w).wrapping_mul(words::WordHasher::K)
-    });
-    let s = (h >> (64 - SLOTS_LOG)) as usize;
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
-        if c.is_empty() {
+        if c.0.is_empty() {
             let empty = Slot {
                 key: [0; 3],
                 lex: None,
             };
-            c.resize(1 << SLOTS_LOG, empty);
+            c.0.resize(1 << WordCache::SLOTS_LOG, empty);
         }
-        let slot = &mut c[s];
+        f(&mut c)
+    })
+}
+
+impl WordCache {
+    const SLOTS_LOG: u32 = 14;
+    /// `Slot::key`'s byte that holds the unit heads, with [`Self::INERT`]
+    /// set when the form is inert (a flag of its own made the slot 56
+    /// bytes).
+    const HEADS_SHIFT: u32 = 56;
+    /// The heads' bit that holds whether the form is inert: the unit
+    /// heads use bits 0 to 5 (the word and its five `unit::PREFIXES`).
+    const INERT: u8 = 0x80;
+
+    /// The answers for `norm`: the slot's, or made and kept.
+    #[inline]
+    fn get(&mut self, norm: &str) -> (Option<Found>, u8, bool) {
+        let b = norm.as_bytes();
+        if b.is_empty() || b.len() > KEY {
+            return word_info_direct(norm);
+        }
+        let key = packed_key(b);
+        let h = key.iter().fold(0u64, |h, &w| {
+            (h.rotate_left(5) ^ w).wrapping_mul(words::WordHasher::K)
+        });
+        let s = (h >> (64 - Self::SLOTS_LOG)) as usize;
+        let slot = &mut self.0[s];
         if slot.key[0] == key[0]
             && slot.key[1] == key[1]
-            && slot.key[2] & !(0xff << HEADS_SHIFT) == key[2]
+            && slot.key[2] & !(0xff << Self::HEADS_SHIFT) == key[2]
         {
-            let heads = (slot.key[2] >> HEADS_SHIFT) as u8;
-            return (slot.lex, heads & !INERT, heads & INERT != 0);
+            let heads = (slot.key[2] >> Self::HEADS_SHIFT) as u8;
+            return (slot.lex, heads & !Self::INERT, heads & Self::INERT != 0);
         }
         let (lex, heads, inert) = word_info_direct(norm);
         let mut key = key;
-        key[2] |= u64::from(heads | if inert { INERT } else { 0 }) << HEADS_SHIFT;
+        key[2] |= u64::from(heads | if inert { Self::INERT } else { 0 }) << Self::HEADS_SHIFT;
         *slot = Slot { key, lex };
         (lex, heads, inert)
-    })
+    }
 }
 
 /// [`word_info`] of `norm` without the cache: out of line, so that the
