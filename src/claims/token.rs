@@ -577,8 +577,16 @@ pub fn next_token(text: &str, at: &mut Resume, out: &mut Vec<Token>, n: usize) -
         mut space,
         mut newline,
     } = *at;
+    let bytes = text.as_bytes();
     while pos < len {
         let start = pos;
+        // A space (one between tokens, nearly always) without the
+        // character's table entry: its three flags are known.
+        if bytes[pos] == b' ' {
+            space = true;
+            pos += 1;
+            continue;
+        }
         let (c, clen) = char_at(text, pos);
         let low = table.get(c as usize);
         let (skip, is_sp, is_nl) = match low {
@@ -620,7 +628,6 @@ pub fn next_token(text: &str, at: &mut Resume, out: &mut Vec<Token>, n: usize) -
             // Start of the characters read that fold to themselves and
             // are not yet in `norm`.
             let mut same_from = start;
-            let bytes = text.as_bytes();
             while end < len {
                 // Fast path: a one- or two-byte character that is a word
                 // character folding to itself (most letters of a word)
