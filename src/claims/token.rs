@@ -218,8 +218,10 @@ impl WordCache {
     /// heads use bits 0 to 5 (the word and its five `unit::PREFIXES`).
     const INERT: u8 = 0x80;
 
-    /// The answers for `norm`: the slot's, or made and kept.
-    #[inline]
+    /// The answers for `norm`: the slot's, or made and kept. Inline in
+    /// [`fill_words`]'s loop (called, it returned its answers through
+    /// memory).
+    #[inline(always)]
     fn get(&mut self, norm: &str) -> (Option<Found>, u8, bool) {
         let b = norm.as_bytes();
         if b.is_empty() || b.len() > KEY {
