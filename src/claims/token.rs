@@ -145,67 +145,107 @@ impl Token {
 
 /// The number-word lookup ([`words::lookup`]) and the unit heads
 /// (`unit::heads_of`) of a word token's folded form `norm`, from a cache
-/// each thread keeps across documents: a direct-mapped table of the
-/// words last seen, keyed by the whole folded form (words longer than
-/// its keys are answered directly). Both answers depend on the form
-/// alone; most word tokens of news are frequent words, and a hash and a
-/// comparison cost less than the endings filters and hashes of the two.
+/// each thread keeps across documents ([`WordCache`]).
+fn word_info(norm: &str) -> (Option<Found>, u8, bool) {
+    with_word_cache(|c| c.get(norm))
+}
+
+/// Fills the word answers ([`Token::fill_word_info`]) of every word token
+/// of `toks` not yet filled, with one access to the thread's cache: the
+/// scans ask [`Token::inert`] of nearly every token of their ranges, and
+/// a token at a time the access (the thread-local key, the `RefCell`, the
+/// closure's call) cost more than the cache's answer (c4k: 120 of the 200
+/// instructions of each of 950,000 answers).
+pub fn fill_words(toks: &[Token]) {
+    with_word_cache(|c| {
+        for t in toks {
+            if t.kind == Tok::Word && t.unit_heads.get() == UNKNOWN {
+                let (lex, heads, inert) = c.get(&t.norm);
+                let _ = t.lex.set(lex);
+                t.unit_heads.set(heads);
+                t.inert_word.set(inert);
+            }
+        }
+    })
+}
+
+/// A cache of word answers: a direct-mapped table of the words last
+/// seen, keyed by the whole folded form (words longer than its keys are
+/// answered directly). Both answers depend on the form alone; most word
+/// tokens of news are frequent words, and a hash and a comparison cost
+/// less than the endings filters and hashes of the two.
 ///
 /// 16,384 slots of 48 bytes (768 KiB a thread): 8,192 missed one word in
 /// eight (c20k: 726,000 of 5.9 million, each answered for ~500
 /// instructions); 16,384 cost c4k 19 M instructions less for 0.85 MB more
 /// c20k peak, 32,768 12 M less again (c20k 0.09 G) for 1.5 MB more.
-fn word_info(norm: &str) -> (Option<Found>, u8, bool) {
-    const SLOTS_LOG: u32 = 14;
-    /// `Slot::key`'s byte that holds the unit heads, with [`INERT`] set
-    /// when the form is inert (a flag of its own made the slot 56 bytes).
-    const HEADS_SHIFT: u32 = 56;
-    /// The heads' bit that holds whether the form is inert: the unit
-    /// heads use bits 0 to 5 (the word and its five `unit::PREFIXES`).
-    const INERT: u8 = 0x80;
-    #[derive(Clone, Copy)]
-    struct Slot {
-        /// [`packed_key`] of the word, with its heads in the top byte.
-        key: [u64; 3],
-        lex: Option<Found>,
-    }
-    const _: () = assert!(std::mem::size_of::<Slot>() == 48);
-    const _: () = assert!(super::unit::HEAD_BITS & INERT == 0);
+struct WordCache(Vec<Slot>);
+
+#[derive(Clone, Copy)]
+struct Slot {
+    /// [`packed_key`] of the word, with its heads in the top byte.
+    key: [u64; 3],
+    lex: Option<Found>,
+}
+const _: () = assert!(std::mem::size_of::<Slot>() == 48);
+const _: () = assert!(super::unit::HEAD_BITS & WordCache::INERT == 0);
+
+/// `f` with this thread's [`WordCache`] (made on first use).
+fn with_word_cache<R>(f: impl FnOnce(&mut WordCache) -> R) -> R {
     thread_local! {
-        static CACHE: std::cell::RefCell<Vec<Slot>> = const { std::cell::RefCell::new(Vec::new()) };
+        static CACHE: std::cell::RefCell<WordCache> = const { std::cell::RefCell::new(WordCache(Vec::new())) };
     }
-    let b = norm.as_bytes();
-    if b.is_empty() || b.len() > KEY {
-        return word_info_direct(norm);
-    }
-    let key = packed_key(b);
-    let h = key.iter().fold(0u64, |h, &w| {
-        (h.rotate_left(5) ^ w).wrapping_mul(words::WordHasher::K)
-    });
-    let s = (h >> (64 - SLOTS_LOG)) as usize;
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
-        if c.is_empty() {
+        if c.0.is_empty() {
             let empty = Slot {
                 key: [0; 3],
                 lex: None,
             };
-            c.resize(1 << SLOTS_LOG, empty);
+            c.0.resize(1 << WordCache::SLOTS_LOG, empty);
         }
-        let slot = &mut c[s];
+        f(&mut c)
+    })
+}
+
+impl WordCache {
+    const SLOTS_LOG: u32 = 14;
+    /// `Slot::key`'s byte that holds the unit heads, with [`Self::INERT`]
+    /// set when the form is inert (a flag of its own made the slot 56
+    /// bytes).
+    const HEADS_SHIFT: u32 = 56;
+    /// The heads' bit that holds whether the form is inert: the unit
+    /// heads use bits 0 to 5 (the word and its five `unit::PREFIXES`).
+    const INERT: u8 = 0x80;
+
+    /// The answers for `norm`: the slot's, or made and kept. Inline in
+    /// [`fill_words`]'s loop (called, it returned its answers through
+    /// memory).
+    #[inline(always)]
+    fn get(&mut self, norm: &str) -> (Option<Found>, u8, bool) {
+        let b = norm.as_bytes();
+        if b.is_empty() || b.len() > KEY {
+            return word_info_direct(norm);
+        }
+        let key = packed_key(b);
+        let h = key.iter().fold(0u64, |h, &w| {
+            (h.rotate_left(5) ^ w).wrapping_mul(words::WordHasher::K)
+        });
+        let s = (h >> (64 - Self::SLOTS_LOG)) as usize;
+        let slot = &mut self.0[s];
         if slot.key[0] == key[0]
             && slot.key[1] == key[1]
-            && slot.key[2] & !(0xff << HEADS_SHIFT) == key[2]
+            && slot.key[2] & !(0xff << Self::HEADS_SHIFT) == key[2]
         {
-            let heads = (slot.key[2] >> HEADS_SHIFT) as u8;
-            return (slot.lex, heads & !INERT, heads & INERT != 0);
+            let heads = (slot.key[2] >> Self::HEADS_SHIFT) as u8;
+            return (slot.lex, heads & !Self::INERT, heads & Self::INERT != 0);
         }
         let (lex, heads, inert) = word_info_direct(norm);
         let mut key = key;
-        key[2] |= u64::from(heads | if inert { INERT } else { 0 }) << HEADS_SHIFT;
+        key[2] |= u64::from(heads | if inert { Self::INERT } else { 0 }) << Self::HEADS_SHIFT;
         *slot = Slot { key, lex };
         (lex, heads, inert)
-    })
+    }
 }
 
 /// [`word_info`] of `norm` without the cache: out of line, so that the
@@ -539,8 +579,16 @@ pub fn next_token(text: &str, at: &mut Resume, out: &mut Vec<Token>, n: usize) -
         mut space,
         mut newline,
     } = *at;
+    let bytes = text.as_bytes();
     while pos < len {
         let start = pos;
+        // A space (one between tokens, nearly always) without the
+        // character's table entry: its three flags are known.
+        if bytes[pos] == b' ' {
+            space = true;
+            pos += 1;
+            continue;
+        }
         let (c, clen) = char_at(text, pos);
         let low = table.get(c as usize);
         let (skip, is_sp, is_nl) = match low {
@@ -564,16 +612,11 @@ pub fn next_token(text: &str, at: &mut Resume, out: &mut Vec<Token>, n: usize) -
             None => (is_word_char(c), digit_value(c).is_some()),
         };
         // (A word character is no digit, nor `.` or `٫`: words are
-        // answered first, most tokens being words.)
-        let leading_decimal = || {
-            matches!(c, '.' | '٫')
-                && (start == 0 || space)
-                && text[start + clen..]
-                    .chars()
-                    .next()
-                    .is_some_and(|d| digit_value(d).is_some())
-        };
-        if !word && (digit || leading_decimal()) {
+        // answered first, most tokens being words. The test of a leading
+        // decimal point is a call made for `.` and `٫` alone: as a closure
+        // its captures were stored for every token.)
+        if !word && (digit || matches!(c, '.' | '٫') && leading_decimal(text, start, clen, space))
+        {
             let from = if digit { start } else { start + clen };
             t.kind = Tok::Num;
             t.end = scan_number(text, from);
@@ -587,7 +630,6 @@ pub fn next_token(text: &str, at: &mut Resume, out: &mut Vec<Token>, n: usize) -
             // Start of the characters read that fold to themselves and
             // are not yet in `norm`.
             let mut same_from = start;
-            let bytes = text.as_bytes();
             while end < len {
                 // Fast path: a one- or two-byte character that is a word
                 // character folding to itself (most letters of a word)
@@ -638,7 +680,7 @@ pub fn next_token(text: &str, at: &mut Resume, out: &mut Vec<Token>, n: usize) -
                 end += chl;
                 tanween |= ch == '\u{64b}';
             }
-            norm.push_str(&text[same_from..end]);
+            push_run(norm, &text[same_from..end]);
             t.kind = Tok::Word;
             t.end = end;
             t.tanween = tanween;
@@ -666,6 +708,59 @@ pub fn next_token(text: &str, at: &mut Resume, out: &mut Vec<Token>, n: usize) -
         newline,
     };
     false
+}
+
+/// Whether the `.` or `٫` of `clen` bytes at `start` starts a number
+/// (`.5`): at the text's start or after a space (`space`), before a digit.
+#[inline(never)]
+fn leading_decimal(text: &str, start: usize, clen: usize, space: bool) -> bool {
+    (start == 0 || space)
+        && text[start + clen..]
+            .chars()
+            .next()
+            .is_some_and(|d| digit_value(d).is_some())
+}
+
+/// `norm.push_str(run)`, with a run of up to 16 bytes (a word's, nearly
+/// always) copied by two overlapping loads and stores of its first and
+/// last bytes instead of a call to `memcpy` (c4k: 30 instructions of the
+/// ~250 of each of 1.3 million tokens).
+#[inline(always)]
+fn push_run(norm: &mut String, run: &str) {
+    let n = run.len();
+    if n > 16 {
+        norm.push_str(run);
+        return;
+    }
+    norm.reserve(n);
+    let src = run.as_bytes();
+    // SAFETY: `reserve` left room for `n` more bytes after the `len`
+    // held; the stores write bytes `len..len + n` only (the two halves
+    // overlap when `n` is not a power of two), all copied from `run`,
+    // which is UTF-8 and appended whole: `norm` stays UTF-8.
+    unsafe {
+        let v = norm.as_mut_vec();
+        let len = v.len();
+        let dst = v.as_mut_ptr().add(len);
+        let p = src.as_ptr();
+        if n >= 8 {
+            let a = p.cast::<u64>().read_unaligned();
+            let b = p.add(n - 8).cast::<u64>().read_unaligned();
+            dst.cast::<u64>().write_unaligned(a);
+            dst.add(n - 8).cast::<u64>().write_unaligned(b);
+        } else if n >= 4 {
+            let a = p.cast::<u32>().read_unaligned();
+            let b = p.add(n - 4).cast::<u32>().read_unaligned();
+            dst.cast::<u32>().write_unaligned(a);
+            dst.add(n - 4).cast::<u32>().write_unaligned(b);
+        } else if n > 0 {
+            // One to three bytes: first, middle (or first), last.
+            *dst = src[0];
+            *dst.add(n / 2) = src[n / 2];
+            *dst.add(n - 1) = src[n - 1];
+        }
+        v.set_len(len + n);
+    }
 }
 
 /// Token `n` of `out`, cleared for reuse (its buffer kept), or a new one.
@@ -913,6 +1008,16 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// `push_run` appends what `push_str` appends, after any held
+        /// text and at any capacity.
+        #[test]
+        fn runs_pushed_as_push_str(held in "[a-zé]{0,20}", run in "[a-zA-Zء-ي0-9 é😀]{0,12}", cap in 0usize..40) {
+            let mut got = String::with_capacity(cap);
+            got.push_str(&held);
+            push_run(&mut got, &run);
+            proptest::prop_assert_eq!(got, format!("{held}{run}"));
+        }
+
         #[test]
         fn packed_keys_are_the_padded_bytes(b in proptest::collection::vec(proptest::num::u8::ANY, 1..=KEY)) {
             let mut padded = [0u8; 24];
