@@ -281,18 +281,23 @@ impl<'o> Reader<'o> {
             Ok(rd) => rd,
             Err(e) => return self.error(&shown, None, io_reason(&e)),
         };
-        let mut paths: Vec<PathBuf> = Vec::new();
+        let mut named: Vec<(std::ffi::OsString, PathBuf)> = Vec::new();
         for entry in entries {
             match entry {
                 Ok(e) => {
-                    if !e.file_name().to_string_lossy().starts_with('.') {
-                        paths.push(e.path());
+                    let name = e.file_name();
+                    if name.as_encoded_bytes().first() != Some(&b'.') {
+                        named.push((name, e.path()));
                     }
                 }
                 Err(e) => self.error(&shown, None, io_reason(&e)),
             }
         }
-        paths.sort();
+        // The entries share their folder, so their paths sort as their
+        // names' bytes do: sorted as paths (component by component), the
+        // 20,000 of c20k took 10 ms of the main thread, 4% of the phase.
+        named.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let paths: Vec<PathBuf> = named.into_iter().map(|(_, path)| path).collect();
         ancestors.push(canon);
         for some in paths.chunks(READ_AHEAD) {
             // The entries' metadata, then their plain texts, are fetched in
@@ -650,7 +655,16 @@ fn plain_text(bytes: Vec<u8>, max: u64, lossy: bool) -> Result<String, String> {
     if let Some(at) = memchr::memchr(0, &bytes) {
         return Err(format!("binary file (NUL byte at offset {at}), skipped"));
     }
-    let text = match String::from_utf8(bytes) {
+    // Validated with SIMD first (simdutf8, 16 to 32 bytes a step): std's
+    // validator goes a character at a time through Arabic text, and was a
+    // quarter of the CPU time of reading c20k. std's own check still makes
+    // the error (and the lossy text) of a file that is not UTF-8.
+    let text = match simdutf8::basic::from_utf8(&bytes) {
+        // SAFETY: simdutf8 has just validated `bytes` as UTF-8.
+        Ok(_) => Ok(unsafe { String::from_utf8_unchecked(bytes) }),
+        Err(_) => String::from_utf8(bytes),
+    };
+    let text = match text {
         Ok(t) => t,
         Err(e) if lossy => String::from_utf8_lossy(e.as_bytes()).into_owned(),
         Err(e) => {
@@ -1182,6 +1196,40 @@ mod tests {
             e.to_string(),
             "evil\\u{1b}]0;x\\u{7}.txt:3: bad\\u{a}thing \\u{9b}2J"
         );
+    }
+
+    proptest::proptest! {
+        /// simdutf8's verdict, which [`plain_text`] trusts to skip std's
+        /// check, is std's: on Arabic and English text with bytes
+        /// overwritten, cut in the middle of a character, or random.
+        #[test]
+        fn simd_utf8_check_agrees_with_std(
+            text in "[a-z \u{600}-\u{6ff}\u{1f600}-\u{1f64f}。]{0,80}",
+            spoil in proptest::collection::vec((0usize..400, proptest::num::u8::ANY), 0..3),
+            cut in 0usize..400,
+        ) {
+            let mut bytes = text.into_bytes();
+            for (at, b) in spoil {
+                if !bytes.is_empty() {
+                    let n = bytes.len();
+                    bytes[at % n] = b;
+                }
+            }
+            bytes.truncate(cut);
+            proptest::prop_assert_eq!(
+                simdutf8::basic::from_utf8(&bytes).is_ok(),
+                std::str::from_utf8(&bytes).is_ok()
+            );
+            let (lossy, strict) = (
+                plain_text(bytes.clone(), 1 << 20, true),
+                plain_text(bytes.clone(), 1 << 20, false),
+            );
+            let want = String::from_utf8_lossy(&bytes);
+            if !want.trim().is_empty() && !bytes.contains(&0) {
+                proptest::prop_assert_eq!(lossy.as_deref(), Ok(&*want));
+                proptest::prop_assert_eq!(strict.is_ok(), std::str::from_utf8(&bytes).is_ok());
+            }
+        }
     }
 
     #[test]
