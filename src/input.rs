@@ -202,7 +202,7 @@ pub fn read(paths: &[PathBuf], opts: &InputOptions) -> Loaded {
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_else(|| shown.clone());
-                r.read_file(path, &name, m.is_file().then(|| m.len()));
+                r.read_file(path, &name, m.is_file().then_some(m.len()));
             }
             Err(e) => {
                 let reason = io_reason_for(path, &e);
