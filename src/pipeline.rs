@@ -2060,7 +2060,7 @@ fn check_in_batches<E>(
     timings.lap(
         "quotation pairs",
         &format!(
-            "{proposed} share a 4-word run, {passed} pass the bar, {} pairs",
+            "{proposed} share a 4-word run and may pass, {passed} pass the bar, {} pairs",
             extra.len()
         ),
     );
