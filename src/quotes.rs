@@ -118,6 +118,19 @@ fn each_lower<'l>(
     }
 }
 
+/// `all` cut into consecutive parts of lengths `lens` (which sum to at
+/// most its length), to be filled in parallel.
+fn split_by<T>(all: &mut [T], lens: impl Iterator<Item = usize>) -> Vec<&mut [T]> {
+    let mut parts = Vec::with_capacity(lens.size_hint().0);
+    let mut rest = all;
+    for len in lens {
+        let (part, after) = rest.split_at_mut(len);
+        parts.push(part);
+        rest = after;
+    }
+    parts
+}
+
 /// Bits of a run's hash that say in which pass it is indexed: the runs
 /// are indexed a part at a time ([`PASSES`] parts), so that the postings
 /// (12 bytes a run) of only one part are held at once.
@@ -248,37 +261,17 @@ where
     // the space it moved out of behind, half again its 18 MB on the
     // generated corpus), then made again into each document's part of it
     // (those of the first pass kept from the count, see below).
-    let runs_of = |d: &DocQuotes<'_>, span: Span| -> Vec<u64> {
-        let keys = quote_keys(d.text, span);
-        if keys.len() < MIN_WORDS {
-            Vec::new()
-        } else {
-            shingles(&keys)
-        }
-    };
-    // Each quotation's measure, made as its runs are first counted (one
-    // tokenization for both), into the document's part of one list.
-    let mut measures: Vec<S> = vec![S::default(); n as usize];
-    let mut parts: Vec<&mut [S]> = Vec::with_capacity(docs.len());
-    let mut rest = measures.as_mut_slice();
-    for d in docs {
-        let (part, after) = rest.split_at_mut(d.quotes.len());
-        parts.push(part);
-        rest = after;
-    }
     // The first pass's runs are kept as they are counted (each document's
     // in a list of its own, freed once that pass's postings are made), so
     // the quotations are tokenized twice here, not three times (c20k: 92,098
     // quotations, 6 MB of runs held while the postings, 9 MB, are made).
     let (sizes, mut early): (Vec<[usize; PASSES]>, Vec<Vec<u64>>) = docs
         .par_iter()
-        .zip(parts)
-        .map(|(d, part)| {
+        .map(|d| {
             let mut size = [0; PASSES];
             let mut early = Vec::new();
-            for (qi, (&span, m)) in d.quotes.iter().zip(part).enumerate() {
+            for (qi, &span) in d.quotes.iter().enumerate() {
                 let keys = quote_keys(d.text, span);
-                *m = (bar.measure)(&keys);
                 if keys.len() >= MIN_WORDS {
                     let runs = shingles(&keys);
                     for &s in &runs {
@@ -297,6 +290,10 @@ where
         .max()
         .unwrap_or(0);
     let mut postings: Vec<Posting> = Vec::with_capacity(most);
+    // Each quotation's measure, made at the last pass's tokenization (so
+    // not held at the first pass's, the phase's peak), into its document's
+    // part of one list.
+    let mut measures: Vec<S> = Vec::new();
     for pass in 0..PASSES {
         let zero = Posting {
             shingle: 0,
@@ -304,18 +301,21 @@ where
         };
         postings.clear();
         postings.resize(sizes.iter().map(|s| s[pass]).sum(), zero);
-        let mut parts: Vec<&mut [Posting]> = Vec::with_capacity(docs.len());
-        let mut rest = postings.as_mut_slice();
-        for size in &sizes {
-            let (part, after) = rest.split_at_mut(size[pass]);
-            parts.push(part);
-            rest = after;
+        let parts = split_by(&mut postings, sizes.iter().map(|size| size[pass]));
+        let last = pass == PASSES - 1;
+        if last {
+            measures = vec![S::default(); n as usize];
         }
+        let measure_parts = split_by(
+            &mut measures,
+            docs.iter().map(|d| if last { d.quotes.len() } else { 0 }),
+        );
         parts
             .into_par_iter()
+            .zip(measure_parts)
             .zip(docs.par_iter().zip(first.par_iter()))
             .enumerate()
-            .for_each(|(d_no, (part, (d, &q0)))| {
+            .for_each(|(d_no, ((part, measured), (d, &q0)))| {
                 let mut at = 0;
                 if pass == 0 {
                     for (qi, shingle) in first_pass(&early[d_no]) {
@@ -328,7 +328,14 @@ where
                 } else {
                     for (qi, &span) in d.quotes.iter().enumerate() {
                         let quote = q0 + qi as u32;
-                        for shingle in runs_of(d, span) {
+                        let keys = quote_keys(d.text, span);
+                        if last {
+                            measured[qi] = (bar.measure)(&keys);
+                        }
+                        if keys.len() < MIN_WORDS {
+                            continue;
+                        }
+                        for shingle in shingles(&keys) {
                             if pass_of(shingle) == pass {
                                 part[at] = Posting { shingle, quote };
                                 at += 1;
