@@ -350,7 +350,10 @@ where
             early = Vec::new();
             crate::pipeline::release_free_memory();
         }
-        postings.par_sort_unstable_by_key(|p| (p.shingle, p.quote));
+        // By run only (one comparison of a u64, not two): a list's
+        // quotation numbers are sorted once it is kept (at most
+        // `MAX_POSTINGS` of them).
+        postings.par_sort_unstable_by_key(|p| p.shingle);
         let lists = || {
             postings
                 .chunk_by(|x, y| ({ x.shingle }) == ({ y.shingle }))
@@ -359,7 +362,9 @@ where
         held.reserve_exact(lists().map(<[Posting]>::len).sum());
         bounds.reserve_exact(lists().count());
         for list in lists() {
+            let start = held.len();
             held.extend(list.iter().map(|p| p.quote));
+            held[start..].sort_unstable();
             bounds.push(u32::try_from(held.len()).expect("fewer than 2^32 postings"));
         }
     }
