@@ -361,12 +361,29 @@ where
         };
         held.reserve_exact(lists().map(<[Posting]>::len).sum());
         bounds.reserve_exact(lists().count());
+        let (from_held, from_bounds) = (held.len(), bounds.len());
         for list in lists() {
-            let start = held.len();
             held.extend(list.iter().map(|p| p.quote));
-            held[start..].sort_unstable();
             bounds.push(u32::try_from(held.len()).expect("fewer than 2^32 postings"));
         }
+        // This pass's lists' quotation numbers sorted, by the threads, in
+        // 64 pieces of whole lists (a slice a list cost 1.7 MB on c20k).
+        let b = &bounds[from_bounds - 1..];
+        let n_lists = b.len() - 1;
+        let per = n_lists.div_ceil(64).max(1);
+        let pieces: Vec<&[u32]> = (0..n_lists)
+            .step_by(per)
+            .map(|s| &b[s..=(s + per).min(n_lists)])
+            .collect();
+        let lens = pieces.iter().map(|p| (p[p.len() - 1] - p[0]) as usize);
+        split_by(&mut held[from_held..], lens)
+            .into_par_iter()
+            .zip(pieces)
+            .for_each(|(piece, ends)| {
+                for w in ends.windows(2) {
+                    piece[(w[0] - ends[0]) as usize..(w[1] - ends[0]) as usize].sort_unstable();
+                }
+            });
     }
     drop(postings);
     drop(sizes);
