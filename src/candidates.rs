@@ -97,6 +97,10 @@ pub const SHARD_SEEDS: u64 = 1 << 18;
 /// pairs in (a few, so that a thread that finishes early takes another).
 const SHARD_PARTS: usize = 4;
 
+/// A part's lists in [`Seeding::shards`], per shard: of groups, of near
+/// pairs.
+type PartLists = (Vec<Vec<u32>>, Vec<Vec<u32>>);
+
 const _: () = assert!(crate::segment::MAX_CHUNK <= u8::MAX as usize);
 
 /// The seeding step over fingerprinted chunks: which fingerprint groups
@@ -213,7 +217,7 @@ impl<'r> Seeding<'r> {
         drop(count);
         let shard_count = out.len();
         // Each part's lists, per shard: (groups, near pairs).
-        let lists: Vec<(Vec<Vec<u32>>, Vec<Vec<u32>>)> = (group_parts.par_iter().map(|r| (r, true)))
+        let lists: Vec<PartLists> = (group_parts.par_iter().map(|r| (r, true)))
             .chain(near_parts.par_iter().map(|r| (r, false)))
             .map(|(r, of_groups)| {
                 let mut lists = vec![Vec::new(); shard_count];
@@ -251,7 +255,7 @@ impl<'r> Seeding<'r> {
             })
             .collect();
         for (j, s) in out.iter_mut().enumerate() {
-            let of = |pick: fn(&(Vec<Vec<u32>>, Vec<Vec<u32>>)) -> &Vec<Vec<u32>>| {
+            let of = |pick: fn(&PartLists) -> &Vec<Vec<u32>>| {
                 let parts = lists.iter().map(pick).filter_map(|l| l.get(j));
                 let mut v = Vec::with_capacity(parts.clone().map(Vec::len).sum());
                 parts.for_each(|l| v.extend_from_slice(l));
@@ -495,7 +499,8 @@ impl CommonChunk {
             fingerprint,
             token,
             len,
-            bit: (fingerprint.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - SUMMARY_BITS.trailing_zeros())) as u8,
+            bit: (fingerprint.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                >> (64 - SUMMARY_BITS.trailing_zeros())) as u8,
         }
     }
 
@@ -1206,6 +1211,48 @@ mod tests {
             want.sort_unstable();
             sort_by_high_half(&mut keys, &mut Vec::new());
             proptest::prop_assert_eq!(keys, want);
+        }
+    }
+
+    proptest::proptest! {
+        /// The summaries of [`CommonChunks::new`] (bits given by group
+        /// size) give one bit to a fingerprint and let the chaining find
+        /// the candidates of the simple chaining, which reads no summary.
+        #[test]
+        fn balanced_bits_chain_as_the_simple_chaining(
+            docs in proptest::collection::vec(proptest::collection::vec((0u64..150, 5u32..9), 0..40), 2..5),
+            marked in proptest::collection::vec(proptest::bool::ANY, 150),
+            seeds in proptest::collection::vec((0u32..4, 0u32..4, 0u32..300, 0u32..300), 0..40),
+        ) {
+            let docs: Vec<Vec<(u64, u32)>> = docs
+                .iter()
+                .map(|d| d.iter().scan(0, |t, &(f, len)| { let at = *t; *t += len; Some((f, at)) }).collect())
+                .collect();
+            let (_, fps, groups) = fixture(&docs);
+            let common: Vec<bool> = fps.iter().map(|&f| marked[f as usize]).collect();
+            let mut chunks = CommonChunks::new(&fps, &groups, &common);
+            let mut bit_of = std::collections::HashMap::new();
+            for c in chunks.per_doc.iter().flatten() {
+                proptest::prop_assert_eq!(*bit_of.entry(c.fingerprint).or_insert(c.bit), c.bit);
+            }
+            let n = docs.len() as u32;
+            // The simple chaining reads every document's list.
+            chunks.per_doc.resize_with(docs.len(), Vec::new);
+            let mut seeds: Vec<Seed> = (seeds.iter())
+                .map(|&(x, y, a_token, b_token)| (x % n, y % n, a_token, b_token))
+                .filter(|s| s.0 != s.1)
+                .map(|(x, y, a_token, b_token)| Seed {
+                    a_doc: x.min(y),
+                    b_doc: x.max(y),
+                    a_token,
+                    b_token,
+                    a_len: 5,
+                    b_len: 5,
+                    distance: 0,
+                })
+                .collect();
+            seeds.sort_by_key(|s| s.a_doc);
+            proptest::prop_assert_eq!(chain(&seeds, &chunks), chain_simple(&seeds, &chunks));
         }
     }
 
