@@ -324,7 +324,11 @@ impl<'o> Reader<'o> {
                 Ok(Entry::File(len)) if !is_jsonl(path) && *len <= max => Some(*len),
                 _ => None,
             };
-            let ahead: u64 = some.iter().zip(kinds).filter_map(|(p, e)| plain(p, e)).sum();
+            let ahead: u64 = some
+                .iter()
+                .zip(kinds)
+                .filter_map(|(p, e)| plain(p, e))
+                .sum();
             // Never read ahead past --max-input-size: what is not kept
             // would only have been read to be dropped.
             let fetch = !self.full && self.total.saturating_add(ahead) <= self.opts.max_input_size;
@@ -341,11 +345,9 @@ impl<'o> Reader<'o> {
                 some.par_iter()
                     .zip(buffers)
                     .map(|(path, buffer)| {
-                        buffer.map(|(len, buffer)| {
-                            match read_listed(path, len, max, buffer) {
-                                Ok(bytes) => plain_text(bytes, max, self.opts.lossy),
-                                Err(e) => Err(io_reason(&e)),
-                            }
+                        buffer.map(|(len, buffer)| match read_listed(path, len, max, buffer) {
+                            Ok(bytes) => plain_text(bytes, max, self.opts.lossy),
+                            Err(e) => Err(io_reason(&e)),
                         })
                     })
                     .collect()

@@ -1246,15 +1246,31 @@ mod tests {
     /// "㍘") would break every byte offset mapped through them.
     #[test]
     fn no_token_starts_inside_a_character() {
-        for text in ["㍘", "a㍘b", "x ㍘ y", "㍘㍘", "٣㍘", "10:30 ㏂", "1½ million", "⒈5"] {
+        for text in [
+            "㍘",
+            "a㍘b",
+            "x ㍘ y",
+            "㍘㍘",
+            "٣㍘",
+            "10:30 ㏂",
+            "1½ million",
+            "⒈5",
+        ] {
             let toks = tokenize(text);
             let mut last = 0;
             for t in &toks {
-                assert!(t.span.start >= last && t.span.start < t.span.end, "{text:?}: {toks:?}");
+                assert!(
+                    t.span.start >= last && t.span.start < t.span.end,
+                    "{text:?}: {toks:?}"
+                );
                 last = t.span.end;
             }
             assert_eq!(toks, reference::tokenize(text), "{text:?}");
-            assert_eq!(tokenize_keyed(text), reference::tokenize_keyed(text), "{text:?}");
+            assert_eq!(
+                tokenize_keyed(text),
+                reference::tokenize_keyed(text),
+                "{text:?}"
+            );
         }
         assert_eq!(words("x ㍘ y"), vec!["x", "㍘", "y"]);
         assert_eq!(words("㍘㍘"), vec!["㍘", "㍘"]);
