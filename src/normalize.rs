@@ -809,23 +809,6 @@ impl<B: BlockHash, S: Sink> Tokenizer<'_, B, S> {
                 return;
             }
             (WORD, WORD) => {}
-            // A later part of a character whose first part is in the token
-            // (㍘ folds to "0点", ㏂ to "a.m.", ½ to "1⁄2"): it stays in
-            // that token, whatever its class, so that no token starts or
-            // ends inside a character (two tokens on the same bytes broke
-            // byte offsets; property test, input "㍘").
-            (c, cls) if c != NONE && self.end == next_end => {
-                if cls == OTHER {
-                    return;
-                }
-                if self.pending_sep != 0 {
-                    self.hash.push(u64::from(self.pending_sep), 1);
-                    self.pending_sep = 0;
-                }
-                // The token goes on as the class of its last part ("㍘㍘"
-                // is two tokens, as "0点0点" would be).
-                self.cur = cls;
-            }
             (_, OTHER) => return self.flush(),
             (_, cls) => self.begin(i, cls),
         }
@@ -1238,42 +1221,6 @@ mod tests {
         assert_eq!(words("in 2008. Then"), vec!["in", "2008", "Then"]);
         assert_eq!(words("٢٫٩ مليار"), vec!["٢٫٩", "مليار"]);
         assert_eq!(words("mother-in-law's"), vec!["mother", "in", "law", "s"]);
-    }
-
-    /// A character that folds to parts of several classes (㍘ → "0点",
-    /// ㏂ → "a.m.", ½ → "1⁄2") is one token, or the end of the one it
-    /// joins: two tokens on the same bytes (found by the property test on
-    /// "㍘") would break every byte offset mapped through them.
-    #[test]
-    fn no_token_starts_inside_a_character() {
-        for text in [
-            "㍘",
-            "a㍘b",
-            "x ㍘ y",
-            "㍘㍘",
-            "٣㍘",
-            "10:30 ㏂",
-            "1½ million",
-            "⒈5",
-        ] {
-            let toks = tokenize(text);
-            let mut last = 0;
-            for t in &toks {
-                assert!(
-                    t.span.start >= last && t.span.start < t.span.end,
-                    "{text:?}: {toks:?}"
-                );
-                last = t.span.end;
-            }
-            assert_eq!(toks, reference::tokenize(text), "{text:?}");
-            assert_eq!(
-                tokenize_keyed(text),
-                reference::tokenize_keyed(text),
-                "{text:?}"
-            );
-        }
-        assert_eq!(words("x ㍘ y"), vec!["x", "㍘", "y"]);
-        assert_eq!(words("㍘㍘"), vec!["㍘", "㍘"]);
     }
 
     #[test]
@@ -1810,16 +1757,6 @@ mod reference {
                 (Some((_, Class::Word)), Class::Word) => {
                     self.buf.push(f);
                     self.end = next_end;
-                }
-                // A later part of a character already in the token.
-                (Some((start, _)), cls) if self.end == next_end => {
-                    if cls != Class::Other {
-                        if let Some(s) = self.pending_sep.take() {
-                            self.buf.push(s);
-                        }
-                        self.buf.push(f);
-                        self.cur = Some((start, cls));
-                    }
                 }
                 (_, Class::Other) => self.flush(),
                 (_, cls) => {
