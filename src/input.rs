@@ -1163,6 +1163,22 @@ mod tests {
         }
     }
 
+    /// A folder's file is read to the size listed with the folder, but a
+    /// file listed as 0 bytes (a kernel file under /proc, reached here by
+    /// a symbolic link) is read to its end, as before.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_file_listed_as_empty_is_read_to_its_end() {
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink("/proc/self/status", dir.path().join("status.txt")).unwrap();
+        std::fs::write(dir.path().join("plain.txt"), "a plain article").unwrap();
+        let loaded = read(&[dir.path().to_path_buf()], &InputOptions::default());
+        assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
+        let texts: Vec<&str> = loaded.docs.iter().map(|d| d.text.as_str()).collect();
+        assert_eq!(texts[0], "a plain article");
+        assert!(texts[1].contains("Name:"), "{:?}", texts[1]);
+    }
+
     /// JSON Lines longer than a parsing batch ([`JSONL_BATCH`]) keep their
     /// documents in line order, each bad line's error at its own line, and
     /// the stop at --max-input-size where it falls inside a batch.
