@@ -364,7 +364,7 @@ fn overlapping(tokens: &[Token], span: Span) -> Range<usize> {
 pub fn passage_tokens(text: &str, passage: Span) -> Vec<Token> {
     let mut tokens = tokenize(passage.slice(text));
     for t in &mut tokens {
-        t.span = Span::new(t.span.start + passage.start, t.span.end + passage.start);
+        t.span = t.span.shifted(passage.start);
     }
     tokens
 }

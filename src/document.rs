@@ -49,6 +49,11 @@ impl Span {
     pub fn overlaps(&self, other: &Span) -> bool {
         self.start < other.end && other.start < self.end
     }
+    /// The same bytes counted from `by` bytes earlier: a span of a slice
+    /// that starts at `by` of a larger text, in that text's bytes.
+    pub fn shifted(self, by: usize) -> Span {
+        Span::new(self.start + by, self.end + by)
+    }
     /// The slice of `text` this span covers.
     pub fn slice<'t>(&self, text: &'t str) -> &'t str {
         &text[self.start..self.end]

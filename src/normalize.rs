@@ -720,8 +720,7 @@ struct Spans<'o> {
 impl Sink for Spans<'_> {
     #[inline(always)]
     fn token(&mut self, span: Span, _: u64, _: bool) {
-        self.out
-            .push(Span::new(span.start + self.by, span.end + self.by));
+        self.out.push(span.shifted(self.by));
     }
 }
 
@@ -735,7 +734,7 @@ impl Sink for Moved<'_> {
     #[inline(always)]
     fn token(&mut self, span: Span, hash: u64, number: bool) {
         self.out.push(Token {
-            span: Span::new(span.start + self.by, span.end + self.by),
+            span: span.shifted(self.by),
             hash,
             number,
         });
