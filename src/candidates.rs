@@ -472,7 +472,7 @@ struct CommonChunk {
     fingerprint: u64,
     token: u32,
     len: u8,
-    /// Its fingerprint's bit of 64 in the summaries (see
+    /// Its fingerprint's bit of [`SUMMARY_BITS`] in the summaries (see
     /// [`CommonChunks::new`]): equal fingerprints, equal bits.
     bit: u8,
 }
